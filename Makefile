@@ -1,0 +1,49 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-sqlite test-postgres lint install clean bench
+
+$(STAMP): pyproject.toml requirements.lock
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+.secret_key:
+	$(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > .secret_key
+	chmod 600 .secret_key
+
+run: install .secret_key
+	export SECRET_KEY_FILE=$(CURDIR)/.secret_key DEBUG=1 DEMO_MODE=1; \
+	$(BIN)/obruten migrate --no-input && \
+	$(BIN)/obruten demo --seed 1 --scale city --if-empty && \
+	echo "Obruten: http://127.0.0.1:8000" && \
+	$(BIN)/obruten runserver 127.0.0.1:8000
+
+# Every test, first on SQLite, then on a throwaway PostgreSQL cluster.
+test: install
+	$(MAKE) test-sqlite
+	$(MAKE) test-postgres
+
+test-sqlite: install
+	SECRET_KEY=test-only-$$RANDOM DATABASE_URL= $(BIN)/pytest -q
+
+test-postgres: install
+	SECRET_KEY=test-only-$$RANDOM $(BIN)/python scripts/with_postgres.py $(BIN)/pytest -q
+
+lint: install
+	$(BIN)/ruff check .
+	SECRET_KEY=lint $(BIN)/mypy obruten
+	SECRET_KEY=lint $(BIN)/obruten makemigrations --check --dry-run
+
+bench: install
+	SECRET_KEY=bench-$$RANDOM $(BIN)/python bench/foundation.py
+
+clean:
+	rm -rf $(VENV) var obruten.sqlite3*

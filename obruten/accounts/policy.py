@@ -1,0 +1,147 @@
+"""The access policy: the one place that answers "may this user see or change this
+child or record?", and the querysets every view, export and command reads through.
+
+Rules (docs/access-policy.md explains them):
+
+- socialsekreterare and enhetschef: the children of their districts; a case worker
+  also always sees the children they are responsible for.
+- skolsamordnare: children of their districts currently placed in a form that the
+  school coordinators follow up (HVB, SiS, stödboende, skyddat boende, behandlingsfamilj).
+- Skolfam: children of their districts currently placed in a family home.
+- Lärteamet: children of their districts currently in protected housing (or
+  following a parent there).
+- analytiker and administratör: no personal records at all.
+
+A child outside the scope is answered with 404, exactly like a child that does not
+exist. Where a protected child is (address, placement address and unit, school and
+school municipality) is shown only to the responsible case worker and Lärteamet.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from obruten.audit import log as audit
+from obruten.register.models import Child, Placement, ProtectedIdentity
+
+from .models import Role, User
+
+ROLES_WITH_RECORDS = {
+    Role.CASE_WORKER,
+    Role.SCHOOL_COORDINATOR,
+    Role.SKOLFAM,
+    Role.LARTEAMET,
+    Role.UNIT_MANAGER,
+}
+
+
+def _ongoing(today: date) -> Q:
+    return Q(start_date__lte=today) & (Q(end_date__isnull=True) | Q(end_date__gte=today))
+
+
+def _has_placement(condition: Q) -> Exists:
+    return Exists(Placement.objects.filter(condition, child=OuterRef("pk")))
+
+
+def protected_q() -> Q:
+    """Children whose whereabouts are protected: protected identity, or ever placed in
+    protected housing (the housing's location stays secret after the placement)."""
+    return ~Q(protected_identity=ProtectedIdentity.NONE) | Q(
+        _has_placement(Q(form__is_protected_housing=True) | Q(accompanying=True))
+    )
+
+
+def children_for(user: Any, *, today: date | None = None) -> QuerySet[Child]:
+    """Every child the user may see. Analysts and administrators see none."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Child.objects.none()
+    today = today or timezone.localdate()
+    in_districts = Q(district__in=user.districts.all())
+    ongoing = _ongoing(today)
+    scope: Q
+    match user.role:
+        case Role.CASE_WORKER:
+            scope = in_districts | Q(case_worker=user)
+        case Role.UNIT_MANAGER:
+            scope = in_districts
+        case Role.SCHOOL_COORDINATOR:
+            scope = in_districts & Q(
+                _has_placement(ongoing & Q(form__school_coordinator_follows_up=True))
+            )
+        case Role.SKOLFAM:
+            scope = in_districts & Q(_has_placement(ongoing & Q(form__is_family_home=True)))
+        case Role.LARTEAMET:
+            scope = in_districts & Q(
+                _has_placement(ongoing & (Q(form__is_protected_housing=True) | Q(accompanying=True)))
+            )
+        case _:
+            return Child.objects.none()
+    return Child.objects.filter(scope)
+
+
+def child_for_user(user: Any, child_id: int, *, via: str, reason: str = "") -> Child:
+    """The child, audited as read; 404 if it does not exist or is outside the scope."""
+    child = children_for(user).select_related("district", "home_municipality").filter(
+        pk=child_id
+    ).first()
+    if child is None:
+        raise Http404
+    audit.record(actor=user, action=audit.Action.READ, via=via, child=child, reason=reason)
+    return child
+
+
+def is_protected(child: Child) -> bool:
+    return Child.objects.filter(protected_q(), pk=child.pk).exists()
+
+
+def may_see_whereabouts(user: Any, child: Child) -> bool:
+    """Address, placement address and unit, school and school municipality."""
+    if user.role == Role.LARTEAMET or (child.case_worker_id and child.case_worker_id == user.pk):
+        return True
+    return not is_protected(child)
+
+
+def may_change_child(user: User, child: Child | None = None) -> bool:
+    """Register or change a child and its placements (within the user's scope)."""
+    return user.role == Role.CASE_WORKER
+
+
+def may_record_school_start(user: User) -> bool:
+    return user.role in {Role.CASE_WORKER, Role.SCHOOL_COORDINATOR}
+
+
+def may_see_audit_trail(user: User, child: Child) -> bool:
+    if user.role == Role.ADMINISTRATOR:
+        return True
+    if user.role == Role.UNIT_MANAGER:
+        return user.districts.filter(pk=child.district_id).exists()
+    return user.role == Role.CASE_WORKER and child.case_worker_id == user.pk
+
+
+def has_records(user: User) -> bool:
+    return user.role in ROLES_WITH_RECORDS
+
+
+def may_import(user: User) -> bool:
+    return user.role in {Role.CASE_WORKER, Role.UNIT_MANAGER}
+
+
+def child_for_audit_trail(user: Any, child_id: int) -> Child | None:
+    """The child whose audit trail the user may read, or None (answer 404).
+
+    Reading the trail is itself audited as a read of the child's record."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if user.role == Role.ADMINISTRATOR:
+        child = Child.objects.filter(pk=child_id).first()
+    else:
+        child = children_for(user).filter(pk=child_id).first()
+    if child is None or not may_see_audit_trail(user, child):
+        return None
+    audit.record(actor=user, action=audit.Action.READ, via="audit:child_trail", child=child)
+    return child

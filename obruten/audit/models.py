@@ -1,0 +1,87 @@
+"""The append-only audit log: every read and write of a child's record."""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditLogIsAppendOnly(Exception):
+    pass
+
+
+class AuditEvent(models.Model):
+    """One row per read or write.
+
+    - ``actor``: who did it (``actor_name`` keeps the name if the user is removed).
+    - ``action``: what happened (read, create, update, import, ...).
+    - ``child``: whose record, or empty for events about no single child (a list).
+    - ``object_type`` / ``object_id``: the record touched (a placement, a school start).
+    - ``via``: which page, export or command.
+    - ``reason``: why, where the user gave a reason.
+    - ``changes``: for writes ``{field: [old, new]}``; for list reads, the filters used.
+    - ``previous_hash`` / ``hash``: the chain; ``hash`` covers every other field and the
+      previous row's hash, so a changed or removed row breaks the chain
+      (``obruten audit verify``).
+    """
+
+    class Action(models.TextChoices):
+        READ = "read", _("läst")
+        LIST = "list", _("listat")
+        CREATE = "create", _("skapat")
+        UPDATE = "update", _("ändrat")
+        EXPORT = "export", _("exporterat")
+        IMPORT = "import", _("importerat")
+        LOGIN = "login", _("loggat in")
+
+    at = models.DateTimeField(_("tid"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("vem"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+", db_constraint=False,
+    )
+    actor_name = models.CharField(_("användarnamn"), max_length=150)
+    action = models.CharField(_("händelse"), max_length=10, choices=Action.choices)
+    child = models.ForeignKey(
+        "register.Child", verbose_name=_("barn"), null=True, blank=True,
+        on_delete=models.DO_NOTHING, related_name="+", db_constraint=False,
+    )
+    object_type = models.CharField(_("posttyp"), max_length=40, blank=True)
+    object_id = models.BigIntegerField(_("post"), null=True, blank=True)
+    via = models.CharField(_("sida eller export"), max_length=100)
+    reason = models.CharField(_("skäl"), max_length=500, blank=True)
+    changes = models.JSONField(_("ändringar"), default=dict, blank=True)
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("logghändelse")
+        verbose_name_plural = _("logghändelser")
+        indexes = [models.Index(fields=["child", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AuditLogIsAppendOnly("An audit event is never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AuditLogIsAppendOnly("An audit event is never removed.")
+
+
+class AuditChainHead(models.Model):
+    """A single row holding the newest hash. Writers lock it, so the chain stays one
+    line even with several application servers on one PostgreSQL."""
+
+    last_hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("loggkedjans huvud")
+
+    def __str__(self) -> str:
+        return self.last_hash

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+app_name = "audit"
+urlpatterns = [
+    path("barn/<int:child_id>/logg/", views.child_trail, name="child_trail"),
+]

@@ -1,0 +1,16 @@
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from obruten.accounts import policy
+
+
+def obruten(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    has_records = bool(user and user.is_authenticated and policy.has_records(user))  # type: ignore[arg-type]
+    return {
+        "DEMO_MODE": settings.DEMO_MODE,
+        "HAS_RECORDS": has_records,
+        "goal_days": settings.SCHOOL_START_GOAL_DAYS,
+    }

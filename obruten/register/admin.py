@@ -1,0 +1,28 @@
+"""Admin for the code lists only. Children, placements and school starts are personal
+records and are reached only through the application's pages and the access policy."""
+
+from django.contrib import admin
+
+from .models import District, Municipality, PlacementForm, School
+
+
+@admin.register(District)
+class DistrictAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "valid_from", "valid_to", "successor")
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "county_code")
+    search_fields = ("name", "code")
+
+
+@admin.register(PlacementForm)
+class PlacementFormAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "is_protected_housing", "school_coordinator_follows_up", "is_family_home")
+
+
+@admin.register(School)
+class SchoolAdmin(admin.ModelAdmin):
+    list_display = ("name", "unit_code", "municipality", "school_form")
+    search_fields = ("name", "unit_code")

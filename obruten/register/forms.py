@@ -1,0 +1,179 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import (
+    District,
+    LegalBasis,
+    Municipality,
+    PlacementForm,
+    ProtectedIdentity,
+    School,
+    Sex,
+)
+from .services import ChildData, PlacementData
+
+T = TypeVar("T")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def run_service(form: forms.Form, call: Callable[[], T]) -> T | None:
+    """Call a service; put its ValidationError on the form's fields and return None."""
+    try:
+        return call()
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, exc)
+        return None
+
+
+def own_municipality() -> Municipality | None:
+    return Municipality.objects.filter(code=settings.OWN_MUNICIPALITY_CODE).first()
+
+
+class ChildForm(forms.Form):
+    personal_number = forms.CharField(
+        label="Personnummer", max_length=13,
+        help_text="ÅÅÅÅMMDD-NNNN. Samordningsnummer går också bra.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+    first_name = forms.CharField(label="Förnamn", max_length=100)
+    last_name = forms.CharField(label="Efternamn", max_length=100)
+    sex = forms.ChoiceField(label="Kön", choices=Sex.choices, widget=forms.RadioSelect)
+    home_municipality = forms.ModelChoiceField(
+        label="Hemkommun", queryset=Municipality.objects.all(),
+        help_text="Den kommun barnet är folkbokfört i.",
+    )
+    district = forms.ModelChoiceField(label="Ansvarig stadsdelsnämnd", queryset=District.objects.none())
+    unaccompanied = forms.BooleanField(label="Ensamkommande", required=False)
+    protected_identity = forms.ChoiceField(
+        label="Skyddade personuppgifter", choices=ProtectedIdentity.choices,
+        initial=ProtectedIdentity.NONE,
+    )
+    address = forms.CharField(label="Folkbokföringsadress", max_length=200, required=False)
+
+    def __init__(
+        self, *args: Any, user: Any, current_district: District | None = None,
+        show_whereabouts: bool = True, **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        valid_today = (Q(valid_from__isnull=True) | Q(valid_from__lte=today)) & (
+            Q(valid_to__isnull=True) | Q(valid_to__gte=today)
+        )
+        choices = Q(pk__in=user.districts.filter(valid_today).values("pk"))
+        if current_district is not None:
+            choices |= Q(pk=current_district.pk)
+        self.fields["district"].queryset = District.objects.filter(choices)  # type: ignore[attr-defined]
+        self.fields["home_municipality"].initial = own_municipality()
+        if not show_whereabouts:
+            del self.fields["address"]
+
+    def to_data(self, *, keep_address: str = "") -> ChildData:
+        data = self.cleaned_data
+        return ChildData(
+            personal_number=data["personal_number"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            sex=data["sex"],
+            home_municipality=data["home_municipality"],
+            district=data["district"],
+            unaccompanied=data["unaccompanied"],
+            protected_identity=data["protected_identity"],
+            address=data.get("address", keep_address),
+        )
+
+
+class PlacementEditForm(forms.Form):
+    form = forms.ModelChoiceField(label="Placeringsform", queryset=PlacementForm.objects.all())
+    accompanying = forms.BooleanField(
+        label="Medföljande (följer en förälder till skyddat boende utan eget beslut)",
+        required=False,
+    )
+    legal_basis = forms.ChoiceField(label="Lagrum", choices=LegalBasis.choices)
+    start_date = forms.DateField(label="Startdatum", widget=DateInput())
+    end_date = forms.DateField(
+        label="Slutdatum", required=False, widget=DateInput(),
+        help_text="Lämna tomt för en pågående placering.",
+    )
+    district = forms.ModelChoiceField(
+        label="Ansvarig stadsdelsnämnd", queryset=District.objects.all(),
+        help_text="Den nämnd som var ansvarig när placeringen började.",
+    )
+    placing_municipality = forms.ModelChoiceField(
+        label="Placerande kommun", queryset=Municipality.objects.all()
+    )
+    school_change = forms.BooleanField(label="Placeringen innebär skolbyte", required=False)
+    unit_name = forms.CharField(label="Placeringsställe (familjehem, HVB m.m.)", max_length=200, required=False)
+    address = forms.CharField(label="Placeringsadress", max_length=200, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["placing_municipality"].initial = own_municipality()
+
+    def to_data(self) -> PlacementData:
+        data = self.cleaned_data
+        return PlacementData(
+            form=data["form"],
+            legal_basis=data["legal_basis"],
+            start_date=data["start_date"],
+            end_date=data["end_date"],
+            district=data["district"],
+            placing_municipality=data["placing_municipality"],
+            accompanying=data["accompanying"],
+            school_change=data["school_change"],
+            unit_name=data["unit_name"],
+            address=data["address"],
+        )
+
+
+class SchoolStartForm(forms.Form):
+    school = forms.ModelChoiceField(
+        label="Skola", queryset=School.objects.select_related("municipality"),
+        help_text="Skolenheten där barnet går.",
+    )
+    first_school_day = forms.DateField(
+        label="Första skoldag", widget=DateInput(),
+        help_text="Den första dag barnet faktiskt var i skolan.",
+    )
+
+
+class CaseloadFilterForm(forms.Form):
+    q = forms.CharField(label="Sök namn eller personnummer", required=False)
+    form = forms.ModelChoiceField(
+        label="Placeringsform", queryset=PlacementForm.objects.all(), required=False,
+        empty_label="Alla",
+    )
+    district = forms.ModelChoiceField(
+        label="Stadsdelsnämnd", queryset=District.objects.none(), required=False,
+        empty_label="Alla mina",
+    )
+    school_start_missing = forms.BooleanField(label="Skolstart saknas", required=False)
+    over_goal = forms.BooleanField(label="Mer än 7 dagar till skolstart", required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = user.districts.all()  # type: ignore[attr-defined]
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="Fil (CSV eller XLSX)",
+        help_text="Första raden är rubriker. Se formatet i dokumentationen.",
+    )

@@ -1,0 +1,431 @@
+"""Importing placements from CSV or XLSX (docs/import-format.md).
+
+All-or-nothing: every row is validated first; one broken rule anywhere and nothing is
+written, and the report names each row, column and rule. Re-importing a file changes
+nothing: a placement is the same placement when the child and the start date match.
+
+Error messages never repeat the values of columns that could locate a child (school,
+dates of schooling), so a report is safe to show and to keep.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from obruten.accounts.models import Role
+from obruten.audit import log as audit
+from obruten.lib import personnummer
+
+from .models import (
+    Child,
+    District,
+    LegalBasis,
+    Municipality,
+    Placement,
+    PlacementForm,
+    School,
+    SchoolStart,
+)
+
+COLUMNS = (
+    "personal_number", "first_name", "last_name", "sex", "home_municipality", "district",
+    "placement_form", "legal_basis", "start_date", "end_date", "school_change",
+    "school_unit_code", "school_start_date",
+)
+REQUIRED = (
+    "personal_number", "first_name", "last_name", "sex", "home_municipality", "district",
+    "placement_form", "legal_basis", "start_date", "school_change",
+)
+
+# Rule codes, as in docs/import-format.md.
+RULES = {
+    "F01": "Filen kan inte läsas som CSV eller XLSX.",
+    "F02": "Rubrikraden saknar kolumner.",
+    "F03": "Filen innehåller inga rader.",
+    "R01": "Uppgiften saknas men är obligatorisk.",
+    "R02": "Personnumret är ogiltigt.",
+    "R03": "Kön ska vara F eller M.",
+    "R04": "Okänd kommunkod (SCB:s fyrsiffriga kod).",
+    "R05": "Okänd stadsdelsnämnd (namn eller kod).",
+    "R06": "Stadsdelsnämnden var inte ansvarig på placeringens startdatum.",
+    "R07": "Okänd placeringsform.",
+    "R08": "Lagrum ska vara SoL, LVU2 eller LVU3.",
+    "R09": "Datum ska skrivas ÅÅÅÅ-MM-DD.",
+    "R10": "Slutdatum är före startdatum.",
+    "R11": "Skolbyte ska vara ja eller nej.",
+    "R12": "Skolenhetskoden ska ha åtta siffror.",
+    "R13": "Skolenhetskod och första skoldag anges tillsammans.",
+    "R14": "Första skoldag är före placeringens startdatum.",
+    "R15": "Första skoldag ligger i framtiden.",
+    "R16": "Placeringen överlappar en annan placering för samma barn.",
+    "R17": "Stadsdelsnämnden är inte en av dina.",
+    "R18": "Samma barn har olika namn eller kön på olika rader.",
+}
+LOCATING_COLUMNS = {"school_unit_code", "school_start_date"}
+SCHOOL_UNIT_CODE = re.compile(r"^\d{8}$")
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # the row number in the file, the header being row 1
+    column: str
+    rule: str
+
+    @property
+    def message(self) -> str:
+        return RULES[self.rule]
+
+
+@dataclass
+class ImportResult:
+    errors: list[RowError] = field(default_factory=list)
+    children_created: int = 0
+    placements_created: int = 0
+    placements_updated: int = 0
+    school_starts_written: int = 0
+    rows: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class _Row:
+    number: int
+    pnr: str
+    first_name: str
+    last_name: str
+    sex: str
+    home_municipality: Municipality
+    district: District
+    form: PlacementForm
+    legal_basis: str
+    start: date
+    end: date | None
+    school_change: bool
+    school_code: str
+    school_start: date | None
+
+
+def read_table(content: bytes, filename: str) -> list[dict[str, str]]:
+    """Rows as dicts of stripped text; raises ValueError if the file cannot be read."""
+    if filename.lower().endswith(".xlsx"):
+        return _read_xlsx(content)
+    text = content.decode("utf-8-sig")
+    dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
+    reader = csv.reader(io.StringIO(text), dialect)
+    return _as_dicts(list(reader))
+
+
+def _read_xlsx(content: bytes) -> list[dict[str, str]]:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    sheet = workbook.worksheets[0]
+    table = []
+    for values in sheet.iter_rows(values_only=True):
+        table.append(["" if v is None else (v.date().isoformat() if hasattr(v, "date") else str(v)) for v in values])
+    workbook.close()
+    return _as_dicts(table)
+
+
+def _as_dicts(table: list[list[str]]) -> list[dict[str, str]]:
+    if not table:
+        return []
+    header = [cell.strip().lower() for cell in table[0]]
+    return [
+        {name: (row[i].strip() if i < len(row) else "") for i, name in enumerate(header)}
+        for row in table[1:]
+        if any(cell.strip() for cell in row)
+    ]
+
+
+def import_placements(content: bytes, *, filename: str, actor: Any, via: str) -> ImportResult:
+    result = ImportResult()
+    try:
+        table = read_table(content, filename)
+    except Exception:  # noqa: BLE001 - any parser failure is "cannot be read"
+        result.errors.append(RowError(0, "", "F01"))
+        return result
+    if not table:
+        result.errors.append(RowError(0, "", "F03"))
+        return result
+    missing = [name for name in COLUMNS if name not in table[0]]
+    if missing:
+        result.errors.extend(RowError(1, name, "F02") for name in missing)
+        return result
+    result.rows = len(table)
+    rows = _validate(table, actor, result.errors)
+    if result.errors:
+        return result
+    _write(rows, actor=actor, via=via, result=result)
+    return result
+
+
+def _validate(table: list[dict[str, str]], actor: Any, errors: list[RowError]) -> list[_Row]:
+    today = timezone.localdate()
+    municipalities = {m.code: m for m in Municipality.objects.all()}
+    districts: dict[str, District] = {}
+    for district in District.objects.all():
+        districts[district.code.lower()] = district
+        districts[district.name.lower()] = district
+    forms = {f.code: f for f in PlacementForm.objects.all()}
+    own_districts = None
+    if actor is not None and actor.role in {Role.CASE_WORKER, Role.UNIT_MANAGER}:
+        own_districts = set(actor.districts.values_list("pk", flat=True))
+
+    rows: list[_Row] = []
+    for number, raw in enumerate(table, start=2):
+        row_errors = [RowError(number, name, "R01") for name in REQUIRED if not raw[name]]
+        blank = {e.column for e in row_errors}
+
+        def check(column: str, ok: bool, rule: str, _n: int = number, _b: set[str] = blank) -> bool:
+            if column not in _b and not ok:
+                row_errors.append(RowError(_n, column, rule))
+            return ok
+
+        pnr = ""
+        try:
+            pnr = personnummer.parse(raw["personal_number"], today=today).digits
+        except personnummer.InvalidPersonalNumber:
+            check("personal_number", False, "R02")
+        sex = raw["sex"].upper()
+        check("sex", sex in {"F", "M"}, "R03")
+        municipality = municipalities.get(raw["home_municipality"].zfill(4))
+        check("home_municipality", municipality is not None, "R04")
+        district = districts.get(raw["district"].lower())
+        check("district", district is not None, "R05")
+        form = forms.get(raw["placement_form"].lower())
+        check("placement_form", form is not None, "R07")
+        check("legal_basis", raw["legal_basis"] in LegalBasis.values, "R08")
+        start = _date(raw["start_date"])
+        check("start_date", start is not None, "R09")
+        end = _date(raw["end_date"]) if raw["end_date"] else None
+        if raw["end_date"]:
+            check("end_date", end is not None, "R09")
+        if start and end:
+            check("end_date", end >= start, "R10")
+        if district and start:
+            if check("district", district.is_valid_on(start), "R06") and own_districts is not None:
+                check("district", district.pk in own_districts, "R17")
+        check("school_change", raw["school_change"].lower() in {"ja", "nej"}, "R11")
+        code, school_day_text = raw["school_unit_code"], raw["school_start_date"]
+        school_day = _date(school_day_text) if school_day_text else None
+        if bool(code) != bool(school_day_text):
+            check("school_unit_code" if not code else "school_start_date", False, "R13")
+        if code:
+            check("school_unit_code", bool(SCHOOL_UNIT_CODE.match(code)), "R12")
+        if school_day_text and check("school_start_date", school_day is not None, "R09"):
+            assert school_day is not None
+            if start:
+                check("school_start_date", school_day >= start, "R14")
+            check("school_start_date", school_day <= today, "R15")
+        if row_errors:
+            errors.extend(row_errors)
+            continue
+        assert municipality and district and form and start
+        rows.append(_Row(
+            number=number, pnr=pnr, first_name=raw["first_name"], last_name=raw["last_name"],
+            sex=sex, home_municipality=municipality, district=district, form=form,
+            legal_basis=raw["legal_basis"], start=start, end=end,
+            school_change=raw["school_change"].lower() == "ja",
+            school_code=code, school_start=school_day,
+        ))
+    _check_children(rows, errors)
+    return rows
+
+
+def _date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text[:10]) if len(text) >= 10 else None
+    except ValueError:
+        return None
+
+
+def _chunks(items: list[str], size: int = 900) -> list[list[str]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def _check_children(rows: list[_Row], errors: list[RowError]) -> None:
+    """The same child's rows agree, and no two placements of one child overlap (in
+    the file or against the register, a row with the same start being the same one)."""
+    by_child: dict[str, list[_Row]] = defaultdict(list)
+    for row in rows:
+        by_child[row.pnr].append(row)
+    stored: dict[str, list[tuple[date, date | None]]] = defaultdict(list)
+    for chunk in _chunks(list(by_child)):
+        for pnr, start, end in Placement.objects.filter(
+            child__personal_number__in=chunk
+        ).values_list("child__personal_number", "start_date", "end_date"):
+            stored[pnr].append((start, end))
+    for pnr, child_rows in by_child.items():
+        first = child_rows[0]
+        for row in child_rows[1:]:
+            if (row.first_name, row.last_name, row.sex) != (first.first_name, first.last_name, first.sex):
+                errors.append(RowError(row.number, "personal_number", "R18"))
+        periods = {start: end for start, end in stored[pnr]}
+        for row in child_rows:
+            periods[row.start] = row.end  # a row with a known start replaces that placement
+        ordered = sorted(periods.items())
+        starts_in_file = {row.start: row for row in child_rows}
+        for (start_a, end_a), (start_b, _end_b) in zip(ordered, ordered[1:], strict=False):
+            if end_a is None or end_a >= start_b:
+                culprit = starts_in_file.get(start_b) or starts_in_file.get(start_a)
+                if culprit is not None:
+                    errors.append(RowError(culprit.number, "start_date", "R16"))
+
+
+@transaction.atomic
+def _write(rows: list[_Row], *, actor: Any, via: str, result: ImportResult) -> None:
+    pnrs = sorted({row.pnr for row in rows})
+    children: dict[str, Child] = {}
+    for chunk in _chunks(pnrs):
+        children.update({c.personal_number: c for c in Child.objects.filter(personal_number__in=chunk)})
+    entries: list[audit.Entry] = []
+
+    new_children = []
+    for row in rows:
+        if row.pnr in children:
+            continue
+        child = Child(
+            personal_number=row.pnr, first_name=row.first_name, last_name=row.last_name,
+            birth_date=personnummer.parse(row.pnr, today=timezone.localdate()).birth_date,
+            sex=row.sex, home_municipality=row.home_municipality, district=row.district,
+            case_worker=actor if actor is not None and actor.role == Role.CASE_WORKER else None,
+        )
+        children[row.pnr] = child
+        new_children.append(child)
+    Child.objects.bulk_create(new_children, batch_size=500)
+    if not new_children or new_children[0].pk is None:  # backends without RETURNING
+        for chunk in _chunks([c.personal_number for c in new_children]):
+            children.update({c.personal_number: c for c in Child.objects.filter(personal_number__in=chunk)})
+    result.children_created = len(new_children)
+    for child in new_children:
+        entries.append(audit.Entry(
+            action=audit.Action.IMPORT, via=via, actor=actor, child_id=children[child.personal_number].pk,
+            object_type="child", object_id=children[child.personal_number].pk,
+            changes={"created": True},
+        ))
+
+    existing: dict[tuple[int, date], Placement] = {}
+    child_ids = [children[p].pk for p in pnrs]
+    for start in range(0, len(child_ids), 900):
+        for placement in Placement.objects.filter(child_id__in=child_ids[start : start + 900]):
+            existing[(placement.child_id, placement.start_date)] = placement
+
+    schools = _schools({row.school_code for row in rows if row.school_code})
+    to_create: list[Placement] = []
+    to_update: list[Placement] = []
+    for row in rows:
+        child = children[row.pnr]
+        values = {
+            "form_id": row.form.pk, "legal_basis": row.legal_basis, "end_date": row.end,
+            "district_id": row.district.pk, "school_change": row.school_change,
+        }
+        placement = existing.get((child.pk, row.start))
+        if placement is None:
+            placement = Placement(
+                child_id=child.pk, start_date=row.start, placing_municipality_id=_own_municipality_id(),
+                **values,
+            )
+            to_create.append(placement)
+        elif any(getattr(placement, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(placement, k, v)
+            to_update.append(placement)
+    Placement.objects.bulk_create(to_create, batch_size=500)
+    Placement.objects.bulk_update(to_update, list(_PLACEMENT_UPDATE_FIELDS), batch_size=500)
+    result.placements_created, result.placements_updated = len(to_create), len(to_update)
+    placements = {
+        (p.child_id, p.start_date): p
+        for start in range(0, len(child_ids), 900)
+        for p in Placement.objects.filter(child_id__in=child_ids[start : start + 900])
+    }
+    for placement, action in [(p, "create") for p in to_create] + [(p, "update") for p in to_update]:
+        stored = placements[(placement.child_id, placement.start_date)]
+        entries.append(audit.Entry(
+            action=audit.Action.IMPORT, via=via, actor=actor, child_id=placement.child_id,
+            object_type="placement", object_id=stored.pk, changes={action: True},
+        ))
+
+    school_starts = {
+        s.placement_id: s for s in SchoolStart.objects.filter(
+            placement_id__in=[p.pk for p in placements.values()]
+        )
+    }
+    new_starts, changed_starts = [], []
+    for row in rows:
+        if not row.school_code or row.school_start is None:
+            continue
+        placement = placements[(children[row.pnr].pk, row.start)]
+        school = schools[row.school_code]
+        days = (row.school_start - row.start).days
+        current = school_starts.get(placement.pk)
+        if current is None:
+            new_starts.append(SchoolStart(
+                placement_id=placement.pk, school_id=school.pk,
+                first_school_day=row.school_start, days_to_school_start=days,
+            ))
+        elif (current.school_id, current.first_school_day) != (school.pk, row.school_start):
+            current.school_id, current.first_school_day = school.pk, row.school_start
+            current.days_to_school_start = days
+            changed_starts.append(current)
+        else:
+            continue
+        entries.append(audit.Entry(
+            action=audit.Action.IMPORT, via=via, actor=actor, child_id=placement.child_id,
+            object_type="schoolstart", object_id=placement.pk, changes={"school_start": True},
+        ))
+    SchoolStart.objects.bulk_create(new_starts, batch_size=500)
+    SchoolStart.objects.bulk_update(
+        changed_starts, ["school", "first_school_day", "days_to_school_start"], batch_size=500
+    )
+    result.school_starts_written = len(new_starts) + len(changed_starts)
+
+    _follow_newest_placements(child_ids)
+    audit.record_many(entries)
+
+
+_PLACEMENT_UPDATE_FIELDS = ("form", "legal_basis", "end_date", "district", "school_change")
+
+
+def _own_municipality_id() -> int:
+    return Municipality.objects.only("pk").get(code=settings.OWN_MUNICIPALITY_CODE).pk
+
+
+def _schools(codes: set[str]) -> dict[str, School]:
+    """Schools by unit code; a code not yet in the register is added with a placeholder
+    name until Skolverket's school register is loaded."""
+    known = {s.unit_code: s for s in School.objects.filter(unit_code__in=codes)}
+    missing = [School(unit_code=code, name=f"Skolenhet {code}") for code in codes - known.keys()]
+    School.objects.bulk_create(missing)
+    if missing:
+        known.update({s.unit_code: s for s in School.objects.filter(unit_code__in=codes)})
+    return known
+
+
+def _follow_newest_placements(child_ids: list[int]) -> None:
+    newest: dict[int, int] = {}
+    for start in range(0, len(child_ids), 900):
+        for child_id, district_id in Placement.objects.filter(
+            child_id__in=child_ids[start : start + 900]
+        ).order_by("child_id", "start_date").values_list("child_id", "district_id"):
+            newest[child_id] = district_id
+    changed = [
+        Child(pk=child.pk, district_id=newest[child.pk])
+        for start in range(0, len(child_ids), 900)
+        for child in Child.objects.filter(pk__in=child_ids[start : start + 900]).only("pk", "district_id")
+        if newest.get(child.pk) and newest[child.pk] != child.district_id
+    ]
+    Child.objects.bulk_update(changed, ["district"], batch_size=500)

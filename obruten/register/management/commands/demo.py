@@ -1,0 +1,40 @@
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from obruten.register import demo
+from obruten.register.models import Child
+
+
+class Command(BaseCommand):
+    help = "Create synthetic demo data (DEMO_MODE only), deterministic per seed."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--scale", choices=sorted(demo.SCALES), default="city")
+        parser.add_argument("--if-empty", action="store_true", help="Do nothing if children exist.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEMO_MODE:
+            raise CommandError("Demo data is only created with DEMO_MODE=1, never in production.")
+        if Child.objects.exists():
+            if options["if_empty"]:
+                demo.create_demo_users()
+                self.stdout.write("Demo data already loaded.")
+                self._print_logins()
+                return
+            raise CommandError("The register already has children; demo data goes into an empty one.")
+        counts = demo.generate(seed=options["seed"], scale=options["scale"], today=timezone.localdate())
+        self.stdout.write(
+            f"Created {counts['children']} children, {counts['placements']} placements and "
+            f"{counts['school_starts']} school starts (seed {options['seed']}, {options['scale']})."
+        )
+        self._print_logins()
+
+    def _print_logins(self) -> None:
+        self.stdout.write(f"\nDemo logins (password for all: {demo.DEMO_PASSWORD}):")
+        for username, name, role, districts in demo.demo_users():
+            where = ", ".join(districts) if districts != ["*"] else "alla stadsdelar"
+            self.stdout.write(f"  {username:24} {role:18} {where or '-'}")

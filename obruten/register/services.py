@@ -1,0 +1,274 @@
+"""State changes of the register. Each function validates, writes and audits in one
+transaction; views, the import and commands call these and never save a record
+themselves."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.forms.models import model_to_dict
+from django.utils import timezone
+
+from obruten.audit import log as audit
+from obruten.lib import personnummer
+
+from .models import (
+    Child,
+    District,
+    LegalBasis,
+    Municipality,
+    Placement,
+    PlacementForm,
+    ProtectedIdentity,
+    School,
+    SchoolStart,
+    Sex,
+)
+
+CHILD_FIELDS = (
+    "personal_number", "first_name", "last_name", "sex", "home_municipality",
+    "unaccompanied", "protected_identity", "address", "district", "case_worker",
+)
+PLACEMENT_FIELDS = (
+    "form", "accompanying", "legal_basis", "start_date", "end_date", "district",
+    "placing_municipality", "school_change", "unit_name", "address",
+)
+
+
+@dataclass
+class ChildData:
+    personal_number: str
+    first_name: str
+    last_name: str
+    sex: str
+    home_municipality: Municipality
+    district: District
+    unaccompanied: bool = False
+    protected_identity: str = ProtectedIdentity.NONE
+    address: str = ""
+    case_worker: Any = None
+
+
+@dataclass
+class PlacementData:
+    form: PlacementForm
+    legal_basis: str
+    start_date: date
+    district: District
+    placing_municipality: Municipality
+    end_date: date | None = None
+    accompanying: bool = False
+    school_change: bool = False
+    unit_name: str = ""
+    address: str = ""
+
+
+def parse_personal_number(text: str) -> str:
+    """Twelve digits, or a ValidationError on the field that says what is wrong."""
+    try:
+        return personnummer.parse(text, today=timezone.localdate()).digits
+    except personnummer.InvalidPersonalNumber as exc:
+        raise ValidationError({"personal_number": str(exc)}) from exc
+
+
+def _validate_child(data: ChildData, *, existing: Child | None) -> dict[str, Any]:
+    digits = parse_personal_number(data.personal_number)
+    errors: dict[str, str] = {}
+    duplicate = Child.objects.filter(personal_number=digits)
+    if existing is not None:
+        duplicate = duplicate.exclude(pk=existing.pk)
+    if duplicate.exists():
+        errors["personal_number"] = (
+            "Ett barn med detta personnummer finns redan i registret. "
+            "Kontakta administratören om du behöver tillgång till det."
+        )
+    if data.sex not in Sex.values:
+        errors["sex"] = "Ange kön: F (flicka) eller M (pojke)."
+    if data.protected_identity not in ProtectedIdentity.values:
+        errors["protected_identity"] = "Välj en nivå av skyddade personuppgifter i listan."
+    if not data.first_name.strip():
+        errors["first_name"] = "Ange förnamn."
+    if not data.last_name.strip():
+        errors["last_name"] = "Ange efternamn."
+    if errors:
+        raise ValidationError(errors)
+    values = {name: getattr(data, name) for name in CHILD_FIELDS}
+    values["personal_number"] = digits
+    values["first_name"] = data.first_name.strip()
+    values["last_name"] = data.last_name.strip()
+    values["birth_date"] = personnummer.parse(digits, today=timezone.localdate()).birth_date
+    return values
+
+
+def _check_actor_district(actor: Any, district: District, field: str) -> None:
+    from obruten.accounts.models import Role
+
+    if actor is not None and actor.role == Role.CASE_WORKER:
+        if not actor.districts.filter(pk=district.pk).exists():
+            raise ValidationError({field: "Välj en av dina egna stadsdelsnämnder."})
+
+
+@transaction.atomic
+def register_child(*, actor: Any, data: ChildData, via: str) -> Child:
+    values = _validate_child(data, existing=None)
+    _check_actor_district(actor, data.district, "district")
+    if values["case_worker"] is None and actor is not None and actor.role == "socialsekreterare":
+        values["case_worker"] = actor
+    child = Child.objects.create(**values)
+    audit.record(
+        actor=actor, action=audit.Action.CREATE, via=via, child=child, obj=child,
+        changes=audit.changes_between({}, _snapshot(child, CHILD_FIELDS)),
+    )
+    return child
+
+
+@transaction.atomic
+def update_child(*, actor: Any, child: Child, data: ChildData, via: str) -> Child:
+    before = _snapshot(child, CHILD_FIELDS)
+    values = _validate_child(data, existing=child)
+    if values["district"] != child.district:
+        _check_actor_district(actor, data.district, "district")
+    for name, value in values.items():
+        setattr(child, name, value)
+    child.save()
+    changes = audit.changes_between(before, _snapshot(child, CHILD_FIELDS))
+    if changes:
+        audit.record(
+            actor=actor, action=audit.Action.UPDATE, via=via, child=child, obj=child,
+            changes=changes,
+        )
+    return child
+
+
+def _validate_placement(child: Child, data: PlacementData, *, existing: Placement | None) -> None:
+    errors: dict[str, str] = {}
+    if data.legal_basis not in LegalBasis.values:
+        errors["legal_basis"] = "Välj lagrum: SoL, LVU 2 § eller LVU 3 §."
+    if data.end_date is not None and data.end_date < data.start_date:
+        errors["end_date"] = "Slutdatum kan inte vara före startdatum."
+    if not data.district.is_valid_on(data.start_date):
+        errors["district"] = (
+            f"{data.district.name} var inte ansvarig nämnd på startdatumet "
+            f"{data.start_date:%Y-%m-%d}. Välj den nämnd som gällde då."
+        )
+    if errors:
+        raise ValidationError(errors)
+    overlapping = _overlapping(child, data.start_date, data.end_date, existing)
+    if overlapping is not None:
+        end = f"{overlapping.end_date:%Y-%m-%d}" if overlapping.end_date else "pågående"
+        raise ValidationError(
+            {
+                "start_date": (
+                    f"Placeringen överlappar barnets placering {overlapping.start_date:%Y-%m-%d}"
+                    f"–{end}. Ett barn kan bara ha en placering åt gången: avsluta den "
+                    "andra placeringen först eller ändra datumen."
+                )
+            }
+        )
+
+
+def _overlapping(
+    child: Child, start: date, end: date | None, existing: Placement | None
+) -> Placement | None:
+    others = Placement.objects.filter(child=child).exclude(end_date__lt=start)
+    if end is not None:
+        others = others.filter(start_date__lte=end)
+    if existing is not None:
+        others = others.exclude(pk=existing.pk)
+    return others.order_by("start_date").first()
+
+
+def _follow_newest_placement(child: Child) -> None:
+    """The child's responsible district is that of its newest placement."""
+    newest = child.placements.order_by("-start_date").first()
+    if newest is not None and newest.district_id != child.district_id:
+        child.district_id = newest.district_id
+        child.save(update_fields=["district"])
+
+
+@transaction.atomic
+def register_placement(*, actor: Any, child: Child, data: PlacementData, via: str) -> Placement:
+    _validate_placement(child, data, existing=None)
+    placement = Placement.objects.create(
+        child=child, **{name: getattr(data, name) for name in PLACEMENT_FIELDS}
+    )
+    _follow_newest_placement(child)
+    audit.record(
+        actor=actor, action=audit.Action.CREATE, via=via, child=child, obj=placement,
+        changes=audit.changes_between({}, _snapshot(placement, PLACEMENT_FIELDS)),
+    )
+    return placement
+
+
+@transaction.atomic
+def update_placement(
+    *, actor: Any, placement: Placement, data: PlacementData, via: str
+) -> Placement:
+    before = _snapshot(placement, PLACEMENT_FIELDS)
+    _validate_placement(placement.child, data, existing=placement)
+    if hasattr(placement, "school_start") and data.start_date > placement.school_start.first_school_day:
+        raise ValidationError(
+            {"start_date": "Startdatum kan inte vara efter den registrerade första skoldagen."}
+        )
+    for name in PLACEMENT_FIELDS:
+        setattr(placement, name, getattr(data, name))
+    placement.save()
+    school_start = SchoolStart.objects.filter(placement=placement).first()
+    if school_start is not None:
+        school_start.days_to_school_start = (
+            school_start.first_school_day - placement.start_date
+        ).days
+        school_start.save(update_fields=["days_to_school_start"])
+    _follow_newest_placement(placement.child)
+    changes = audit.changes_between(before, _snapshot(placement, PLACEMENT_FIELDS))
+    if changes:
+        audit.record(
+            actor=actor, action=audit.Action.UPDATE, via=via, child=placement.child,
+            obj=placement, changes=changes,
+        )
+    return placement
+
+
+@transaction.atomic
+def record_school_start(
+    *, actor: Any, placement: Placement, school: School, first_school_day: date, via: str
+) -> SchoolStart:
+    if first_school_day < placement.start_date:
+        raise ValidationError(
+            {"first_school_day": (
+                f"Första skoldag kan inte vara före placeringens startdatum "
+                f"{placement.start_date:%Y-%m-%d}."
+            )}
+        )
+    if first_school_day > timezone.localdate():
+        raise ValidationError(
+            {"first_school_day": "Första skoldag kan inte ligga i framtiden. "
+             "Registrera skolstarten när barnet har börjat."}
+        )
+    existing = SchoolStart.objects.filter(placement=placement).first()
+    before = _snapshot(existing, ("school", "first_school_day")) if existing else {}
+    school_start, _created = SchoolStart.objects.update_or_create(
+        placement=placement,
+        defaults={
+            "school": school,
+            "first_school_day": first_school_day,
+            "days_to_school_start": (first_school_day - placement.start_date).days,
+        },
+    )
+    changes = audit.changes_between(before, _snapshot(school_start, ("school", "first_school_day")))
+    if changes:
+        audit.record(
+            actor=actor,
+            action=audit.Action.UPDATE if existing else audit.Action.CREATE,
+            via=via, child=placement.child, obj=school_start, changes=changes,
+        )
+    return school_start
+
+
+def _snapshot(instance: Any, fields: tuple[str, ...]) -> dict[str, Any]:
+    data = model_to_dict(instance, fields=fields)
+    return {name: data.get(name) for name in fields}

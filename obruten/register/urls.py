@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+app_name = "register"
+urlpatterns = [
+    path("barn/", views.caseload, name="caseload"),
+    path("barn/nytt/", views.child_create, name="child_create"),
+    path("barn/<int:child_id>/", views.child_detail, name="child_detail"),
+    path("barn/<int:child_id>/andra/", views.child_edit, name="child_edit"),
+    path("barn/<int:child_id>/placeringar/ny/", views.placement_create, name="placement_create"),
+    path(
+        "barn/<int:child_id>/placeringar/<int:placement_id>/andra/",
+        views.placement_edit, name="placement_edit",
+    ),
+    path(
+        "barn/<int:child_id>/placeringar/<int:placement_id>/skolstart/",
+        views.school_start, name="school_start",
+    ),
+    path("skolstart/", views.school_start_breaches, name="school_start_breaches"),
+    path("import/", views.import_placements, name="import"),
+]

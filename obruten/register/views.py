@@ -1,0 +1,235 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from obruten.accounts import policy
+from obruten.audit import log as audit
+
+from . import imports, selectors, services
+from .forms import (
+    CaseloadFilterForm,
+    ChildForm,
+    ImportForm,
+    PlacementEditForm,
+    SchoolStartForm,
+    run_service,
+)
+from .models import Child, Placement
+
+View = Callable[..., HttpResponse]
+
+
+def records_required(view: View) -> View:
+    """Only roles that work with personal records; analysts and administrators get 403."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not policy.has_records(request.user):  # type: ignore[arg-type]
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _placement(child: Child, placement_id: int) -> Placement:
+    return get_object_or_404(Placement.objects.select_related("form"), pk=placement_id, child=child)
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    if policy.has_records(request.user):  # type: ignore[arg-type]
+        return redirect("register:caseload")
+    return render(request, "register/no_records.html")
+
+
+@records_required
+def caseload(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    form = CaseloadFilterForm(request.GET or None, user=request.user)
+    filters = form.cleaned_data if form.is_valid() else {}
+    children = selectors.caseload(request.user, today=today, filters=filters)
+    page = Paginator(children, 50).get_page(request.GET.get("sida"))
+    audit.record(
+        actor=request.user, action=audit.Action.LIST, via="register:caseload",
+        changes={k: str(v) for k, v in filters.items() if v},
+    )
+    query = request.GET.copy()
+    query.pop("sida", None)
+    return render(
+        request, "register/caseload.html",
+        {"form": form, "page": page, "query": query.urlencode(), "today": today,
+         "may_create": policy.may_change_child(request.user)},  # type: ignore[arg-type]
+    )
+
+
+@records_required
+def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
+    child = policy.child_for_user(request.user, child_id, via="register:child_detail")
+    placements = child.placements.select_related(
+        "form", "district", "placing_municipality", "school_start__school__municipality"
+    ).order_by("-start_date")
+    user = request.user
+    return render(
+        request, "register/child_detail.html",
+        {
+            "child": child,
+            "placements": placements,
+            "show_whereabouts": policy.may_see_whereabouts(user, child),
+            "may_change": policy.may_change_child(user, child),  # type: ignore[arg-type]
+            "may_record_school_start": policy.may_record_school_start(user),  # type: ignore[arg-type]
+            "may_see_audit_trail": policy.may_see_audit_trail(user, child),  # type: ignore[arg-type]
+        },
+    )
+
+
+@records_required
+@require_http_methods(["GET", "POST"])
+def child_create(request: HttpRequest) -> HttpResponse:
+    if not policy.may_change_child(request.user):  # type: ignore[arg-type]
+        raise PermissionDenied
+    form = ChildForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        child = run_service(form, lambda: services.register_child(
+            actor=request.user, data=form.to_data(), via="register:child_create"))
+        if child is not None:
+            messages.success(request, f"{child.full_name} är registrerad. Registrera nu placeringen.")
+            return redirect("register:placement_create", child_id=child.pk)
+    return render(request, "register/child_form.html", {"form": form, "child": None})
+
+
+@records_required
+@require_http_methods(["GET", "POST"])
+def child_edit(request: HttpRequest, child_id: int) -> HttpResponse:
+    child = policy.child_for_user(request.user, child_id, via="register:child_edit")
+    if not policy.may_change_child(request.user, child):  # type: ignore[arg-type]
+        raise PermissionDenied
+    show_whereabouts = policy.may_see_whereabouts(request.user, child)
+    initial = {
+        "personal_number": child.formatted_personal_number, "first_name": child.first_name,
+        "last_name": child.last_name, "sex": child.sex,
+        "home_municipality": child.home_municipality, "district": child.district,
+        "unaccompanied": child.unaccompanied, "protected_identity": child.protected_identity,
+        "address": child.address,
+    }
+    form = ChildForm(
+        request.POST or None, initial=initial, user=request.user,
+        current_district=child.district, show_whereabouts=show_whereabouts,
+    )
+    if request.method == "POST" and form.is_valid():
+        updated = run_service(form, lambda: services.update_child(
+            actor=request.user, child=child, data=form.to_data(keep_address=child.address),
+            via="register:child_edit"))
+        if updated is not None:
+            messages.success(request, "Uppgifterna är sparade.")
+            return redirect("register:child_detail", child_id=child.pk)
+    return render(request, "register/child_form.html", {"form": form, "child": child})
+
+
+def _placement_form_page(
+    request: HttpRequest, child: Child, placement: Placement | None, via: str
+) -> HttpResponse:
+    if not policy.may_change_child(request.user, child):  # type: ignore[arg-type]
+        raise PermissionDenied
+    if not policy.may_see_whereabouts(request.user, child):
+        # The form shows the placement address: only those who may see it may edit it.
+        raise PermissionDenied
+    initial: dict[str, Any] = {"district": child.district}
+    if placement is not None:
+        initial = {name: getattr(placement, name) for name in services.PLACEMENT_FIELDS}
+    form = PlacementEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        if placement is None:
+            saved = run_service(form, lambda: services.register_placement(
+                actor=request.user, child=child, data=form.to_data(), via=via))
+        else:
+            saved = run_service(form, lambda: services.update_placement(
+                actor=request.user, placement=placement, data=form.to_data(), via=via))
+        if saved is not None:
+            messages.success(request, "Placeringen är sparad.")
+            return redirect("register:child_detail", child_id=child.pk)
+    return render(
+        request, "register/placement_form.html",
+        {"form": form, "child": child, "placement": placement},
+    )
+
+
+@records_required
+@require_http_methods(["GET", "POST"])
+def placement_create(request: HttpRequest, child_id: int) -> HttpResponse:
+    child = policy.child_for_user(request.user, child_id, via="register:placement_create")
+    return _placement_form_page(request, child, None, "register:placement_create")
+
+
+@records_required
+@require_http_methods(["GET", "POST"])
+def placement_edit(request: HttpRequest, child_id: int, placement_id: int) -> HttpResponse:
+    child = policy.child_for_user(request.user, child_id, via="register:placement_edit")
+    placement = _placement(child, placement_id)
+    return _placement_form_page(request, child, placement, "register:placement_edit")
+
+
+@records_required
+@require_http_methods(["GET", "POST"])
+def school_start(request: HttpRequest, child_id: int, placement_id: int) -> HttpResponse:
+    child = policy.child_for_user(request.user, child_id, via="register:school_start")
+    placement = _placement(child, placement_id)
+    if not policy.may_record_school_start(request.user):  # type: ignore[arg-type]
+        raise PermissionDenied
+    if not policy.may_see_whereabouts(request.user, child):
+        raise PermissionDenied
+    existing = getattr(placement, "school_start", None)
+    initial = {"school": existing.school, "first_school_day": existing.first_school_day} if existing else {}
+    form = SchoolStartForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(form, lambda: services.record_school_start(
+            actor=request.user, placement=placement, school=form.cleaned_data["school"],
+            first_school_day=form.cleaned_data["first_school_day"], via="register:school_start"))
+        if saved is not None:
+            messages.success(
+                request, f"Skolstarten är sparad: {saved.days_to_school_start} dagar efter placeringen."
+            )
+            return redirect("register:child_detail", child_id=child.pk)
+    return render(
+        request, "register/school_start_form.html",
+        {"form": form, "child": child, "placement": placement},
+    )
+
+
+@records_required
+def school_start_breaches(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    since = today - timedelta(days=365)
+    placements = selectors.school_start_breaches(request.user, today=today, since=since)
+    audit.record(actor=request.user, action=audit.Action.LIST, via="register:school_start_breaches")
+    return render(
+        request, "register/school_start_breaches.html",
+        {"placements": placements, "since": since, "today": today},
+    )
+
+
+@records_required
+@require_http_methods(["GET", "POST"])
+def import_placements(request: HttpRequest) -> HttpResponse:
+    if not policy.may_import(request.user):  # type: ignore[arg-type]
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        result = imports.import_placements(
+            upload.read(), filename=upload.name, actor=request.user, via="register:import"
+        )
+    return render(request, "register/import.html", {"form": form, "result": result})

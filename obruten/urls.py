@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from obruten.register import views as register_views
+
+urlpatterns = [
+    path("", register_views.home, name="home"),
+    path("konto/", include("obruten.accounts.urls")),
+    path("", include("obruten.register.urls")),
+    path("", include("obruten.audit.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
