@@ -1,0 +1,114 @@
+"""Shared personas and records for the tests: a case worker in Farsta, another in
+Farsta, one in Bromma, a school coordinator, Skolfam, Lärteamet, an enhetschef, an
+analyst and an administrator; and three children: one in scope in Farsta, one in
+Bromma, and one in protected housing in Farsta."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from obruten.accounts.models import Role, User
+from obruten.register import services
+from obruten.register.models import (
+    Child,
+    District,
+    Municipality,
+    Placement,
+    PlacementForm,
+    ProtectedIdentity,
+    School,
+)
+
+# Skatteverket's published test personal identity numbers (testpersonnummer).
+TEST_NUMBERS = ["200607092384", "200802122390", "200306062381", "202508242381", "202510022383"]
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    # Argon2 in production; a fast hasher keeps the suite quick (Django's advice).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def make_user(username: str, role: str, districts: list[str]) -> User:
+    user = User.objects.create_user(username=username, password="a-long-test-password", role=role)
+    user.districts.set(District.objects.filter(code__in=districts))
+    return user
+
+
+@dataclass
+class World:
+    users: dict[str, User]
+    own: Child
+    other: Child
+    protected: Child
+    school: School
+    own_placement: Placement
+    protected_placement: Placement
+
+
+def place(child: Child, form: str, district: str, start: date, actor: User, **extra: Any) -> Placement:
+    return services.register_placement(
+        actor=actor, child=child, via="test",
+        data=services.PlacementData(
+            form=PlacementForm.objects.get(code=form), legal_basis="SoL", start_date=start,
+            district=District.objects.get(code=district),
+            placing_municipality=Municipality.objects.get(code="0180"), **extra,
+        ),
+    )
+
+
+def register(pnr: str, first: str, district: str, actor: User, **extra: Any) -> Child:
+    return services.register_child(
+        actor=actor, via="test",
+        data=services.ChildData(
+            personal_number=pnr, first_name=first, last_name="Testsson", sex="F",
+            home_municipality=Municipality.objects.get(code="0180"),
+            district=District.objects.get(code=district), **extra,
+        ),
+    )
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    users = {
+        "case_worker": make_user("cw_farsta", Role.CASE_WORKER, ["farsta"]),
+        "case_worker_2": make_user("cw2_farsta", Role.CASE_WORKER, ["farsta"]),
+        "case_worker_bromma": make_user("cw_bromma", Role.CASE_WORKER, ["bromma"]),
+        "school_coordinator": make_user("sc_farsta", Role.SCHOOL_COORDINATOR, ["farsta"]),
+        "skolfam": make_user("skolfam_farsta", Role.SKOLFAM, ["farsta"]),
+        "larteamet": make_user("larteamet", Role.LARTEAMET, ["farsta", "bromma"]),
+        "unit_manager": make_user("chef_farsta", Role.UNIT_MANAGER, ["farsta"]),
+        "analyst": make_user("analyst", Role.ANALYST, []),
+        "administrator": make_user("admin", Role.ADMINISTRATOR, []),
+    }
+    admin = users["administrator"]
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    today = timezone.localdate()
+    school = School.objects.create(
+        unit_code="12345678", name="Hemligbyskolan", municipality=Municipality.objects.get(code="0180")
+    )
+    cw, bromma = users["case_worker"], users["case_worker_bromma"]
+    own = register(TEST_NUMBERS[0], "Alva", "farsta", cw, address="Synligvägen 1")
+    own_placement = place(own, "familjehem", "farsta", today - timedelta(days=20), cw,
+                          school_change=True, unit_name="Familjehemmet Ek", address="Ekvägen 2")
+    services.record_school_start(actor=cw, placement=own_placement, school=school,
+                                 first_school_day=today - timedelta(days=10), via="test")
+    other = register(TEST_NUMBERS[1], "Bodil", "bromma", bromma)
+    place(other, "hvb", "bromma", today - timedelta(days=30), bromma)
+    protected = register(
+        TEST_NUMBERS[2], "Cilla", "farsta", cw, address="Hemligvägen 7",
+        protected_identity=ProtectedIdentity.PROTECTED_REGISTRATION,
+    )
+    protected_placement = place(
+        protected, "skyddat_boende", "farsta", today - timedelta(days=15), cw, accompanying=True,
+        school_change=True, unit_name="Skyddsboendet Lönn", address="Lönngatan 9",
+    )
+    services.record_school_start(actor=cw, placement=protected_placement, school=school,
+                                 first_school_day=today - timedelta(days=5), via="test")
+    return World(users, own, other, protected, school, own_placement, protected_placement)

@@ -1,0 +1,164 @@
+"""The whole access matrix: every role × every URL × a child in scope, a child out of
+scope and a protected child. A URL that is not in the matrix fails the test, so a new
+page cannot be added without saying who may open it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from conftest import World
+
+ROLES = [
+    "anonymous", "case_worker", "case_worker_2", "case_worker_bromma", "school_coordinator",
+    "skolfam", "larteamet", "unit_manager", "analyst", "administrator",
+]
+CHILDREN = ("own", "other", "protected")
+
+# For URLs about one child: the status for (own, other, protected) per role.
+# own: in foster care in Farsta; other: in HVB in Bromma; protected: in protected
+# housing in Farsta with protected registration. "case_worker" is responsible for own
+# and protected; "case_worker_bromma" for other.
+CHILD_URLS: dict[str, dict[str, tuple[int, int, int]]] = {
+    "register:child_detail": {
+        "case_worker": (200, 404, 200), "case_worker_2": (200, 404, 200),
+        "case_worker_bromma": (404, 200, 404), "school_coordinator": (404, 404, 200),
+        "skolfam": (200, 404, 404), "larteamet": (404, 404, 200),
+        "unit_manager": (200, 404, 200), "analyst": (403, 403, 403),
+        "administrator": (403, 403, 403),
+    },
+    "register:child_edit": {
+        "case_worker": (200, 404, 200), "case_worker_2": (200, 404, 200),
+        "case_worker_bromma": (404, 200, 404), "school_coordinator": (404, 404, 403),
+        "skolfam": (403, 404, 404), "larteamet": (404, 404, 403),
+        "unit_manager": (403, 404, 403), "analyst": (403, 403, 403),
+        "administrator": (403, 403, 403),
+    },
+    "register:placement_create": {
+        "case_worker": (200, 404, 200), "case_worker_2": (200, 404, 403),
+        "case_worker_bromma": (404, 200, 404), "school_coordinator": (404, 404, 403),
+        "skolfam": (403, 404, 404), "larteamet": (404, 404, 403),
+        "unit_manager": (403, 404, 403), "analyst": (403, 403, 403),
+        "administrator": (403, 403, 403),
+    },
+    "register:school_start": {
+        "case_worker": (200, 404, 200), "case_worker_2": (200, 404, 403),
+        "case_worker_bromma": (404, 200, 404), "school_coordinator": (404, 404, 403),
+        "skolfam": (403, 404, 404), "larteamet": (404, 404, 403),
+        "unit_manager": (403, 404, 403), "analyst": (403, 403, 403),
+        "administrator": (403, 403, 403),
+    },
+    "audit:child_trail": {
+        "case_worker": (200, 404, 200), "case_worker_2": (404, 404, 404),
+        "case_worker_bromma": (404, 200, 404), "school_coordinator": (404, 404, 404),
+        "skolfam": (404, 404, 404), "larteamet": (404, 404, 404),
+        "unit_manager": (200, 404, 200), "analyst": (404, 404, 404),
+        "administrator": (200, 200, 200),
+    },
+}
+CHILD_URLS["register:placement_edit"] = CHILD_URLS["register:placement_create"]
+for expectations in CHILD_URLS.values():
+    expectations.setdefault("anonymous", (302, 302, 302))
+
+RECORDS = {"case_worker", "case_worker_2", "case_worker_bromma", "school_coordinator",
+           "skolfam", "larteamet", "unit_manager"}
+
+
+def _by_role(allowed: set[str], ok: int = 200, other: int = 403, anonymous: int = 302) -> dict[str, int]:
+    return {role: anonymous if role == "anonymous" else ok if role in allowed else other for role in ROLES}
+
+
+# URLs about no single child: the status per role.
+OTHER_URLS: dict[str, dict[str, int]] = {
+    "home": {**_by_role(RECORDS, ok=302, other=200)},
+    "register:caseload": _by_role(RECORDS),
+    "register:child_create": _by_role({"case_worker", "case_worker_2", "case_worker_bromma"}),
+    "register:school_start_breaches": _by_role(RECORDS),
+    "register:import": _by_role({"case_worker", "case_worker_2", "case_worker_bromma", "unit_manager"}),
+    "login": _by_role(set(ROLES), ok=302, anonymous=200),
+    "logout": _by_role(set(ROLES), ok=405, anonymous=405),
+    "set_language": _by_role(set(ROLES), ok=302, anonymous=302),
+    "admin:*": _by_role({"administrator"}, other=302),
+}
+
+
+def all_url_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns: list[Any], namespace: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace == "admin":
+                    names.add("admin:*")
+                    continue
+                walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern):
+                assert pattern.name, f"URL {pattern.pattern} has no name"
+                names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+
+    walk(get_resolver().url_patterns, "")
+    return names
+
+
+def test_every_url_is_in_the_matrix() -> None:
+    assert all_url_names() == set(CHILD_URLS) | set(OTHER_URLS)
+
+
+def _client(world: World, role: str) -> Client:
+    client = Client()
+    if role != "anonymous":
+        client.force_login(world.users[role])
+    return client
+
+
+def _child_url(name: str, world: World, which: str) -> str:
+    child = getattr(world, which)
+    kwargs: dict[str, int] = {"child_id": child.pk}
+    if name in {"register:placement_edit", "register:school_start"}:
+        kwargs["placement_id"] = child.placements.first().pk
+    return reverse(name, kwargs=kwargs)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_matrix_for_urls_about_a_child(world: World, role: str) -> None:
+    client = _client(world, role)
+    outcomes = {}
+    expected = {}
+    for name, per_role in CHILD_URLS.items():
+        for which, status in zip(CHILDREN, per_role[role], strict=True):
+            outcomes[(name, which)] = client.get(_child_url(name, world, which)).status_code
+            expected[(name, which)] = status
+    assert outcomes == expected
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_matrix_for_other_urls(world: World, role: str) -> None:
+    client = _client(world, role)
+    outcomes = {}
+    for name in OTHER_URLS:
+        url = reverse("admin:index") if name == "admin:*" else reverse(name)
+        outcomes[name] = client.get(url).status_code
+    assert outcomes == {name: per_role[role] for name, per_role in OTHER_URLS.items()}
+
+
+def test_a_child_that_does_not_exist_answers_like_one_out_of_scope(world: World) -> None:
+    client = _client(world, "case_worker")
+    missing = reverse("register:child_detail", kwargs={"child_id": 999999})
+    out_of_scope = reverse("register:child_detail", kwargs={"child_id": world.other.pk})
+    assert client.get(missing).status_code == client.get(out_of_scope).status_code == 404
+
+
+def test_a_child_out_of_scope_is_never_counted(world: World) -> None:
+    response = _client(world, "case_worker").get(reverse("register:caseload"))
+    assert response.context["page"].paginator.count == 2
+    assert "Bodil" not in response.content.decode()
+
+
+def test_a_placement_of_another_child_answers_404(world: World) -> None:
+    # The own child's URL with the protected child's placement id.
+    url = reverse("register:placement_edit", kwargs={
+        "child_id": world.own.pk, "placement_id": world.protected_placement.pk})
+    assert _client(world, "case_worker").get(url).status_code == 404
