@@ -130,6 +130,8 @@ def register_child(*, actor: Any, data: ChildData, via: str) -> Child:
 def update_child(*, actor: Any, child: Child, data: ChildData, via: str) -> Child:
     before = _snapshot(child, CHILD_FIELDS)
     values = _validate_child(data, existing=child)
+    if data.case_worker is None:  # the form does not reassign the case worker
+        values["case_worker"] = child.case_worker
     if values["district"] != child.district:
         _check_actor_district(actor, data.district, "district")
     for name, value in values.items():
