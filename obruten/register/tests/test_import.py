@@ -1,0 +1,152 @@
+"""Importing placements: all-or-nothing, every error named by row, column and rule."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import Client
+from django.urls import reverse
+from openpyxl import Workbook
+
+from conftest import World
+from obruten.audit.models import AuditEvent
+from obruten.register.imports import COLUMNS, import_placements
+from obruten.register.models import Child, Placement, SchoolStart
+
+HEADER = ",".join(COLUMNS)
+GOOD = [
+    "200607092384,Hedda,Import,F,0180,Farsta,hvb,LVU3,2025-01-10,2025-06-30,ja,87654321,2025-01-14",
+    "200607092384,Hedda,Import,F,0180,farsta,familjehem,SoL,2025-07-01,,nej,,",
+    "200306062381,Ivar,Import,M,1280,Järva,stodboende,SoL,2024-03-01,2024-09-30,ja,,",
+]
+
+
+def _csv(*rows: str) -> bytes:
+    return ("\n".join([HEADER, *rows]) + "\n").encode()
+
+
+def test_it_imports_a_good_file(db: None) -> None:
+    result = import_placements(_csv(*GOOD), filename="p.csv", actor=None, via="test")
+    assert result.ok, result.errors
+    assert (result.children_created, result.placements_created, result.school_starts_written) == (2, 3, 1)
+    hedda = Child.objects.get(personal_number="200607092384")
+    assert hedda.district.code == "farsta"
+    assert SchoolStart.objects.get(placement__child=hedda).days_to_school_start == 4
+    assert AuditEvent.objects.filter(child=hedda, action="import").count() == 4
+
+
+def test_reimporting_the_same_file_creates_no_duplicates(db: None) -> None:
+    import_placements(_csv(*GOOD), filename="p.csv", actor=None, via="test")
+    result = import_placements(_csv(*GOOD), filename="p.csv", actor=None, via="test")
+    assert result.ok
+    assert (result.children_created, result.placements_created, result.placements_updated) == (0, 0, 0)
+    assert (Child.objects.count(), Placement.objects.count(), SchoolStart.objects.count()) == (2, 3, 1)
+
+
+def test_a_changed_row_updates_the_same_placement(db: None) -> None:
+    import_placements(_csv(*GOOD), filename="p.csv", actor=None, via="test")
+    changed = GOOD[1].replace(",,nej,,", ",2025-12-31,nej,,")
+    result = import_placements(_csv(GOOD[0], changed, GOOD[2]), filename="p.csv", actor=None, via="test")
+    assert result.placements_updated == 1
+    assert str(Placement.objects.get(start_date="2025-07-01").end_date) == "2025-12-31"
+
+
+# Each bad row, with the (row, column, rule) the report must name.
+BAD_ROWS = [
+    ("200607092385,A,B,F,0180,Farsta,hvb,SoL,2025-01-10,,ja,,", ("personal_number", "R02")),
+    ("200607092384,A,B,X,0180,Farsta,hvb,SoL,2025-01-10,,ja,,", ("sex", "R03")),
+    ("200607092384,A,B,F,9999,Farsta,hvb,SoL,2025-01-10,,ja,,", ("home_municipality", "R04")),
+    ("200607092384,A,B,F,0180,Atlantis,hvb,SoL,2025-01-10,,ja,,", ("district", "R05")),
+    ("200607092384,A,B,F,0180,Järva,hvb,SoL,2021-01-10,,ja,,", ("district", "R06")),
+    ("200607092384,A,B,F,0180,Farsta,slott,SoL,2025-01-10,,ja,,", ("placement_form", "R07")),
+    ("200607092384,A,B,F,0180,Farsta,hvb,LVU9,2025-01-10,,ja,,", ("legal_basis", "R08")),
+    ("200607092384,A,B,F,0180,Farsta,hvb,SoL,10/01/2025,,ja,,", ("start_date", "R09")),
+    ("200607092384,A,B,F,0180,Farsta,hvb,SoL,2025-01-10,2025-01-01,ja,,", ("end_date", "R10")),
+    ("200607092384,A,B,F,0180,Farsta,hvb,SoL,2025-01-10,,kanske,,", ("school_change", "R11")),
+    ("200607092384,A,B,F,0180,Farsta,hvb,SoL,2025-01-10,,ja,123,2025-01-12", ("school_unit_code", "R12")),
+    ("200607092384,A,B,F,0180,Farsta,hvb,SoL,2025-01-10,,ja,12345678,", ("school_start_date", "R13")),
+    ("200607092384,A,B,F,0180,Farsta,hvb,SoL,2025-01-10,,ja,12345678,2025-01-01", ("school_start_date", "R14")),
+    ("200607092384,A,B,F,0180,Farsta,hvb,SoL,2025-01-10,,ja,12345678,2099-01-01", ("school_start_date", "R15")),
+    (",A,B,F,0180,Farsta,hvb,SoL,2025-01-10,,ja,,", ("personal_number", "R01")),
+]
+
+
+@pytest.mark.parametrize(("row", "expected"), BAD_ROWS)
+def test_one_bad_row_writes_nothing_and_is_named(db: None, row: str, expected: tuple[str, str]) -> None:
+    result = import_placements(_csv(GOOD[2], row), filename="p.csv", actor=None, via="test")
+    assert [(e.row, e.column, e.rule) for e in result.errors] == [(3, *expected)]
+    assert Child.objects.count() == 0 and Placement.objects.count() == 0
+
+
+def test_every_bad_row_is_reported_at_once(db: None) -> None:
+    rows = [GOOD[2], BAD_ROWS[0][0], BAD_ROWS[2][0], BAD_ROWS[5][0]]
+    result = import_placements(_csv(*rows), filename="p.csv", actor=None, via="test")
+    assert [(e.row, e.rule) for e in result.errors] == [(3, "R02"), (4, "R04"), (5, "R07")]
+
+
+def test_overlapping_rows_of_one_child_are_refused(db: None) -> None:
+    overlapping = GOOD[1].replace("2025-07-01", "2025-06-01")
+    result = import_placements(_csv(GOOD[0], overlapping), filename="p.csv", actor=None, via="test")
+    assert [(e.row, e.column, e.rule) for e in result.errors] == [(3, "start_date", "R16")]
+
+
+def test_a_row_overlapping_the_register_is_refused(world: World) -> None:
+    row = f"{world.own.personal_number},Alva,Testsson,F,0180,Farsta,hvb,SoL,2020-01-01,,nej,,"
+    result = import_placements(_csv(row), filename="p.csv", actor=None, via="test")
+    assert [(e.row, e.rule) for e in result.errors] == [(2, "R16")]
+
+
+def test_error_messages_never_repeat_school_values(db: None) -> None:
+    row = "200607092384,A,B,F,0180,Farsta,hvb,SoL,2025-01-10,,ja,12345678,2099-01-01"
+    result = import_placements(_csv(row), filename="p.csv", actor=None, via="test")
+    assert all("12345678" not in e.message and "2099" not in e.message for e in result.errors)
+
+
+def test_a_missing_column_and_an_unreadable_file_are_file_level_errors(db: None) -> None:
+    no_school = _csv(*GOOD).replace(b",school_start_date", b"")
+    assert [(e.row, e.column, e.rule) for e in import_placements(no_school, filename="p.csv", actor=None, via="t").errors] == [(1, "school_start_date", "F02")]
+    assert [e.rule for e in import_placements(b"\x00\xff\xfe", filename="p.xlsx", actor=None, via="t").errors] == ["F01"]
+
+
+def test_it_reads_xlsx(db: None) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(list(COLUMNS))
+    for row in GOOD:
+        sheet.append(row.split(","))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    result = import_placements(buffer.getvalue(), filename="p.xlsx", actor=None, via="test")
+    assert result.ok and result.placements_created == 3
+
+
+def test_the_command_imports_and_reports_errors(db: None, tmp_path: Path) -> None:
+    good = tmp_path / "good.csv"
+    good.write_bytes(_csv(*GOOD))
+    call_command("import_placements", str(good))
+    assert Placement.objects.count() == 3
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(_csv(BAD_ROWS[0][0]))
+    with pytest.raises(CommandError, match="Nothing imported: 1 error"):
+        call_command("import_placements", str(bad))
+
+
+def test_a_case_worker_imports_only_into_own_districts(world: World) -> None:
+    client = Client()
+    client.force_login(world.users["case_worker"])
+    upload = io.BytesIO(_csv(GOOD[2]))
+    upload.name = "p.csv"
+    response = client.post(reverse("register:import"), {"file": upload})
+    body = response.content.decode()
+    assert "R17" in body and "Ingenting importerades" in body
+    new_child = [row.replace("200607092384", "202509012387") for row in GOOD[:2]]
+    upload = io.BytesIO(_csv(*new_child))
+    upload.name = "p.csv"
+    body = client.post(reverse("register:import"), {"file": upload}).content.decode()
+    assert "Importen är klar" in body
+    assert Child.objects.get(personal_number="202509012387").case_worker == world.users["case_worker"]
