@@ -53,22 +53,32 @@ class World:
 
 def place(child: Child, form: str, district: str, start: date, actor: User, **extra: Any) -> Placement:
     return services.register_placement(
-        actor=actor, child=child, via="test",
+        actor=actor,
+        child=child,
+        via="test",
         data=services.PlacementData(
-            form=PlacementForm.objects.get(code=form), legal_basis="SoL", start_date=start,
+            form=PlacementForm.objects.get(code=form),
+            legal_basis="SoL",
+            start_date=start,
             district=District.objects.get(code=district),
-            placing_municipality=Municipality.objects.get(code="0180"), **extra,
+            placing_municipality=Municipality.objects.get(code="0180"),
+            **extra,
         ),
     )
 
 
 def register(pnr: str, first: str, district: str, actor: User, **extra: Any) -> Child:
     return services.register_child(
-        actor=actor, via="test",
+        actor=actor,
+        via="test",
         data=services.ChildData(
-            personal_number=pnr, first_name=first, last_name="Testsson", sex="F",
+            personal_number=pnr,
+            first_name=first,
+            last_name="Testsson",
+            sex="F",
             home_municipality=Municipality.objects.get(code="0180"),
-            district=District.objects.get(code=district), **extra,
+            district=District.objects.get(code=district),
+            **extra,
         ),
     )
 
@@ -95,20 +105,49 @@ def world(db: Any) -> World:
     )
     cw, bromma = users["case_worker"], users["case_worker_bromma"]
     own = register(TEST_NUMBERS[0], "Alva", "farsta", cw, address="Synligvägen 1")
-    own_placement = place(own, "familjehem", "farsta", today - timedelta(days=20), cw,
-                          school_change=True, unit_name="Familjehemmet Ek", address="Ekvägen 2")
-    services.record_school_start(actor=cw, placement=own_placement, school=school,
-                                 first_school_day=today - timedelta(days=10), via="test")
+    own_placement = place(
+        own,
+        "familjehem",
+        "farsta",
+        today - timedelta(days=20),
+        cw,
+        school_change=True,
+        unit_name="Familjehemmet Ek",
+        address="Ekvägen 2",
+    )
+    services.record_school_start(
+        actor=cw,
+        placement=own_placement,
+        school=school,
+        first_school_day=today - timedelta(days=10),
+        via="test",
+    )
     other = register(TEST_NUMBERS[1], "Bodil", "bromma", bromma)
     place(other, "hvb", "bromma", today - timedelta(days=30), bromma)
     protected = register(
-        TEST_NUMBERS[2], "Cilla", "farsta", cw, address="Hemligvägen 7",
+        TEST_NUMBERS[2],
+        "Cilla",
+        "farsta",
+        cw,
+        address="Hemligvägen 7",
         protected_identity=ProtectedIdentity.PROTECTED_REGISTRATION,
     )
     protected_placement = place(
-        protected, "skyddat_boende", "farsta", today - timedelta(days=15), cw, accompanying=True,
-        school_change=True, unit_name="Skyddsboendet Lönn", address="Lönngatan 9",
+        protected,
+        "skyddat_boende",
+        "farsta",
+        today - timedelta(days=15),
+        cw,
+        accompanying=True,
+        school_change=True,
+        unit_name="Skyddsboendet Lönn",
+        address="Lönngatan 9",
     )
-    services.record_school_start(actor=cw, placement=protected_placement, school=school,
-                                 first_school_day=today - timedelta(days=5), via="test")
+    services.record_school_start(
+        actor=cw,
+        placement=protected_placement,
+        school=school,
+        first_school_day=today - timedelta(days=5),
+        via="test",
+    )
     return World(users, own, other, protected, school, own_placement, protected_placement)

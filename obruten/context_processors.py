@@ -8,7 +8,7 @@ from obruten.accounts import policy
 
 def obruten(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
-    has_records = bool(user and user.is_authenticated and policy.has_records(user))  # type: ignore[arg-type]
+    has_records = bool(user and user.is_authenticated and policy.has_records(user))
     return {
         "DEMO_MODE": settings.DEMO_MODE,
         "HAS_RECORDS": has_records,

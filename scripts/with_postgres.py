@@ -54,14 +54,28 @@ def main(command: list[str]) -> int:
         as_user = ["runuser", "-u", "postgres", "--"]
     try:
         subprocess.run(
-            [*as_user, initdb, "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
-             "--locale=C.UTF-8", "--no-sync"],
-            check=True, stdout=subprocess.DEVNULL,
+            [
+                *as_user,
+                initdb,
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+                "--no-sync",
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
         )
         options = f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1 -c fsync=off"
         subprocess.run(
             [*as_user, pg_ctl, "-D", str(data), "-o", options, "-l", str(workdir / "log"), "-w", "start"],
-            check=True, stdout=subprocess.DEVNULL,
+            check=True,
+            stdout=subprocess.DEVNULL,
         )
         url = f"postgres://postgres@127.0.0.1:{port}/postgres"
         print(f"PostgreSQL test cluster on port {port}", flush=True)
@@ -70,7 +84,8 @@ def main(command: list[str]) -> int:
         if (data / "postmaster.pid").exists():
             subprocess.run(
                 [*as_user, pg_ctl, "-D", str(data), "-m", "fast", "-w", "stop"],
-                check=False, stdout=subprocess.DEVNULL,
+                check=False,
+                stdout=subprocess.DEVNULL,
             )
         shutil.rmtree(workdir, ignore_errors=True)
 

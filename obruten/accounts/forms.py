@@ -7,7 +7,8 @@ class LoginForm(AuthenticationForm):
         label="Användarnamn", widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"})
     )
     password = forms.CharField(
-        label="Lösenord", strip=False,
+        label="Lösenord",
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     error_messages = {

@@ -21,7 +21,9 @@ class User(AbstractUser):
 
     role = models.CharField(_("roll"), max_length=20, choices=Role.choices)
     districts = models.ManyToManyField(
-        "register.District", verbose_name=_("stadsdelsnämnder"), blank=True,
+        "register.District",
+        verbose_name=_("stadsdelsnämnder"),
+        blank=True,
         related_name="members",
     )
 

@@ -6,7 +6,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Any
 
 from django.db import models, transaction
@@ -126,9 +126,7 @@ def verify() -> list[Problem]:
     previous = GENESIS_HASH
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
         if event.previous_hash != previous:
-            problems.append(
-                Problem(event.pk, "the row before it was removed or changed (broken link)")
-            )
+            problems.append(Problem(event.pk, "the row before it was removed or changed (broken link)"))
         if event_hash(event) != event.hash:
             problems.append(Problem(event.pk, "the row was changed after it was written"))
         previous = event.hash
@@ -153,5 +151,3 @@ def _plain(value: Any) -> Any:
     if isinstance(value, models.Model):
         return value.pk
     return str(value)
-
-

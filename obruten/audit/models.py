@@ -39,14 +39,24 @@ class AuditEvent(models.Model):
 
     at = models.DateTimeField(_("tid"))
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("vem"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+", db_constraint=False,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("vem"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
     actor_name = models.CharField(_("användarnamn"), max_length=150)
     action = models.CharField(_("händelse"), max_length=10, choices=Action.choices)
     child = models.ForeignKey(
-        "register.Child", verbose_name=_("barn"), null=True, blank=True,
-        on_delete=models.DO_NOTHING, related_name="+", db_constraint=False,
+        "register.Child",
+        verbose_name=_("barn"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
     )
     object_type = models.CharField(_("posttyp"), max_length=40, blank=True)
     object_id = models.BigIntegerField(_("post"), null=True, blank=True)

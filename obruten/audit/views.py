@@ -10,7 +10,7 @@ from .models import AuditEvent
 
 @login_required
 def child_trail(request: HttpRequest, child_id: int) -> HttpResponse:
-    """"Vem har sett detta barn?": for the enhetschef, the administrator and the
+    """ "Vem har sett detta barn?": for the enhetschef, the administrator and the
     child's own case worker. The administrator sees the trail but not the record."""
     child = policy.child_for_audit_trail(request.user, child_id)
     if child is None:
@@ -19,6 +19,7 @@ def child_trail(request: HttpRequest, child_id: int) -> HttpResponse:
     page = Paginator(events, 100).get_page(request.GET.get("sida"))
     show_name = policy.children_for(request.user).filter(pk=child.pk).exists()
     return render(
-        request, "audit/child_trail.html",
+        request,
+        "audit/child_trail.html",
         {"child": child, "page": page, "show_name": show_name},
     )

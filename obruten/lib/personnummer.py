@@ -55,9 +55,7 @@ def parse(text: str, *, today: date) -> PersonalNumber:
     cleaned = text.strip().replace(" ", "")
     match = _PATTERN.match(cleaned)
     if not match:
-        raise InvalidPersonalNumber(
-            "Ange personnumret med 10 eller 12 siffror, till exempel ÅÅÅÅMMDD-NNNN."
-        )
+        raise InvalidPersonalNumber("Ange personnumret med 10 eller 12 siffror, till exempel ÅÅÅÅMMDD-NNNN.")
     century, yy, mm, dd, separator, serial, check = match.groups()
     if century and separator == "+":
         raise InvalidPersonalNumber("Plustecken används bara med 10 siffror (ÅÅMMDD+NNNN).")

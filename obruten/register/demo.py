@@ -10,6 +10,7 @@ table in the City of Stockholm's report "Stöd till placerade barn och unga"
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -49,17 +50,78 @@ MIX_2020 = {
     "skarholmen": (2, 10, 97, 55, 2, 7),
 }
 FIRST_NAMES = {
-    "F": ["Alva", "Elsa", "Maja", "Ella", "Wilma", "Saga", "Ebba", "Alice", "Nora", "Leah",
-          "Amira", "Hanna", "Sara", "Yasmin", "Fatima", "Selma", "Olivia", "Lilly"],
-    "M": ["William", "Liam", "Noah", "Hugo", "Lucas", "Adam", "Elias", "Omar", "Ali", "Oscar",
-          "Viktor", "Leo", "Mohammed", "Isak", "Theo", "Ahmed", "Filip", "Anton"],
+    "F": [
+        "Alva",
+        "Elsa",
+        "Maja",
+        "Ella",
+        "Wilma",
+        "Saga",
+        "Ebba",
+        "Alice",
+        "Nora",
+        "Leah",
+        "Amira",
+        "Hanna",
+        "Sara",
+        "Yasmin",
+        "Fatima",
+        "Selma",
+        "Olivia",
+        "Lilly",
+    ],
+    "M": [
+        "William",
+        "Liam",
+        "Noah",
+        "Hugo",
+        "Lucas",
+        "Adam",
+        "Elias",
+        "Omar",
+        "Ali",
+        "Oscar",
+        "Viktor",
+        "Leo",
+        "Mohammed",
+        "Isak",
+        "Theo",
+        "Ahmed",
+        "Filip",
+        "Anton",
+    ],
 }
-LAST_NAMES = ["Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson",
-              "Persson", "Svensson", "Gustafsson", "Hassan", "Ali", "Mohamed", "Lindberg",
-              "Berg", "Lund", "Ahmadi", "Abdi", "Holm", "Sandberg", "Yilmaz", "Nyberg"]
+LAST_NAMES = [
+    "Andersson",
+    "Johansson",
+    "Karlsson",
+    "Nilsson",
+    "Eriksson",
+    "Larsson",
+    "Olsson",
+    "Persson",
+    "Svensson",
+    "Gustafsson",
+    "Hassan",
+    "Ali",
+    "Mohamed",
+    "Lindberg",
+    "Berg",
+    "Lund",
+    "Ahmadi",
+    "Abdi",
+    "Holm",
+    "Sandberg",
+    "Yilmaz",
+    "Nyberg",
+]
 DEMO_PASSWORD = "Obruten-demo-2026"  # noqa: S105 - printed by `make run`; demo mode only
-MERGERS_2023 = {"rinkeby-kista": "jarva", "spanga-tensta": "jarva",
-                "norrmalm": "norra-innerstaden", "ostermalm": "norra-innerstaden"}
+MERGERS_2023 = {
+    "rinkeby-kista": "jarva",
+    "spanga-tensta": "jarva",
+    "norrmalm": "norra-innerstaden",
+    "ostermalm": "norra-innerstaden",
+}
 
 
 @dataclass(frozen=True)
@@ -99,9 +161,13 @@ def create_demo_users() -> list[User]:
         first, last = name.split(" ", 1)
         user, _ = User.objects.update_or_create(
             username=username,
-            defaults={"first_name": first, "last_name": last, "role": role,
-                      "is_staff": role == Role.ADMINISTRATOR,
-                      "is_superuser": role == Role.ADMINISTRATOR},
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "role": role,
+                "is_staff": role == Role.ADMINISTRATOR,
+                "is_superuser": role == Role.ADMINISTRATOR,
+            },
         )
         user.set_password(DEMO_PASSWORD)
         user.save()
@@ -147,16 +213,23 @@ def generate(*, seed: int, scale: str, today: date) -> dict[str, int]:
             sex = "F" if female else "M"
             protected = form_code == "skyddat_boende" or rng.random() < 0.01
             child = Child(
-                personal_number=pnr, first_name=rng.choice(FIRST_NAMES[sex]),
-                last_name=rng.choice(LAST_NAMES), birth_date=birth, sex=sex,
+                personal_number=pnr,
+                first_name=rng.choice(FIRST_NAMES[sex]),
+                last_name=rng.choice(LAST_NAMES),
+                birth_date=birth,
+                sex=sex,
                 home_municipality=stockholm if rng.random() < 0.93 else rng.choice(other_municipalities),
                 unaccompanied=rng.random() < 0.05,
-                protected_identity=ProtectedIdentity.PROTECTED_REGISTRATION if protected and rng.random() < 0.5 else ProtectedIdentity.NONE,
+                protected_identity=ProtectedIdentity.PROTECTED_REGISTRATION
+                if protected and rng.random() < 0.5
+                else ProtectedIdentity.NONE,
                 address=f"Demogatan {rng.randrange(1, 200)}",
                 district=districts[district_code],
             )
             children.append(child)
-            for placement in _placements(rng, child, district_code, form_code, start, today, districts, forms, stockholm):
+            for placement in _placements(
+                rng, child, district_code, form_code, start, today, districts, forms, stockholm
+            ):
                 placements.append((len(children) - 1, placement))
 
     Child.objects.bulk_create(children, batch_size=2000)
@@ -172,31 +245,60 @@ def generate(*, seed: int, scale: str, today: date) -> dict[str, int]:
         first_day = placement.start_date + timedelta(days=days)
         if first_day > today or (placement.end_date and first_day > placement.end_date):
             continue
-        school_starts.append(SchoolStart(
-            placement=placement, school=rng.choice(schools), first_school_day=first_day,
-            days_to_school_start=days,
-        ))
+        school_starts.append(
+            SchoolStart(
+                placement=placement,
+                school=rng.choice(schools),
+                first_school_day=first_day,
+                days_to_school_start=days,
+            )
+        )
     SchoolStart.objects.bulk_create(school_starts, batch_size=2000)
-    audit.record(actor=None, action=audit.Action.IMPORT, via=f"obruten demo --seed {seed} --scale {scale}",
-                 changes={"children": len(children), "placements": len(placements)})
+    audit.record(
+        actor=None,
+        action=audit.Action.IMPORT,
+        via=f"obruten demo --seed {seed} --scale {scale}",
+        changes={"children": len(children), "placements": len(placements)},
+    )
     return {"children": len(children), "placements": len(placements), "school_starts": len(school_starts)}
 
 
-def _placements(rng, child, district_code, form_code, start, today, districts, forms, stockholm):  # type: ignore[no-untyped-def]
+def _placements(
+    rng: random.Random,
+    child: Child,
+    district_code: str,
+    form_code: str,
+    start: date,
+    today: date,
+    districts: dict[str, District],
+    forms: dict[str, PlacementForm],
+    stockholm: Municipality,
+) -> Iterator[Placement]:
     """One to three consecutive placements (omplaceringar) of one child."""
     for _ in range(rng.choice([1, 1, 1, 2, 2, 3])):
         if start > today:
             return
         length = int(rng.expovariate(1 / 420)) + 14
         end = start + timedelta(days=length)
-        district = districts[MERGERS_2023.get(district_code, district_code) if start >= date(2023, 7, 1) else district_code]
+        district = districts[
+            MERGERS_2023.get(district_code, district_code) if start >= date(2023, 7, 1) else district_code
+        ]
         form = forms[form_code]
         yield Placement(
-            form=form, accompanying=form_code == "skyddat_boende" and rng.random() < 0.5,
-            legal_basis=rng.choice([LegalBasis.SOL] * 6 + [LegalBasis.LVU2] * 3 + [LegalBasis.LVU3] * (2 if form_code in {"sis", "hvb"} else 0)),
-            start_date=start, end_date=end if end < today else None, district=district,
-            placing_municipality=stockholm, school_change=rng.random() < 0.6,
-            unit_name=f"Demohem {rng.randrange(1, 500)}", address=f"Placeringsvägen {rng.randrange(1, 300)}",
+            form=form,
+            accompanying=form_code == "skyddat_boende" and rng.random() < 0.5,
+            legal_basis=rng.choice(
+                [LegalBasis.SOL] * 6
+                + [LegalBasis.LVU2] * 3
+                + [LegalBasis.LVU3] * (2 if form_code in {"sis", "hvb"} else 0)
+            ),
+            start_date=start,
+            end_date=end if end < today else None,
+            district=district,
+            placing_municipality=stockholm,
+            school_change=rng.random() < 0.6,
+            unit_name=f"Demohem {rng.randrange(1, 500)}",
+            address=f"Placeringsvägen {rng.randrange(1, 300)}",
         )
         if end >= today:
             return

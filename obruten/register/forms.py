@@ -18,7 +18,7 @@ from .models import (
     School,
     Sex,
 )
-from .services import ChildData, PlacementData
+from .services import ChildData, PlacementData, parse_personal_number
 
 T = TypeVar("T")
 
@@ -49,7 +49,8 @@ def own_municipality() -> Municipality | None:
 
 class ChildForm(forms.Form):
     personal_number = forms.CharField(
-        label="Personnummer", max_length=13,
+        label="Personnummer",
+        max_length=13,
         help_text="ÅÅÅÅMMDD-NNNN. Samordningsnummer går också bra.",
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
     )
@@ -57,20 +58,26 @@ class ChildForm(forms.Form):
     last_name = forms.CharField(label="Efternamn", max_length=100)
     sex = forms.ChoiceField(label="Kön", choices=Sex.choices, widget=forms.RadioSelect)
     home_municipality = forms.ModelChoiceField(
-        label="Hemkommun", queryset=Municipality.objects.all(),
+        label="Hemkommun",
+        queryset=Municipality.objects.all(),
         help_text="Den kommun barnet är folkbokfört i.",
     )
     district = forms.ModelChoiceField(label="Ansvarig stadsdelsnämnd", queryset=District.objects.none())
     unaccompanied = forms.BooleanField(label="Ensamkommande", required=False)
     protected_identity = forms.ChoiceField(
-        label="Skyddade personuppgifter", choices=ProtectedIdentity.choices,
+        label="Skyddade personuppgifter",
+        choices=ProtectedIdentity.choices,
         initial=ProtectedIdentity.NONE,
     )
     address = forms.CharField(label="Folkbokföringsadress", max_length=200, required=False)
 
     def __init__(
-        self, *args: Any, user: Any, current_district: District | None = None,
-        show_whereabouts: bool = True, **kwargs: Any,
+        self,
+        *args: Any,
+        user: Any,
+        current_district: District | None = None,
+        show_whereabouts: bool = True,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
@@ -80,10 +87,21 @@ class ChildForm(forms.Form):
         choices = Q(pk__in=user.districts.filter(valid_today).values("pk"))
         if current_district is not None:
             choices |= Q(pk=current_district.pk)
-        self.fields["district"].queryset = District.objects.filter(choices)  # type: ignore[attr-defined]
+        districts = District.objects.filter(choices)
+        self.fields["district"].queryset = districts  # type: ignore[attr-defined]
+        if len(districts) == 1:
+            self.fields["district"].initial = districts[0]
         self.fields["home_municipality"].initial = own_municipality()
         if not show_whereabouts:
             del self.fields["address"]
+
+    def clean_personal_number(self) -> str:
+        text: str = self.cleaned_data["personal_number"]
+        try:
+            parse_personal_number(text)
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["personal_number"]) from exc
+        return text
 
     def to_data(self, *, keep_address: str = "") -> ChildData:
         data = self.cleaned_data
@@ -109,18 +127,23 @@ class PlacementEditForm(forms.Form):
     legal_basis = forms.ChoiceField(label="Lagrum", choices=LegalBasis.choices)
     start_date = forms.DateField(label="Startdatum", widget=DateInput())
     end_date = forms.DateField(
-        label="Slutdatum", required=False, widget=DateInput(),
+        label="Slutdatum",
+        required=False,
+        widget=DateInput(),
         help_text="Lämna tomt för en pågående placering.",
     )
     district = forms.ModelChoiceField(
-        label="Ansvarig stadsdelsnämnd", queryset=District.objects.all(),
+        label="Ansvarig stadsdelsnämnd",
+        queryset=District.objects.all(),
         help_text="Den nämnd som var ansvarig när placeringen började.",
     )
     placing_municipality = forms.ModelChoiceField(
         label="Placerande kommun", queryset=Municipality.objects.all()
     )
     school_change = forms.BooleanField(label="Placeringen innebär skolbyte", required=False)
-    unit_name = forms.CharField(label="Placeringsställe (familjehem, HVB m.m.)", max_length=200, required=False)
+    unit_name = forms.CharField(
+        label="Placeringsställe (familjehem, HVB m.m.)", max_length=200, required=False
+    )
     address = forms.CharField(label="Placeringsadress", max_length=200, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -145,11 +168,13 @@ class PlacementEditForm(forms.Form):
 
 class SchoolStartForm(forms.Form):
     school = forms.ModelChoiceField(
-        label="Skola", queryset=School.objects.select_related("municipality"),
+        label="Skola",
+        queryset=School.objects.select_related("municipality"),
         help_text="Skolenheten där barnet går.",
     )
     first_school_day = forms.DateField(
-        label="Första skoldag", widget=DateInput(),
+        label="Första skoldag",
+        widget=DateInput(),
         help_text="Den första dag barnet faktiskt var i skolan.",
     )
 
@@ -157,11 +182,15 @@ class SchoolStartForm(forms.Form):
 class CaseloadFilterForm(forms.Form):
     q = forms.CharField(label="Sök namn eller personnummer", required=False)
     form = forms.ModelChoiceField(
-        label="Placeringsform", queryset=PlacementForm.objects.all(), required=False,
+        label="Placeringsform",
+        queryset=PlacementForm.objects.all(),
+        required=False,
         empty_label="Alla",
     )
     district = forms.ModelChoiceField(
-        label="Stadsdelsnämnd", queryset=District.objects.none(), required=False,
+        label="Stadsdelsnämnd",
+        queryset=District.objects.none(),
+        required=False,
         empty_label="Alla mina",
     )
     school_start_missing = forms.BooleanField(label="Skolstart saknas", required=False)

@@ -13,9 +13,11 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import pairwise
 from typing import Any
 
 from django.conf import settings
@@ -38,13 +40,31 @@ from .models import (
 )
 
 COLUMNS = (
-    "personal_number", "first_name", "last_name", "sex", "home_municipality", "district",
-    "placement_form", "legal_basis", "start_date", "end_date", "school_change",
-    "school_unit_code", "school_start_date",
+    "personal_number",
+    "first_name",
+    "last_name",
+    "sex",
+    "home_municipality",
+    "district",
+    "placement_form",
+    "legal_basis",
+    "start_date",
+    "end_date",
+    "school_change",
+    "school_unit_code",
+    "school_start_date",
 )
 REQUIRED = (
-    "personal_number", "first_name", "last_name", "sex", "home_municipality", "district",
-    "placement_form", "legal_basis", "start_date", "school_change",
+    "personal_number",
+    "first_name",
+    "last_name",
+    "sex",
+    "home_municipality",
+    "district",
+    "placement_form",
+    "legal_basis",
+    "start_date",
+    "school_change",
 )
 
 # Rule codes, as in docs/import-format.md.
@@ -135,7 +155,9 @@ def _read_xlsx(content: bytes) -> list[dict[str, str]]:
     sheet = workbook.worksheets[0]
     table = []
     for values in sheet.iter_rows(values_only=True):
-        table.append(["" if v is None else (v.date().isoformat() if hasattr(v, "date") else str(v)) for v in values])
+        table.append(
+            ["" if v is None else (v.date().isoformat() if hasattr(v, "date") else str(v)) for v in values]
+        )
     workbook.close()
     return _as_dicts(table)
 
@@ -155,7 +177,7 @@ def import_placements(content: bytes, *, filename: str, actor: Any, via: str) ->
     result = ImportResult()
     try:
         table = read_table(content, filename)
-    except Exception:  # noqa: BLE001 - any parser failure is "cannot be read"
+    except (ValueError, KeyError, OSError, csv.Error, zipfile.BadZipFile):
         result.errors.append(RowError(0, "", "F01"))
         return result
     if not table:
@@ -177,9 +199,9 @@ def _validate(table: list[dict[str, str]], actor: Any, errors: list[RowError]) -
     today = timezone.localdate()
     municipalities = {m.code: m for m in Municipality.objects.all()}
     districts: dict[str, District] = {}
-    for district in District.objects.all():
-        districts[district.code.lower()] = district
-        districts[district.name.lower()] = district
+    for each in District.objects.all():
+        districts[each.code.lower()] = each
+        districts[each.name.lower()] = each
     forms = {f.code: f for f in PlacementForm.objects.all()}
     own_districts = None
     if actor is not None and actor.role in {Role.CASE_WORKER, Role.UNIT_MANAGER}:
@@ -187,13 +209,7 @@ def _validate(table: list[dict[str, str]], actor: Any, errors: list[RowError]) -
 
     rows: list[_Row] = []
     for number, raw in enumerate(table, start=2):
-        row_errors = [RowError(number, name, "R01") for name in REQUIRED if not raw[name]]
-        blank = {e.column for e in row_errors}
-
-        def check(column: str, ok: bool, rule: str, _n: int = number, _b: set[str] = blank) -> bool:
-            if column not in _b and not ok:
-                row_errors.append(RowError(_n, column, rule))
-            return ok
+        check = _RowCheck(number, raw)
 
         pnr = ""
         try:
@@ -216,9 +232,8 @@ def _validate(table: list[dict[str, str]], actor: Any, errors: list[RowError]) -
             check("end_date", end is not None, "R09")
         if start and end:
             check("end_date", end >= start, "R10")
-        if district and start:
-            if check("district", district.is_valid_on(start), "R06") and own_districts is not None:
-                check("district", district.pk in own_districts, "R17")
+        if district and start and check("district", district.is_valid_on(start), "R06"):
+            check("district", own_districts is None or district.pk in own_districts, "R17")
         check("school_change", raw["school_change"].lower() in {"ja", "nej"}, "R11")
         code, school_day_text = raw["school_unit_code"], raw["school_start_date"]
         school_day = _date(school_day_text) if school_day_text else None
@@ -231,19 +246,44 @@ def _validate(table: list[dict[str, str]], actor: Any, errors: list[RowError]) -
             if start:
                 check("school_start_date", school_day >= start, "R14")
             check("school_start_date", school_day <= today, "R15")
-        if row_errors:
-            errors.extend(row_errors)
+        if check.errors:
+            errors.extend(check.errors)
             continue
         assert municipality and district and form and start
-        rows.append(_Row(
-            number=number, pnr=pnr, first_name=raw["first_name"], last_name=raw["last_name"],
-            sex=sex, home_municipality=municipality, district=district, form=form,
-            legal_basis=raw["legal_basis"], start=start, end=end,
-            school_change=raw["school_change"].lower() == "ja",
-            school_code=code, school_start=school_day,
-        ))
+        rows.append(
+            _Row(
+                number=number,
+                pnr=pnr,
+                first_name=raw["first_name"],
+                last_name=raw["last_name"],
+                sex=sex,
+                home_municipality=municipality,
+                district=district,
+                form=form,
+                legal_basis=raw["legal_basis"],
+                start=start,
+                end=end,
+                school_change=raw["school_change"].lower() == "ja",
+                school_code=code,
+                school_start=school_day,
+            )
+        )
     _check_children(rows, errors)
     return rows
+
+
+class _RowCheck:
+    """Collects one row's errors; a blank required cell is reported once, as R01."""
+
+    def __init__(self, number: int, raw: dict[str, str]) -> None:
+        self.number = number
+        self.errors = [RowError(number, name, "R01") for name in REQUIRED if not raw[name]]
+        self.blank = {error.column for error in self.errors}
+
+    def __call__(self, column: str, ok: bool, rule: str) -> bool:
+        if column not in self.blank and not ok:
+            self.errors.append(RowError(self.number, column, rule))
+        return ok
 
 
 def _date(text: str) -> date | None:
@@ -265,9 +305,9 @@ def _check_children(rows: list[_Row], errors: list[RowError]) -> None:
         by_child[row.pnr].append(row)
     stored: dict[str, list[tuple[date, date | None]]] = defaultdict(list)
     for chunk in _chunks(list(by_child)):
-        for pnr, start, end in Placement.objects.filter(
-            child__personal_number__in=chunk
-        ).values_list("child__personal_number", "start_date", "end_date"):
+        for pnr, start, end in Placement.objects.filter(child__personal_number__in=chunk).values_list(
+            "child__personal_number", "start_date", "end_date"
+        ):
             stored[pnr].append((start, end))
     for pnr, child_rows in by_child.items():
         first = child_rows[0]
@@ -279,7 +319,7 @@ def _check_children(rows: list[_Row], errors: list[RowError]) -> None:
             periods[row.start] = row.end  # a row with a known start replaces that placement
         ordered = sorted(periods.items())
         starts_in_file = {row.start: row for row in child_rows}
-        for (start_a, end_a), (start_b, _end_b) in zip(ordered, ordered[1:], strict=False):
+        for (start_a, end_a), (start_b, _end_b) in pairwise(ordered):
             if end_a is None or end_a >= start_b:
                 culprit = starts_in_file.get(start_b) or starts_in_file.get(start_a)
                 if culprit is not None:
@@ -299,9 +339,13 @@ def _write(rows: list[_Row], *, actor: Any, via: str, result: ImportResult) -> N
         if row.pnr in children:
             continue
         child = Child(
-            personal_number=row.pnr, first_name=row.first_name, last_name=row.last_name,
+            personal_number=row.pnr,
+            first_name=row.first_name,
+            last_name=row.last_name,
             birth_date=personnummer.parse(row.pnr, today=timezone.localdate()).birth_date,
-            sex=row.sex, home_municipality=row.home_municipality, district=row.district,
+            sex=row.sex,
+            home_municipality=row.home_municipality,
+            district=row.district,
             case_worker=actor if actor is not None and actor.role == Role.CASE_WORKER else None,
         )
         children[row.pnr] = child
@@ -312,11 +356,17 @@ def _write(rows: list[_Row], *, actor: Any, via: str, result: ImportResult) -> N
             children.update({c.personal_number: c for c in Child.objects.filter(personal_number__in=chunk)})
     result.children_created = len(new_children)
     for child in new_children:
-        entries.append(audit.Entry(
-            action=audit.Action.IMPORT, via=via, actor=actor, child_id=children[child.personal_number].pk,
-            object_type="child", object_id=children[child.personal_number].pk,
-            changes={"created": True},
-        ))
+        entries.append(
+            audit.Entry(
+                action=audit.Action.IMPORT,
+                via=via,
+                actor=actor,
+                child_id=children[child.personal_number].pk,
+                object_type="child",
+                object_id=children[child.personal_number].pk,
+                changes={"created": True},
+            )
+        )
 
     existing: dict[tuple[int, date], Placement] = {}
     child_ids = [children[p].pk for p in pnrs]
@@ -325,25 +375,32 @@ def _write(rows: list[_Row], *, actor: Any, via: str, result: ImportResult) -> N
             existing[(placement.child_id, placement.start_date)] = placement
 
     schools = _schools({row.school_code for row in rows if row.school_code})
+    own_municipality_id = _own_municipality_id()
     to_create: list[Placement] = []
     to_update: list[Placement] = []
     for row in rows:
         child = children[row.pnr]
         values = {
-            "form_id": row.form.pk, "legal_basis": row.legal_basis, "end_date": row.end,
-            "district_id": row.district.pk, "school_change": row.school_change,
+            "form_id": row.form.pk,
+            "legal_basis": row.legal_basis,
+            "end_date": row.end,
+            "district_id": row.district.pk,
+            "school_change": row.school_change,
         }
-        placement = existing.get((child.pk, row.start))
-        if placement is None:
-            placement = Placement(
-                child_id=child.pk, start_date=row.start, placing_municipality_id=_own_municipality_id(),
-                **values,
+        known = existing.get((child.pk, row.start))
+        if known is None:
+            to_create.append(
+                Placement(
+                    child_id=child.pk,
+                    start_date=row.start,
+                    placing_municipality_id=own_municipality_id,
+                    **values,
+                )
             )
-            to_create.append(placement)
-        elif any(getattr(placement, k) != v for k, v in values.items()):
+        elif any(getattr(known, k) != v for k, v in values.items()):
             for k, v in values.items():
-                setattr(placement, k, v)
-            to_update.append(placement)
+                setattr(known, k, v)
+            to_update.append(known)
     Placement.objects.bulk_create(to_create, batch_size=500)
     Placement.objects.bulk_update(to_update, list(_PLACEMENT_UPDATE_FIELDS), batch_size=500)
     result.placements_created, result.placements_updated = len(to_create), len(to_update)
@@ -354,15 +411,21 @@ def _write(rows: list[_Row], *, actor: Any, via: str, result: ImportResult) -> N
     }
     for placement, action in [(p, "create") for p in to_create] + [(p, "update") for p in to_update]:
         stored = placements[(placement.child_id, placement.start_date)]
-        entries.append(audit.Entry(
-            action=audit.Action.IMPORT, via=via, actor=actor, child_id=placement.child_id,
-            object_type="placement", object_id=stored.pk, changes={action: True},
-        ))
+        entries.append(
+            audit.Entry(
+                action=audit.Action.IMPORT,
+                via=via,
+                actor=actor,
+                child_id=placement.child_id,
+                object_type="placement",
+                object_id=stored.pk,
+                changes={action: True},
+            )
+        )
 
     school_starts = {
-        s.placement_id: s for s in SchoolStart.objects.filter(
-            placement_id__in=[p.pk for p in placements.values()]
-        )
+        s.placement_id: s
+        for s in SchoolStart.objects.filter(placement_id__in=[p.pk for p in placements.values()])
     }
     new_starts, changed_starts = [], []
     for row in rows:
@@ -373,20 +436,31 @@ def _write(rows: list[_Row], *, actor: Any, via: str, result: ImportResult) -> N
         days = (row.school_start - row.start).days
         current = school_starts.get(placement.pk)
         if current is None:
-            new_starts.append(SchoolStart(
-                placement_id=placement.pk, school_id=school.pk,
-                first_school_day=row.school_start, days_to_school_start=days,
-            ))
+            new_starts.append(
+                SchoolStart(
+                    placement_id=placement.pk,
+                    school_id=school.pk,
+                    first_school_day=row.school_start,
+                    days_to_school_start=days,
+                )
+            )
         elif (current.school_id, current.first_school_day) != (school.pk, row.school_start):
             current.school_id, current.first_school_day = school.pk, row.school_start
             current.days_to_school_start = days
             changed_starts.append(current)
         else:
             continue
-        entries.append(audit.Entry(
-            action=audit.Action.IMPORT, via=via, actor=actor, child_id=placement.child_id,
-            object_type="schoolstart", object_id=placement.pk, changes={"school_start": True},
-        ))
+        entries.append(
+            audit.Entry(
+                action=audit.Action.IMPORT,
+                via=via,
+                actor=actor,
+                child_id=placement.child_id,
+                object_type="schoolstart",
+                object_id=placement.pk,
+                changes={"school_start": True},
+            )
+        )
     SchoolStart.objects.bulk_create(new_starts, batch_size=500)
     SchoolStart.objects.bulk_update(
         changed_starts, ["school", "first_school_day", "days_to_school_start"], batch_size=500
@@ -418,9 +492,11 @@ def _schools(codes: set[str]) -> dict[str, School]:
 def _follow_newest_placements(child_ids: list[int]) -> None:
     newest: dict[int, int] = {}
     for start in range(0, len(child_ids), 900):
-        for child_id, district_id in Placement.objects.filter(
-            child_id__in=child_ids[start : start + 900]
-        ).order_by("child_id", "start_date").values_list("child_id", "district_id"):
+        for child_id, district_id in (
+            Placement.objects.filter(child_id__in=child_ids[start : start + 900])
+            .order_by("child_id", "start_date")
+            .values_list("child_id", "district_id")
+        ):
             newest[child_id] = district_id
     changed = [
         Child(pk=child.pk, district_id=newest[child.pk])

@@ -18,8 +18,12 @@ class District(models.Model):
     valid_from = models.DateField(_("gäller från"), null=True, blank=True)
     valid_to = models.DateField(_("gäller till"), null=True, blank=True)
     successor = models.ForeignKey(
-        "self", verbose_name=_("efterföljare"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="predecessors",
+        "self",
+        verbose_name=_("efterföljare"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="predecessors",
     )
     sort_order = models.PositiveSmallIntegerField(_("ordning"), default=0)
 
@@ -60,12 +64,11 @@ class PlacementForm(models.Model):
     name = models.CharField(_("namn"), max_length=100)
     sort_order = models.PositiveSmallIntegerField(_("ordning"), default=0)
     is_protected_housing = models.BooleanField(
-        _("skyddat boende"), default=False,
+        _("skyddat boende"),
+        default=False,
         help_text=_("Barnets vistelseort skyddas för alla utom ansvarig handläggare och Lärteamet."),
     )
-    school_coordinator_follows_up = models.BooleanField(
-        _("följs upp av skolsamordnare"), default=False
-    )
+    school_coordinator_follows_up = models.BooleanField(_("följs upp av skolsamordnare"), default=False)
     is_family_home = models.BooleanField(_("familjehem"), default=False)
 
     class Meta:
@@ -86,7 +89,9 @@ class School(models.Model):
         OTHER = "annan", _("Annan")
 
     unit_code = models.CharField(
-        _("skolenhetskod"), max_length=8, unique=True,
+        _("skolenhetskod"),
+        max_length=8,
+        unique=True,
         help_text=_("Skolverkets skolenhetskod, åtta siffror."),
     )
     name = models.CharField(_("namn"), max_length=200)
@@ -138,17 +143,25 @@ class Child(models.Model):
     )
     unaccompanied = models.BooleanField(_("ensamkommande"), default=False)
     protected_identity = models.CharField(
-        _("skyddade personuppgifter"), max_length=30,
-        choices=ProtectedIdentity.choices, default=ProtectedIdentity.NONE,
+        _("skyddade personuppgifter"),
+        max_length=30,
+        choices=ProtectedIdentity.choices,
+        default=ProtectedIdentity.NONE,
     )
     address = models.CharField(_("folkbokföringsadress"), max_length=200, blank=True)
     district = models.ForeignKey(
-        District, verbose_name=_("ansvarig stadsdelsnämnd"), on_delete=models.PROTECT,
+        District,
+        verbose_name=_("ansvarig stadsdelsnämnd"),
+        on_delete=models.PROTECT,
         related_name="children",
     )
     case_worker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("ansvarig socialsekreterare"),
-        null=True, blank=True, on_delete=models.SET_NULL, related_name="caseload",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ansvarig socialsekreterare"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="caseload",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -178,22 +191,25 @@ class Placement(models.Model):
     child = models.ForeignKey(
         Child, verbose_name=_("barn"), on_delete=models.PROTECT, related_name="placements"
     )
-    form = models.ForeignKey(
-        PlacementForm, verbose_name=_("placeringsform"), on_delete=models.PROTECT
-    )
+    form = models.ForeignKey(PlacementForm, verbose_name=_("placeringsform"), on_delete=models.PROTECT)
     accompanying = models.BooleanField(
-        _("medföljande"), default=False,
+        _("medföljande"),
+        default=False,
         help_text=_("Barnet följer med en förälder till skyddat boende utan eget beslut."),
     )
     legal_basis = models.CharField(_("lagrum"), max_length=4, choices=LegalBasis.choices)
     start_date = models.DateField(_("startdatum"))
     end_date = models.DateField(_("slutdatum"), null=True, blank=True)
     district = models.ForeignKey(
-        District, verbose_name=_("ansvarig stadsdelsnämnd"), on_delete=models.PROTECT,
+        District,
+        verbose_name=_("ansvarig stadsdelsnämnd"),
+        on_delete=models.PROTECT,
         related_name="placements",
     )
     placing_municipality = models.ForeignKey(
-        Municipality, verbose_name=_("placerande kommun"), on_delete=models.PROTECT,
+        Municipality,
+        verbose_name=_("placerande kommun"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     school_change = models.BooleanField(_("innebär skolbyte"), default=False)
@@ -207,8 +223,7 @@ class Placement(models.Model):
         verbose_name_plural = _("placeringar")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(end_date__isnull=True)
-                | models.Q(end_date__gte=models.F("start_date")),
+                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
                 name="placement_ends_after_start",
             )
         ]
@@ -232,7 +247,9 @@ class SchoolStart(models.Model):
     """The first day of actual schooling after a placement began."""
 
     placement = models.OneToOneField(
-        Placement, verbose_name=_("placering"), on_delete=models.PROTECT,
+        Placement,
+        verbose_name=_("placering"),
+        on_delete=models.PROTECT,
         related_name="school_start",
     )
     school = models.ForeignKey(School, verbose_name=_("skola"), on_delete=models.PROTECT)

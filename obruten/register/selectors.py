@@ -34,13 +34,17 @@ def over_goal(today: date) -> Q:
 
 def caseload(user: Any, *, today: date, filters: dict[str, Any]) -> QuerySet[Child]:
     """The children the user may see, with their newest placement, filtered."""
-    children = policy.children_for(user, today=today).select_related("district").annotate(
-        placement_form_id=_newest("form_id"),
-        placement_form=_newest("form__name"),
-        placement_start=_newest("start_date"),
-        placement_end=_newest("end_date"),
-        school_change=_newest("school_change"),
-        days_to_school_start=_newest("school_start__days_to_school_start"),
+    children = (
+        policy.children_for(user, today=today)
+        .select_related("district")
+        .annotate(
+            placement_form_id=_newest("form_id"),
+            placement_form=_newest("form__name"),
+            placement_start=_newest("start_date"),
+            placement_end=_newest("end_date"),
+            school_change=_newest("school_change"),
+            days_to_school_start=_newest("school_start__days_to_school_start"),
+        )
     )
     query = (filters.get("q") or "").strip()
     if query:
@@ -49,9 +53,7 @@ def caseload(user: Any, *, today: date, filters: dict[str, Any]) -> QuerySet[Chi
             children = children.filter(personal_number__contains=digits)
         else:
             for word in query.split():
-                children = children.filter(
-                    Q(first_name__icontains=word) | Q(last_name__icontains=word)
-                )
+                children = children.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
     if filters.get("district"):
         children = children.filter(district=filters["district"])
     if filters.get("form"):

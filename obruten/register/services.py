@@ -13,6 +13,7 @@ from django.db import transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
+from obruten.accounts.models import Role
 from obruten.audit import log as audit
 from obruten.lib import personnummer
 
@@ -30,12 +31,28 @@ from .models import (
 )
 
 CHILD_FIELDS = (
-    "personal_number", "first_name", "last_name", "sex", "home_municipality",
-    "unaccompanied", "protected_identity", "address", "district", "case_worker",
+    "personal_number",
+    "first_name",
+    "last_name",
+    "sex",
+    "home_municipality",
+    "unaccompanied",
+    "protected_identity",
+    "address",
+    "district",
+    "case_worker",
 )
 PLACEMENT_FIELDS = (
-    "form", "accompanying", "legal_basis", "start_date", "end_date", "district",
-    "placing_municipality", "school_change", "unit_name", "address",
+    "form",
+    "accompanying",
+    "legal_basis",
+    "start_date",
+    "end_date",
+    "district",
+    "placing_municipality",
+    "school_change",
+    "unit_name",
+    "address",
 )
 
 
@@ -105,22 +122,24 @@ def _validate_child(data: ChildData, *, existing: Child | None) -> dict[str, Any
 
 
 def _check_actor_district(actor: Any, district: District, field: str) -> None:
-    from obruten.accounts.models import Role
-
-    if actor is not None and actor.role == Role.CASE_WORKER:
-        if not actor.districts.filter(pk=district.pk).exists():
-            raise ValidationError({field: "Välj en av dina egna stadsdelsnämnder."})
+    in_own = actor is None or actor.districts.filter(pk=district.pk).exists()
+    if actor is not None and actor.role == Role.CASE_WORKER and not in_own:
+        raise ValidationError({field: "Välj en av dina egna stadsdelsnämnder."})
 
 
 @transaction.atomic
 def register_child(*, actor: Any, data: ChildData, via: str) -> Child:
     values = _validate_child(data, existing=None)
     _check_actor_district(actor, data.district, "district")
-    if values["case_worker"] is None and actor is not None and actor.role == "socialsekreterare":
+    if values["case_worker"] is None and actor is not None and actor.role == Role.CASE_WORKER:
         values["case_worker"] = actor
     child = Child.objects.create(**values)
     audit.record(
-        actor=actor, action=audit.Action.CREATE, via=via, child=child, obj=child,
+        actor=actor,
+        action=audit.Action.CREATE,
+        via=via,
+        child=child,
+        obj=child,
         changes=audit.changes_between({}, _snapshot(child, CHILD_FIELDS)),
     )
     return child
@@ -140,7 +159,11 @@ def update_child(*, actor: Any, child: Child, data: ChildData, via: str) -> Chil
     changes = audit.changes_between(before, _snapshot(child, CHILD_FIELDS))
     if changes:
         audit.record(
-            actor=actor, action=audit.Action.UPDATE, via=via, child=child, obj=child,
+            actor=actor,
+            action=audit.Action.UPDATE,
+            via=via,
+            child=child,
+            obj=child,
             changes=changes,
         )
     return child
@@ -173,9 +196,7 @@ def _validate_placement(child: Child, data: PlacementData, *, existing: Placemen
         )
 
 
-def _overlapping(
-    child: Child, start: date, end: date | None, existing: Placement | None
-) -> Placement | None:
+def _overlapping(child: Child, start: date, end: date | None, existing: Placement | None) -> Placement | None:
     others = Placement.objects.filter(child=child).exclude(end_date__lt=start)
     if end is not None:
         others = others.filter(start_date__lte=end)
@@ -200,16 +221,18 @@ def register_placement(*, actor: Any, child: Child, data: PlacementData, via: st
     )
     _follow_newest_placement(child)
     audit.record(
-        actor=actor, action=audit.Action.CREATE, via=via, child=child, obj=placement,
+        actor=actor,
+        action=audit.Action.CREATE,
+        via=via,
+        child=child,
+        obj=placement,
         changes=audit.changes_between({}, _snapshot(placement, PLACEMENT_FIELDS)),
     )
     return placement
 
 
 @transaction.atomic
-def update_placement(
-    *, actor: Any, placement: Placement, data: PlacementData, via: str
-) -> Placement:
+def update_placement(*, actor: Any, placement: Placement, data: PlacementData, via: str) -> Placement:
     before = _snapshot(placement, PLACEMENT_FIELDS)
     _validate_placement(placement.child, data, existing=placement)
     if hasattr(placement, "school_start") and data.start_date > placement.school_start.first_school_day:
@@ -221,16 +244,18 @@ def update_placement(
     placement.save()
     school_start = SchoolStart.objects.filter(placement=placement).first()
     if school_start is not None:
-        school_start.days_to_school_start = (
-            school_start.first_school_day - placement.start_date
-        ).days
+        school_start.days_to_school_start = (school_start.first_school_day - placement.start_date).days
         school_start.save(update_fields=["days_to_school_start"])
     _follow_newest_placement(placement.child)
     changes = audit.changes_between(before, _snapshot(placement, PLACEMENT_FIELDS))
     if changes:
         audit.record(
-            actor=actor, action=audit.Action.UPDATE, via=via, child=placement.child,
-            obj=placement, changes=changes,
+            actor=actor,
+            action=audit.Action.UPDATE,
+            via=via,
+            child=placement.child,
+            obj=placement,
+            changes=changes,
         )
     return placement
 
@@ -241,15 +266,19 @@ def record_school_start(
 ) -> SchoolStart:
     if first_school_day < placement.start_date:
         raise ValidationError(
-            {"first_school_day": (
-                f"Första skoldag kan inte vara före placeringens startdatum "
-                f"{placement.start_date:%Y-%m-%d}."
-            )}
+            {
+                "first_school_day": (
+                    f"Första skoldag kan inte vara före placeringens startdatum "
+                    f"{placement.start_date:%Y-%m-%d}."
+                )
+            }
         )
     if first_school_day > timezone.localdate():
         raise ValidationError(
-            {"first_school_day": "Första skoldag kan inte ligga i framtiden. "
-             "Registrera skolstarten när barnet har börjat."}
+            {
+                "first_school_day": "Första skoldag kan inte ligga i framtiden. "
+                "Registrera skolstarten när barnet har börjat."
+            }
         )
     existing = SchoolStart.objects.filter(placement=placement).first()
     before = _snapshot(existing, ("school", "first_school_day")) if existing else {}
@@ -266,7 +295,10 @@ def record_school_start(
         audit.record(
             actor=actor,
             action=audit.Action.UPDATE if existing else audit.Action.CREATE,
-            via=via, child=placement.child, obj=school_start, changes=changes,
+            via=via,
+            child=placement.child,
+            obj=school_start,
+            changes=changes,
         )
     return school_start
 

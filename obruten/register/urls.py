@@ -11,11 +11,13 @@ urlpatterns = [
     path("barn/<int:child_id>/placeringar/ny/", views.placement_create, name="placement_create"),
     path(
         "barn/<int:child_id>/placeringar/<int:placement_id>/andra/",
-        views.placement_edit, name="placement_edit",
+        views.placement_edit,
+        name="placement_edit",
     ),
     path(
         "barn/<int:child_id>/placeringar/<int:placement_id>/skolstart/",
-        views.school_start, name="school_start",
+        views.school_start,
+        name="school_start",
     ),
     path("skolstart/", views.school_start_breaches, name="school_start_breaches"),
     path("import/", views.import_placements, name="import"),

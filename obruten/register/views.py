@@ -37,7 +37,7 @@ def records_required(view: View) -> View:
     @wraps(view)
     @login_required
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not policy.has_records(request.user):  # type: ignore[arg-type]
+        if not policy.has_records(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
@@ -50,7 +50,7 @@ def _placement(child: Child, placement_id: int) -> Placement:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    if policy.has_records(request.user):  # type: ignore[arg-type]
+    if policy.has_records(request.user):
         return redirect("register:caseload")
     return render(request, "register/no_records.html")
 
@@ -63,34 +63,47 @@ def caseload(request: HttpRequest) -> HttpResponse:
     children = selectors.caseload(request.user, today=today, filters=filters)
     page = Paginator(children, 50).get_page(request.GET.get("sida"))
     audit.record(
-        actor=request.user, action=audit.Action.LIST, via="register:caseload",
+        actor=request.user,
+        action=audit.Action.LIST,
+        via="register:caseload",
         changes={k: str(v) for k, v in filters.items() if v},
     )
     query = request.GET.copy()
     query.pop("sida", None)
     return render(
-        request, "register/caseload.html",
-        {"form": form, "page": page, "query": query.urlencode(), "today": today,
-         "may_create": policy.may_change_child(request.user)},  # type: ignore[arg-type]
+        request,
+        "register/caseload.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "today": today,
+            "may_create": policy.may_change_child(request.user),
+        },
     )
 
 
 @records_required
 def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
     child = policy.child_for_user(request.user, child_id, via="register:child_detail")
-    placements = child.placements.select_related(
-        "form", "district", "placing_municipality", "school_start__school__municipality"
-    ).order_by("-start_date")
+    placements = [
+        (placement, start, start.days_to_school_start if start else None)
+        for placement in child.placements.select_related(
+            "form", "district", "placing_municipality", "school_start__school__municipality"
+        ).order_by("-start_date")
+        for start in [getattr(placement, "school_start", None)]
+    ]
     user = request.user
     return render(
-        request, "register/child_detail.html",
+        request,
+        "register/child_detail.html",
         {
             "child": child,
             "placements": placements,
             "show_whereabouts": policy.may_see_whereabouts(user, child),
-            "may_change": policy.may_change_child(user, child),  # type: ignore[arg-type]
-            "may_record_school_start": policy.may_record_school_start(user),  # type: ignore[arg-type]
-            "may_see_audit_trail": policy.may_see_audit_trail(user, child),  # type: ignore[arg-type]
+            "may_change": policy.may_change_child(user, child),
+            "may_record_school_start": policy.may_record_school_start(user),
+            "may_see_audit_trail": policy.may_see_audit_trail(user, child),
         },
     )
 
@@ -98,12 +111,16 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
 @records_required
 @require_http_methods(["GET", "POST"])
 def child_create(request: HttpRequest) -> HttpResponse:
-    if not policy.may_change_child(request.user):  # type: ignore[arg-type]
+    if not policy.may_change_child(request.user):
         raise PermissionDenied
     form = ChildForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        child = run_service(form, lambda: services.register_child(
-            actor=request.user, data=form.to_data(), via="register:child_create"))
+        child = run_service(
+            form,
+            lambda: services.register_child(
+                actor=request.user, data=form.to_data(), via="register:child_create"
+            ),
+        )
         if child is not None:
             messages.success(request, f"{child.full_name} är registrerad. Registrera nu placeringen.")
             return redirect("register:placement_create", child_id=child.pk)
@@ -114,24 +131,37 @@ def child_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def child_edit(request: HttpRequest, child_id: int) -> HttpResponse:
     child = policy.child_for_user(request.user, child_id, via="register:child_edit")
-    if not policy.may_change_child(request.user, child):  # type: ignore[arg-type]
+    if not policy.may_change_child(request.user, child):
         raise PermissionDenied
     show_whereabouts = policy.may_see_whereabouts(request.user, child)
     initial = {
-        "personal_number": child.formatted_personal_number, "first_name": child.first_name,
-        "last_name": child.last_name, "sex": child.sex,
-        "home_municipality": child.home_municipality, "district": child.district,
-        "unaccompanied": child.unaccompanied, "protected_identity": child.protected_identity,
+        "personal_number": child.formatted_personal_number,
+        "first_name": child.first_name,
+        "last_name": child.last_name,
+        "sex": child.sex,
+        "home_municipality": child.home_municipality,
+        "district": child.district,
+        "unaccompanied": child.unaccompanied,
+        "protected_identity": child.protected_identity,
         "address": child.address,
     }
     form = ChildForm(
-        request.POST or None, initial=initial, user=request.user,
-        current_district=child.district, show_whereabouts=show_whereabouts,
+        request.POST or None,
+        initial=initial,
+        user=request.user,
+        current_district=child.district,
+        show_whereabouts=show_whereabouts,
     )
     if request.method == "POST" and form.is_valid():
-        updated = run_service(form, lambda: services.update_child(
-            actor=request.user, child=child, data=form.to_data(keep_address=child.address),
-            via="register:child_edit"))
+        updated = run_service(
+            form,
+            lambda: services.update_child(
+                actor=request.user,
+                child=child,
+                data=form.to_data(keep_address=child.address),
+                via="register:child_edit",
+            ),
+        )
         if updated is not None:
             messages.success(request, "Uppgifterna är sparade.")
             return redirect("register:child_detail", child_id=child.pk)
@@ -141,7 +171,7 @@ def child_edit(request: HttpRequest, child_id: int) -> HttpResponse:
 def _placement_form_page(
     request: HttpRequest, child: Child, placement: Placement | None, via: str
 ) -> HttpResponse:
-    if not policy.may_change_child(request.user, child):  # type: ignore[arg-type]
+    if not policy.may_change_child(request.user, child):
         raise PermissionDenied
     if not policy.may_see_whereabouts(request.user, child):
         # The form shows the placement address: only those who may see it may edit it.
@@ -152,16 +182,25 @@ def _placement_form_page(
     form = PlacementEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         if placement is None:
-            saved = run_service(form, lambda: services.register_placement(
-                actor=request.user, child=child, data=form.to_data(), via=via))
+            saved = run_service(
+                form,
+                lambda: services.register_placement(
+                    actor=request.user, child=child, data=form.to_data(), via=via
+                ),
+            )
         else:
-            saved = run_service(form, lambda: services.update_placement(
-                actor=request.user, placement=placement, data=form.to_data(), via=via))
+            saved = run_service(
+                form,
+                lambda: services.update_placement(
+                    actor=request.user, placement=placement, data=form.to_data(), via=via
+                ),
+            )
         if saved is not None:
             messages.success(request, "Placeringen är sparad.")
             return redirect("register:child_detail", child_id=child.pk)
     return render(
-        request, "register/placement_form.html",
+        request,
+        "register/placement_form.html",
         {"form": form, "child": child, "placement": placement},
     )
 
@@ -186,7 +225,7 @@ def placement_edit(request: HttpRequest, child_id: int, placement_id: int) -> Ht
 def school_start(request: HttpRequest, child_id: int, placement_id: int) -> HttpResponse:
     child = policy.child_for_user(request.user, child_id, via="register:school_start")
     placement = _placement(child, placement_id)
-    if not policy.may_record_school_start(request.user):  # type: ignore[arg-type]
+    if not policy.may_record_school_start(request.user):
         raise PermissionDenied
     if not policy.may_see_whereabouts(request.user, child):
         raise PermissionDenied
@@ -194,16 +233,24 @@ def school_start(request: HttpRequest, child_id: int, placement_id: int) -> Http
     initial = {"school": existing.school, "first_school_day": existing.first_school_day} if existing else {}
     form = SchoolStartForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        saved = run_service(form, lambda: services.record_school_start(
-            actor=request.user, placement=placement, school=form.cleaned_data["school"],
-            first_school_day=form.cleaned_data["first_school_day"], via="register:school_start"))
+        saved = run_service(
+            form,
+            lambda: services.record_school_start(
+                actor=request.user,
+                placement=placement,
+                school=form.cleaned_data["school"],
+                first_school_day=form.cleaned_data["first_school_day"],
+                via="register:school_start",
+            ),
+        )
         if saved is not None:
             messages.success(
                 request, f"Skolstarten är sparad: {saved.days_to_school_start} dagar efter placeringen."
             )
             return redirect("register:child_detail", child_id=child.pk)
     return render(
-        request, "register/school_start_form.html",
+        request,
+        "register/school_start_form.html",
         {"form": form, "child": child, "placement": placement},
     )
 
@@ -215,7 +262,8 @@ def school_start_breaches(request: HttpRequest) -> HttpResponse:
     placements = selectors.school_start_breaches(request.user, today=today, since=since)
     audit.record(actor=request.user, action=audit.Action.LIST, via="register:school_start_breaches")
     return render(
-        request, "register/school_start_breaches.html",
+        request,
+        "register/school_start_breaches.html",
         {"placements": placements, "since": since, "today": today},
     )
 
@@ -223,7 +271,7 @@ def school_start_breaches(request: HttpRequest) -> HttpResponse:
 @records_required
 @require_http_methods(["GET", "POST"])
 def import_placements(request: HttpRequest) -> HttpResponse:
-    if not policy.may_import(request.user):  # type: ignore[arg-type]
+    if not policy.may_import(request.user):
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None

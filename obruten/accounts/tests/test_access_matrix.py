@@ -13,8 +13,16 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from conftest import World
 
 ROLES = [
-    "anonymous", "case_worker", "case_worker_2", "case_worker_bromma", "school_coordinator",
-    "skolfam", "larteamet", "unit_manager", "analyst", "administrator",
+    "anonymous",
+    "case_worker",
+    "case_worker_2",
+    "case_worker_bromma",
+    "school_coordinator",
+    "skolfam",
+    "larteamet",
+    "unit_manager",
+    "analyst",
+    "administrator",
 ]
 CHILDREN = ("own", "other", "protected")
 
@@ -24,38 +32,58 @@ CHILDREN = ("own", "other", "protected")
 # and protected; "case_worker_bromma" for other.
 CHILD_URLS: dict[str, dict[str, tuple[int, int, int]]] = {
     "register:child_detail": {
-        "case_worker": (200, 404, 200), "case_worker_2": (200, 404, 200),
-        "case_worker_bromma": (404, 200, 404), "school_coordinator": (404, 404, 200),
-        "skolfam": (200, 404, 404), "larteamet": (404, 404, 200),
-        "unit_manager": (200, 404, 200), "analyst": (403, 403, 403),
+        "case_worker": (200, 404, 200),
+        "case_worker_2": (200, 404, 200),
+        "case_worker_bromma": (404, 200, 404),
+        "school_coordinator": (404, 404, 200),
+        "skolfam": (200, 404, 404),
+        "larteamet": (404, 404, 200),
+        "unit_manager": (200, 404, 200),
+        "analyst": (403, 403, 403),
         "administrator": (403, 403, 403),
     },
     "register:child_edit": {
-        "case_worker": (200, 404, 200), "case_worker_2": (200, 404, 200),
-        "case_worker_bromma": (404, 200, 404), "school_coordinator": (404, 404, 403),
-        "skolfam": (403, 404, 404), "larteamet": (404, 404, 403),
-        "unit_manager": (403, 404, 403), "analyst": (403, 403, 403),
+        "case_worker": (200, 404, 200),
+        "case_worker_2": (200, 404, 200),
+        "case_worker_bromma": (404, 200, 404),
+        "school_coordinator": (404, 404, 403),
+        "skolfam": (403, 404, 404),
+        "larteamet": (404, 404, 403),
+        "unit_manager": (403, 404, 403),
+        "analyst": (403, 403, 403),
         "administrator": (403, 403, 403),
     },
     "register:placement_create": {
-        "case_worker": (200, 404, 200), "case_worker_2": (200, 404, 403),
-        "case_worker_bromma": (404, 200, 404), "school_coordinator": (404, 404, 403),
-        "skolfam": (403, 404, 404), "larteamet": (404, 404, 403),
-        "unit_manager": (403, 404, 403), "analyst": (403, 403, 403),
+        "case_worker": (200, 404, 200),
+        "case_worker_2": (200, 404, 403),
+        "case_worker_bromma": (404, 200, 404),
+        "school_coordinator": (404, 404, 403),
+        "skolfam": (403, 404, 404),
+        "larteamet": (404, 404, 403),
+        "unit_manager": (403, 404, 403),
+        "analyst": (403, 403, 403),
         "administrator": (403, 403, 403),
     },
     "register:school_start": {
-        "case_worker": (200, 404, 200), "case_worker_2": (200, 404, 403),
-        "case_worker_bromma": (404, 200, 404), "school_coordinator": (404, 404, 403),
-        "skolfam": (403, 404, 404), "larteamet": (404, 404, 403),
-        "unit_manager": (403, 404, 403), "analyst": (403, 403, 403),
+        "case_worker": (200, 404, 200),
+        "case_worker_2": (200, 404, 403),
+        "case_worker_bromma": (404, 200, 404),
+        "school_coordinator": (404, 404, 403),
+        "skolfam": (403, 404, 404),
+        "larteamet": (404, 404, 403),
+        "unit_manager": (403, 404, 403),
+        "analyst": (403, 403, 403),
         "administrator": (403, 403, 403),
     },
     "audit:child_trail": {
-        "case_worker": (200, 404, 200), "case_worker_2": (404, 404, 404),
-        "case_worker_bromma": (404, 200, 404), "school_coordinator": (404, 404, 404),
-        "skolfam": (404, 404, 404), "larteamet": (404, 404, 404),
-        "unit_manager": (200, 404, 200), "analyst": (404, 404, 404),
+        "case_worker": (200, 404, 200),
+        "case_worker_2": (404, 404, 404),
+        "case_worker_bromma": (404, 200, 404),
+        "school_coordinator": (404, 404, 404),
+        "skolfam": (404, 404, 404),
+        "larteamet": (404, 404, 404),
+        "unit_manager": (200, 404, 200),
+        "analyst": (404, 404, 404),
         "administrator": (200, 200, 200),
     },
 }
@@ -63,8 +91,15 @@ CHILD_URLS["register:placement_edit"] = CHILD_URLS["register:placement_create"]
 for expectations in CHILD_URLS.values():
     expectations.setdefault("anonymous", (302, 302, 302))
 
-RECORDS = {"case_worker", "case_worker_2", "case_worker_bromma", "school_coordinator",
-           "skolfam", "larteamet", "unit_manager"}
+RECORDS = {
+    "case_worker",
+    "case_worker_2",
+    "case_worker_bromma",
+    "school_coordinator",
+    "skolfam",
+    "larteamet",
+    "unit_manager",
+}
 
 
 def _by_role(allowed: set[str], ok: int = 200, other: int = 403, anonymous: int = 302) -> dict[str, int]:
@@ -159,6 +194,8 @@ def test_a_child_out_of_scope_is_never_counted(world: World) -> None:
 
 def test_a_placement_of_another_child_answers_404(world: World) -> None:
     # The own child's URL with the protected child's placement id.
-    url = reverse("register:placement_edit", kwargs={
-        "child_id": world.own.pk, "placement_id": world.protected_placement.pk})
+    url = reverse(
+        "register:placement_edit",
+        kwargs={"child_id": world.own.pk, "placement_id": world.protected_placement.pk},
+    )
     assert _client(world, "case_worker").get(url).status_code == 404

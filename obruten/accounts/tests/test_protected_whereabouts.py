@@ -60,11 +60,18 @@ def test_a_colleagues_edit_keeps_the_hidden_address(world: World) -> None:
     client = Client()
     client.force_login(world.users["case_worker_2"])
     child = world.protected
-    client.post(_child_url("register:child_edit", world, "protected"), {
-        "personal_number": child.personal_number, "first_name": "Cecilia", "last_name": child.last_name,
-        "sex": "F", "home_municipality": child.home_municipality_id, "district": child.district_id,
-        "protected_identity": child.protected_identity,
-    })
+    client.post(
+        _child_url("register:child_edit", world, "protected"),
+        {
+            "personal_number": child.personal_number,
+            "first_name": "Cecilia",
+            "last_name": child.last_name,
+            "sex": "F",
+            "home_municipality": child.home_municipality_id,
+            "district": child.district_id,
+            "protected_identity": child.protected_identity,
+        },
+    )
     child.refresh_from_db()
     assert (child.first_name, child.address) == ("Cecilia", "Hemligvägen 7")
 

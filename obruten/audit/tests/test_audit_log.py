@@ -29,7 +29,11 @@ def test_it_records_who_read_which_child_on_which_page(world: World) -> None:
     client.get(reverse("register:child_detail", kwargs={"child_id": world.own.pk}))
     event = AuditEvent.objects.latest("id")
     assert (event.actor, event.action, event.child_id, event.via) == (
-        world.users["case_worker_2"], "read", world.own.pk, "register:child_detail")
+        world.users["case_worker_2"],
+        "read",
+        world.own.pk,
+        "register:child_detail",
+    )
 
 
 def test_a_refused_read_writes_no_read_event(world: World) -> None:
@@ -44,11 +48,19 @@ def test_a_write_records_field_old_and_new(world: World) -> None:
     client = Client()
     client.force_login(world.users["case_worker"])
     child = world.own
-    client.post(reverse("register:child_edit", kwargs={"child_id": child.pk}), {
-        "personal_number": child.personal_number, "first_name": "Alvina", "last_name": child.last_name,
-        "sex": "F", "home_municipality": child.home_municipality_id, "district": child.district_id,
-        "protected_identity": "none", "address": child.address,
-    })
+    client.post(
+        reverse("register:child_edit", kwargs={"child_id": child.pk}),
+        {
+            "personal_number": child.personal_number,
+            "first_name": "Alvina",
+            "last_name": child.last_name,
+            "sex": "F",
+            "home_municipality": child.home_municipality_id,
+            "district": child.district_id,
+            "protected_identity": "none",
+            "address": child.address,
+        },
+    )
     event = AuditEvent.objects.filter(action="update", child=child).latest("id")
     assert event.changes == {"first_name": ["Alva", "Alvina"]}
     assert event.actor == world.users["case_worker"]

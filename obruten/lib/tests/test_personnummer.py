@@ -10,9 +10,21 @@ TODAY = date(2026, 11, 22)
 
 # Skatteverket's published test numbers (testpersonnummer), as twelve digits.
 SKATTEVERKET_TEST_NUMBERS = [
-    "202508242381", "202510022383", "202503312387", "202509012387", "202512232386",
-    "202504182391", "189506299818", "189002099811", "189103179801", "190006129803",
-    "190704019801", "190108219817", "200306062381", "200802122390", "200607092384",
+    "202508242381",
+    "202510022383",
+    "202503312387",
+    "202509012387",
+    "202512232386",
+    "202504182391",
+    "189506299818",
+    "189002099811",
+    "189103179801",
+    "190006129803",
+    "190704019801",
+    "190108219817",
+    "200306062381",
+    "200802122390",
+    "200607092384",
 ]
 
 
@@ -24,11 +36,11 @@ def test_it_accepts_skatteverkets_test_numbers(digits: str) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("20250824-2381", "202508242381"),   # twelve digits with hyphen
-        ("250824-2381", "202508242381"),     # ten digits: the latest century not in the future
+        ("20250824-2381", "202508242381"),  # twelve digits with hyphen
+        ("250824-2381", "202508242381"),  # ten digits: the latest century not in the future
         ("2508242381", "202508242381"),
         ("060709-2384", "200607092384"),
-        ("950629+9818", "189506299818"),     # plus: a hundred years or older
+        ("950629+9818", "189506299818"),  # plus: a hundred years or older
         (" 200306062381 ", "200306062381"),
     ],
 )
@@ -54,11 +66,11 @@ def test_it_reads_a_samordningsnummer_as_day_plus_60() -> None:
     ("text", "reason"),
     [
         ("202508242382", "Kontrollsiffran"),  # wrong check digit
-        ("202502302381", "finns inte"),       # 30 February
-        ("20250824+2381", "Plustecken"),      # plus with twelve digits
-        ("20250824238", "10 eller 12"),       # eleven digits
+        ("202502302381", "finns inte"),  # 30 February
+        ("20250824+2381", "Plustecken"),  # plus with twelve digits
+        ("20250824238", "10 eller 12"),  # eleven digits
         ("abcdefgh-ijkl", "10 eller 12"),
-        ("202712012386", "framtiden"),        # born after today
+        ("202712012386", "framtiden"),  # born after today
         ("200002302389", "finns inte"),
     ],
 )
@@ -76,5 +88,6 @@ def test_it_knows_leap_days() -> None:
 
 
 def test_the_check_digit_is_luhn_over_yymmddnnn() -> None:
-    # Worked example: 811218-987? -> weights 2,1,2,...: 16,1,2,2,2,8,18,8,14 -> 1+6+1+2+2+2+8+1+8+8+1+4 = 44 -> 6
+    # 811218-987?: products with weights 2,1,2,... are 16,1,2,2,2,8,18,8,14;
+    # their digits add up to 44, and 10 - 4 = 6.
     assert luhn_check_digit("811218987") == 6

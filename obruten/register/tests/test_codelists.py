@@ -29,15 +29,26 @@ def test_stockholms_districts_before_and_after_the_2023_merger(db: None) -> None
 
 def test_the_placement_forms_of_the_code_list(db: None) -> None:
     assert set(PlacementForm.objects.values_list("code", flat=True)) == {
-        "jourhem", "familjehem", "narstaendehem", "hvb", "sis", "stodboende", "skyddat_boende",
-        "behandlingsfamilj"}
-    assert list(PlacementForm.objects.filter(is_protected_housing=True).values_list("code", flat=True)) == ["skyddat_boende"]
+        "jourhem",
+        "familjehem",
+        "narstaendehem",
+        "hvb",
+        "sis",
+        "stodboende",
+        "skyddat_boende",
+        "behandlingsfamilj",
+    }
+    assert list(PlacementForm.objects.filter(is_protected_housing=True).values_list("code", flat=True)) == [
+        "skyddat_boende"
+    ]
 
 
 def test_another_municipality_loads_its_own_districts(db: None, tmp_path: Path) -> None:
     path = tmp_path / "goteborg.csv"
     path.write_text(
         "code,name,valid_from,valid_to,successor\n"
-        "angered,Angered,,2020-12-31,nordost\nnordost,Nordost,2021-01-01,,\n", encoding="utf-8")
+        "angered,Angered,,2020-12-31,nordost\nnordost,Nordost,2021-01-01,,\n",
+        encoding="utf-8",
+    )
     call_command("load_districts", str(path))
     assert District.objects.get(code="angered").successor == District.objects.get(code="nordost")

@@ -69,8 +69,14 @@ BAD_ROWS = [
     ("200607092384,A,B,F,0180,Farsta,hvb,SoL,2025-01-10,,kanske,,", ("school_change", "R11")),
     ("200607092384,A,B,F,0180,Farsta,hvb,SoL,2025-01-10,,ja,123,2025-01-12", ("school_unit_code", "R12")),
     ("200607092384,A,B,F,0180,Farsta,hvb,SoL,2025-01-10,,ja,12345678,", ("school_start_date", "R13")),
-    ("200607092384,A,B,F,0180,Farsta,hvb,SoL,2025-01-10,,ja,12345678,2025-01-01", ("school_start_date", "R14")),
-    ("200607092384,A,B,F,0180,Farsta,hvb,SoL,2025-01-10,,ja,12345678,2099-01-01", ("school_start_date", "R15")),
+    (
+        "200607092384,A,B,F,0180,Farsta,hvb,SoL,2025-01-10,,ja,12345678,2025-01-01",
+        ("school_start_date", "R14"),
+    ),
+    (
+        "200607092384,A,B,F,0180,Farsta,hvb,SoL,2025-01-10,,ja,12345678,2099-01-01",
+        ("school_start_date", "R15"),
+    ),
     (",A,B,F,0180,Farsta,hvb,SoL,2025-01-10,,ja,,", ("personal_number", "R01")),
 ]
 
@@ -108,8 +114,13 @@ def test_error_messages_never_repeat_school_values(db: None) -> None:
 
 def test_a_missing_column_and_an_unreadable_file_are_file_level_errors(db: None) -> None:
     no_school = _csv(*GOOD).replace(b",school_start_date", b"")
-    assert [(e.row, e.column, e.rule) for e in import_placements(no_school, filename="p.csv", actor=None, via="t").errors] == [(1, "school_start_date", "F02")]
-    assert [e.rule for e in import_placements(b"\x00\xff\xfe", filename="p.xlsx", actor=None, via="t").errors] == ["F01"]
+    assert [
+        (e.row, e.column, e.rule)
+        for e in import_placements(no_school, filename="p.csv", actor=None, via="t").errors
+    ] == [(1, "school_start_date", "F02")]
+    assert [
+        e.rule for e in import_placements(b"\x00\xff\xfe", filename="p.xlsx", actor=None, via="t").errors
+    ] == ["F01"]
 
 
 def test_it_reads_xlsx(db: None) -> None:

@@ -21,21 +21,33 @@ def _client(world: World, role: str = "case_worker") -> Client:
 def _placement_post(world: World, **overrides: object) -> dict[str, object]:
     today = timezone.localdate()
     data: dict[str, object] = {
-        "form": PlacementForm.objects.get(code="hvb").pk, "legal_basis": "LVU3",
-        "start_date": (today - timedelta(days=3)).isoformat(), "end_date": "",
-        "district": world.own.district_id, "placing_municipality": world.own.home_municipality_id,
-        "school_change": "on", "unit_name": "HVB Björken", "address": "Björkvägen 3",
+        "form": PlacementForm.objects.get(code="hvb").pk,
+        "legal_basis": "LVU3",
+        "start_date": (today - timedelta(days=3)).isoformat(),
+        "end_date": "",
+        "district": world.own.district_id,
+        "placing_municipality": world.own.home_municipality_id,
+        "school_change": "on",
+        "unit_name": "HVB Björken",
+        "address": "Björkvägen 3",
     }
     data.update(overrides)
     return data
 
 
 def test_it_registers_a_child_from_a_ten_digit_number(world: World) -> None:
-    response = _client(world).post(reverse("register:child_create"), {
-        "personal_number": "251223-2386", "first_name": "Dana", "last_name": "Demo", "sex": "F",
-        "home_municipality": world.own.home_municipality_id, "district": world.own.district_id,
-        "protected_identity": "none",
-    })
+    response = _client(world).post(
+        reverse("register:child_create"),
+        {
+            "personal_number": "251223-2386",
+            "first_name": "Dana",
+            "last_name": "Demo",
+            "sex": "F",
+            "home_municipality": world.own.home_municipality_id,
+            "district": world.own.district_id,
+            "protected_identity": "none",
+        },
+    )
     child = Child.objects.get(personal_number="202512232386")
     assert response.status_code == 302
     assert child.case_worker == world.users["case_worker"]
@@ -43,11 +55,18 @@ def test_it_registers_a_child_from_a_ten_digit_number(world: World) -> None:
 
 
 def test_an_invalid_number_keeps_what_was_typed_and_says_what_to_fix(world: World) -> None:
-    response = _client(world).post(reverse("register:child_create"), {
-        "personal_number": "20080212-2391", "first_name": "Dana", "last_name": "Demo", "sex": "F",
-        "home_municipality": world.own.home_municipality_id, "district": world.own.district_id,
-        "protected_identity": "none",
-    })
+    response = _client(world).post(
+        reverse("register:child_create"),
+        {
+            "personal_number": "20080212-2391",
+            "first_name": "Dana",
+            "last_name": "Demo",
+            "sex": "F",
+            "home_municipality": world.own.home_municipality_id,
+            "district": world.own.district_id,
+            "protected_identity": "none",
+        },
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert "Kontrollsiffran stämmer inte" in body
@@ -56,21 +75,35 @@ def test_an_invalid_number_keeps_what_was_typed_and_says_what_to_fix(world: Worl
 
 
 def test_a_duplicate_number_is_refused(world: World) -> None:
-    response = _client(world).post(reverse("register:child_create"), {
-        "personal_number": TEST_NUMBERS[1], "first_name": "Eva", "last_name": "Demo", "sex": "F",
-        "home_municipality": world.own.home_municipality_id, "district": world.own.district_id,
-        "protected_identity": "none",
-    })
+    response = _client(world).post(
+        reverse("register:child_create"),
+        {
+            "personal_number": TEST_NUMBERS[1],
+            "first_name": "Eva",
+            "last_name": "Demo",
+            "sex": "F",
+            "home_municipality": world.own.home_municipality_id,
+            "district": world.own.district_id,
+            "protected_identity": "none",
+        },
+    )
     assert "finns redan" in response.content.decode()
     assert Child.objects.filter(personal_number=TEST_NUMBERS[1]).count() == 1
 
 
 def test_a_case_worker_cannot_register_a_child_in_another_district(world: World) -> None:
-    response = _client(world).post(reverse("register:child_create"), {
-        "personal_number": TEST_NUMBERS[3], "first_name": "Eva", "last_name": "Demo", "sex": "F",
-        "home_municipality": world.own.home_municipality_id, "district": world.other.district_id,
-        "protected_identity": "none",
-    })
+    response = _client(world).post(
+        reverse("register:child_create"),
+        {
+            "personal_number": TEST_NUMBERS[3],
+            "first_name": "Eva",
+            "last_name": "Demo",
+            "sex": "F",
+            "home_municipality": world.own.home_municipality_id,
+            "district": world.other.district_id,
+            "protected_identity": "none",
+        },
+    )
     assert response.status_code == 200 and not Child.objects.filter(first_name="Eva").exists()
 
 
@@ -86,11 +119,16 @@ def test_an_overlapping_placement_is_refused_with_a_clear_message(world: World) 
 def test_ending_a_placement_then_placing_again_is_an_omplacering(world: World) -> None:
     today = timezone.localdate()
     client = _client(world)
-    edit = reverse("register:placement_edit", kwargs={
-        "child_id": world.own.pk, "placement_id": world.own_placement.pk})
-    data = _placement_post(world, form=world.own_placement.form_id, legal_basis="SoL",
-                           start_date=world.own_placement.start_date.isoformat(),
-                           end_date=(today - timedelta(days=4)).isoformat())
+    edit = reverse(
+        "register:placement_edit", kwargs={"child_id": world.own.pk, "placement_id": world.own_placement.pk}
+    )
+    data = _placement_post(
+        world,
+        form=world.own_placement.form_id,
+        legal_basis="SoL",
+        start_date=world.own_placement.start_date.isoformat(),
+        end_date=(today - timedelta(days=4)).isoformat(),
+    )
     assert client.post(edit, data).status_code == 302
     create = reverse("register:placement_create", kwargs={"child_id": world.own.pk})
     assert client.post(create, _placement_post(world)).status_code == 302
@@ -101,10 +139,15 @@ def test_an_end_before_the_start_is_refused(world: World) -> None:
     today = timezone.localdate()
     url = reverse("register:placement_create", kwargs={"child_id": world.other.pk})
     client = _client(world, "case_worker_bromma")
-    response = client.post(url, _placement_post(
-        world, district=world.other.district_id,
-        start_date=(today - timedelta(days=400)).isoformat(),
-        end_date=(today - timedelta(days=401)).isoformat()))
+    response = client.post(
+        url,
+        _placement_post(
+            world,
+            district=world.other.district_id,
+            start_date=(today - timedelta(days=400)).isoformat(),
+            end_date=(today - timedelta(days=401)).isoformat(),
+        ),
+    )
     assert "Slutdatum kan inte vara före startdatum" in response.content.decode()
 
 
@@ -114,9 +157,15 @@ def test_a_district_must_have_been_responsible_on_the_start_date(world: World) -
     client = Client()
     client.force_login(world.users["case_worker_bromma"])
     url = reverse("register:placement_create", kwargs={"child_id": world.other.pk})
-    response = client.post(url, _placement_post(
-        world, district=District.objects.get(code="jarva").pk,
-        start_date="2021-03-01", end_date="2021-06-01"))
+    response = client.post(
+        url,
+        _placement_post(
+            world,
+            district=District.objects.get(code="jarva").pk,
+            start_date="2021-03-01",
+            end_date="2021-06-01",
+        ),
+    )
     assert "Järva var inte ansvarig nämnd på startdatumet 2021-03-01" in response.content.decode()
 
 
@@ -137,8 +186,13 @@ def test_school_start_within_seven_days_is_not_flagged(world: World) -> None:
     placement = world.own_placement
     url = reverse("register:school_start", kwargs={"child_id": world.own.pk, "placement_id": placement.pk})
     client = _client(world)
-    client.post(url, {"school": world.school.pk,
-                      "first_school_day": (placement.start_date + timedelta(days=7)).isoformat()})
+    client.post(
+        url,
+        {
+            "school": world.school.pk,
+            "first_school_day": (placement.start_date + timedelta(days=7)).isoformat(),
+        },
+    )
     body = client.get(reverse("register:child_detail", kwargs={"child_id": world.own.pk})).content.decode()
     assert '<span class="days">7 dagar</span>' in body
     assert Placement.objects.get(pk=placement.pk).school_start.days_to_school_start == 7
@@ -148,11 +202,21 @@ def test_a_school_start_before_the_placement_or_in_the_future_is_refused(world: 
     client = _client(world)
     placement = world.own_placement
     url = reverse("register:school_start", kwargs={"child_id": world.own.pk, "placement_id": placement.pk})
-    before = client.post(url, {"school": world.school.pk,
-                               "first_school_day": (placement.start_date - timedelta(days=1)).isoformat()})
+    before = client.post(
+        url,
+        {
+            "school": world.school.pk,
+            "first_school_day": (placement.start_date - timedelta(days=1)).isoformat(),
+        },
+    )
     assert "kan inte vara före placeringens startdatum" in before.content.decode()
-    future = client.post(url, {"school": world.school.pk,
-                               "first_school_day": (timezone.localdate() + timedelta(days=1)).isoformat()})
+    future = client.post(
+        url,
+        {
+            "school": world.school.pk,
+            "first_school_day": (timezone.localdate() + timedelta(days=1)).isoformat(),
+        },
+    )
     assert "framtiden" in future.content.decode()
     assert SchoolStart.objects.get(placement=placement).days_to_school_start == 10
 
@@ -162,7 +226,9 @@ def test_the_breach_list_shows_placements_over_seven_days_and_without_school(wor
     from conftest import place, register
 
     waiting = register(TEST_NUMBERS[4], "Greta", "farsta", world.users["case_worker"])
-    place(waiting, "hvb", "farsta", today - timedelta(days=12), world.users["case_worker"], school_change=True)
+    place(
+        waiting, "hvb", "farsta", today - timedelta(days=12), world.users["case_worker"], school_change=True
+    )
     body = _client(world).get(reverse("register:school_start_breaches")).content.decode()
     assert "Greta" in body  # no school start after 12 days
     assert "Alva" in body  # school start after 10 days

@@ -35,6 +35,6 @@ class Command(BaseCommand):
 
     def _print_logins(self) -> None:
         self.stdout.write(f"\nDemo logins (password for all: {demo.DEMO_PASSWORD}):")
-        for username, name, role, districts in demo.demo_users():
+        for username, _name, role, districts in demo.demo_users():
             where = ", ".join(districts) if districts != ["*"] else "alla stadsdelar"
             self.stdout.write(f"  {username:24} {role:18} {where or '-'}")

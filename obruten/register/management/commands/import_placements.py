@@ -28,7 +28,9 @@ class Command(BaseCommand):
         )
         if not result.ok:
             for error in result.errors:
-                self.stderr.write(f"row {error.row}, column {error.column or '-'}: {error.rule} {error.message}")
+                self.stderr.write(
+                    f"row {error.row}, column {error.column or '-'}: {error.rule} {error.message}"
+                )
             raise CommandError(f"Nothing imported: {len(result.errors)} error(s).")
         self.stdout.write(
             f"Imported {result.rows} rows: {result.children_created} new children, "
