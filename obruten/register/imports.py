@@ -15,10 +15,11 @@ import io
 import re
 import zipfile
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import pairwise
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import transaction
@@ -124,6 +125,7 @@ class ImportResult:
 class _Row:
     number: int
     pnr: str
+    birth_date: date
     first_name: str
     last_name: str
     sex: str
@@ -211,9 +213,10 @@ def _validate(table: list[dict[str, str]], actor: Any, errors: list[RowError]) -
     for number, raw in enumerate(table, start=2):
         check = _RowCheck(number, raw)
 
-        pnr = ""
+        pnr, birth_date = "", today
         try:
-            pnr = personnummer.parse(raw["personal_number"], today=today).digits
+            parsed = personnummer.parse(raw["personal_number"], today=today)
+            pnr, birth_date = parsed.digits, parsed.birth_date
         except personnummer.InvalidPersonalNumber:
             check("personal_number", False, "R02")
         sex = raw["sex"].upper()
@@ -254,6 +257,7 @@ def _validate(table: list[dict[str, str]], actor: Any, errors: list[RowError]) -
             _Row(
                 number=number,
                 pnr=pnr,
+                birth_date=birth_date,
                 first_name=raw["first_name"],
                 last_name=raw["last_name"],
                 sex=sex,
@@ -269,6 +273,7 @@ def _validate(table: list[dict[str, str]], actor: Any, errors: list[RowError]) -
             )
         )
     _check_children(rows, errors)
+    errors.sort(key=lambda error: (error.row, COLUMNS.index(error.column) if error.column in COLUMNS else -1))
     return rows
 
 
@@ -293,10 +298,6 @@ def _date(text: str) -> date | None:
         return None
 
 
-def _chunks(items: list[str], size: int = 900) -> list[list[str]]:
-    return [items[i : i + size] for i in range(0, len(items), size)]
-
-
 def _check_children(rows: list[_Row], errors: list[RowError]) -> None:
     """The same child's rows agree, and no two placements of one child overlap (in
     the file or against the register, a row with the same start being the same one)."""
@@ -304,11 +305,14 @@ def _check_children(rows: list[_Row], errors: list[RowError]) -> None:
     for row in rows:
         by_child[row.pnr].append(row)
     stored: dict[str, list[tuple[date, date | None]]] = defaultdict(list)
-    for chunk in _chunks(list(by_child)):
-        for pnr, start, end in Placement.objects.filter(child__personal_number__in=chunk).values_list(
+    periods = _by_chunks(
+        lambda chunk: Placement.objects.filter(child__personal_number__in=chunk).values_list(
             "child__personal_number", "start_date", "end_date"
-        ):
-            stored[pnr].append((start, end))
+        ),
+        list(by_child),
+    )
+    for pnr, start, end in periods:
+        stored[pnr].append((start, end))
     for pnr, child_rows in by_child.items():
         first = child_rows[0]
         for row in child_rows[1:]:
@@ -328,58 +332,45 @@ def _check_children(rows: list[_Row], errors: list[RowError]) -> None:
 
 @transaction.atomic
 def _write(rows: list[_Row], *, actor: Any, via: str, result: ImportResult) -> None:
-    pnrs = sorted({row.pnr for row in rows})
-    children: dict[str, Child] = {}
-    for chunk in _chunks(pnrs):
-        children.update({c.personal_number: c for c in Child.objects.filter(personal_number__in=chunk)})
-    entries: list[audit.Entry] = []
-
-    new_children = []
-    for row in rows:
-        if row.pnr in children:
-            continue
-        child = Child(
-            personal_number=row.pnr,
+    """Write the validated rows: bulk inserts and updates, and one audit event per child
+    naming every record the import created or changed for that child."""
+    rows = sorted(rows, key=lambda row: (row.pnr, row.start))
+    newest = {row.pnr: row for row in rows}  # each child's latest row in the file
+    children = _by_chunks(lambda chunk: Child.objects.filter(personal_number__in=chunk), list(newest))
+    children_by_pnr = {child.personal_number: child for child in children}
+    case_worker = actor if actor is not None and actor.role == Role.CASE_WORKER else None
+    new_children = [
+        Child(
+            personal_number=pnr,
             first_name=row.first_name,
             last_name=row.last_name,
-            birth_date=personnummer.parse(row.pnr, today=timezone.localdate()).birth_date,
+            birth_date=row.birth_date,
             sex=row.sex,
             home_municipality=row.home_municipality,
             district=row.district,
-            case_worker=actor if actor is not None and actor.role == Role.CASE_WORKER else None,
+            case_worker=case_worker,
         )
-        children[row.pnr] = child
-        new_children.append(child)
-    Child.objects.bulk_create(new_children, batch_size=500)
-    if not new_children or new_children[0].pk is None:  # backends without RETURNING
-        for chunk in _chunks([c.personal_number for c in new_children]):
-            children.update({c.personal_number: c for c in Child.objects.filter(personal_number__in=chunk)})
+        for pnr, row in newest.items()
+        if pnr not in children_by_pnr
+    ]
+    Child.objects.bulk_create(new_children, batch_size=1000)
+    children_by_pnr.update({child.personal_number: child for child in new_children})
     result.children_created = len(new_children)
+    changes: dict[int, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
     for child in new_children:
-        entries.append(
-            audit.Entry(
-                action=audit.Action.IMPORT,
-                via=via,
-                actor=actor,
-                child_id=children[child.personal_number].pk,
-                object_type="child",
-                object_id=children[child.personal_number].pk,
-                changes={"created": True},
-            )
-        )
+        changes[child.pk]["created"].append(f"child {child.pk}")
 
-    existing: dict[tuple[int, date], Placement] = {}
-    child_ids = [children[p].pk for p in pnrs]
-    for start in range(0, len(child_ids), 900):
-        for placement in Placement.objects.filter(child_id__in=child_ids[start : start + 900]):
-            existing[(placement.child_id, placement.start_date)] = placement
-
-    schools = _schools({row.school_code for row in rows if row.school_code})
+    child_ids = [child.pk for child in children_by_pnr.values()]
+    existing = {
+        (p.child_id, p.start_date): p
+        for p in _by_chunks(lambda chunk: Placement.objects.filter(child_id__in=chunk), child_ids)
+    }
     own_municipality_id = _own_municipality_id()
+    placements: dict[int, Placement] = {}  # by row number
     to_create: list[Placement] = []
     to_update: list[Placement] = []
     for row in rows:
-        child = children[row.pnr]
+        child = children_by_pnr[row.pnr]
         values = {
             "form_id": row.form.pk,
             "legal_basis": row.legal_basis,
@@ -387,91 +378,95 @@ def _write(rows: list[_Row], *, actor: Any, via: str, result: ImportResult) -> N
             "district_id": row.district.pk,
             "school_change": row.school_change,
         }
-        known = existing.get((child.pk, row.start))
-        if known is None:
-            to_create.append(
-                Placement(
-                    child_id=child.pk,
-                    start_date=row.start,
-                    placing_municipality_id=own_municipality_id,
-                    **values,
-                )
+        placement = existing.get((child.pk, row.start))
+        if placement is None:
+            placement = Placement(
+                child_id=child.pk, start_date=row.start, placing_municipality_id=own_municipality_id, **values
             )
-        elif any(getattr(known, k) != v for k, v in values.items()):
+            to_create.append(placement)
+        elif any(getattr(placement, k) != v for k, v in values.items()):
             for k, v in values.items():
-                setattr(known, k, v)
-            to_update.append(known)
-    Placement.objects.bulk_create(to_create, batch_size=500)
-    Placement.objects.bulk_update(to_update, list(_PLACEMENT_UPDATE_FIELDS), batch_size=500)
+                setattr(placement, k, v)
+            to_update.append(placement)
+        placements[row.number] = placement
+    Placement.objects.bulk_create(to_create, batch_size=1000)
+    Placement.objects.bulk_update(to_update, list(_PLACEMENT_UPDATE_FIELDS), batch_size=1000)
     result.placements_created, result.placements_updated = len(to_create), len(to_update)
-    placements = {
-        (p.child_id, p.start_date): p
-        for start in range(0, len(child_ids), 900)
-        for p in Placement.objects.filter(child_id__in=child_ids[start : start + 900])
-    }
-    for placement, action in [(p, "create") for p in to_create] + [(p, "update") for p in to_update]:
-        stored = placements[(placement.child_id, placement.start_date)]
-        entries.append(
-            audit.Entry(
-                action=audit.Action.IMPORT,
-                via=via,
-                actor=actor,
-                child_id=placement.child_id,
-                object_type="placement",
-                object_id=stored.pk,
-                changes={action: True},
-            )
-        )
+    for placement in to_create:
+        changes[placement.child_id]["created"].append(f"placement {placement.pk}")
+    for placement in to_update:
+        changes[placement.child_id]["updated"].append(f"placement {placement.pk}")
 
-    school_starts = {
+    _write_school_starts(rows, placements, changes, result)
+    _follow_newest_placements(newest, children_by_pnr, existing)
+    audit.record_many(
+        audit.Entry(
+            action=audit.Action.IMPORT,
+            via=via,
+            actor=actor,
+            child_id=child_id,
+            object_type="child",
+            object_id=child_id,
+            changes=dict(child_changes),
+        )
+        for child_id, child_changes in changes.items()
+    )
+
+
+def _write_school_starts(
+    rows: list[_Row],
+    placements: dict[int, Placement],
+    changes: dict[int, dict[str, list[Any]]],
+    result: ImportResult,
+) -> None:
+    schools = _schools({row.school_code for row in rows if row.school_code})
+    with_school = [row for row in rows if row.school_code and row.school_start is not None]
+    stored = {
         s.placement_id: s
-        for s in SchoolStart.objects.filter(placement_id__in=[p.pk for p in placements.values()])
+        for s in _by_chunks(
+            lambda chunk: SchoolStart.objects.filter(placement_id__in=chunk),
+            [placements[row.number].pk for row in with_school],
+        )
     }
     new_starts, changed_starts = [], []
-    for row in rows:
-        if not row.school_code or row.school_start is None:
-            continue
-        placement = placements[(children[row.pnr].pk, row.start)]
+    for row in with_school:
+        assert row.school_start is not None
+        placement = placements[row.number]
         school = schools[row.school_code]
         days = (row.school_start - row.start).days
-        current = school_starts.get(placement.pk)
+        current = stored.get(placement.pk)
         if current is None:
-            new_starts.append(
-                SchoolStart(
-                    placement_id=placement.pk,
-                    school_id=school.pk,
-                    first_school_day=row.school_start,
-                    days_to_school_start=days,
-                )
+            current = SchoolStart(
+                placement_id=placement.pk,
+                school_id=school.pk,
+                first_school_day=row.school_start,
+                days_to_school_start=days,
             )
+            new_starts.append(current)
         elif (current.school_id, current.first_school_day) != (school.pk, row.school_start):
             current.school_id, current.first_school_day = school.pk, row.school_start
             current.days_to_school_start = days
             changed_starts.append(current)
         else:
             continue
-        entries.append(
-            audit.Entry(
-                action=audit.Action.IMPORT,
-                via=via,
-                actor=actor,
-                child_id=placement.child_id,
-                object_type="schoolstart",
-                object_id=placement.pk,
-                changes={"school_start": True},
-            )
-        )
-    SchoolStart.objects.bulk_create(new_starts, batch_size=500)
+        changes[placement.child_id]["school_start"].append(f"placement {placement.pk}")
+    SchoolStart.objects.bulk_create(new_starts, batch_size=1000)
     SchoolStart.objects.bulk_update(
-        changed_starts, ["school", "first_school_day", "days_to_school_start"], batch_size=500
+        changed_starts, ["school", "first_school_day", "days_to_school_start"], batch_size=1000
     )
     result.school_starts_written = len(new_starts) + len(changed_starts)
 
-    _follow_newest_placements(child_ids)
-    audit.record_many(entries)
-
 
 _PLACEMENT_UPDATE_FIELDS = ("form", "legal_basis", "end_date", "district", "school_change")
+T = TypeVar("T")
+
+
+def _by_chunks(query: Callable[[list[Any]], Iterable[T]], keys: list[Any], size: int = 900) -> list[T]:
+    """Run ``query`` over ``keys`` in chunks (SQLite limits the parameters of a query)."""
+    found: list[T] = []
+    for start in range(0, len(keys), size):
+        found.extend(query(keys[start : start + size]))
+    return found
 
 
 def _own_municipality_id() -> int:
@@ -484,24 +479,25 @@ def _schools(codes: set[str]) -> dict[str, School]:
     known = {s.unit_code: s for s in School.objects.filter(unit_code__in=codes)}
     missing = [School(unit_code=code, name=f"Skolenhet {code}") for code in codes - known.keys()]
     School.objects.bulk_create(missing)
-    if missing:
-        known.update({s.unit_code: s for s in School.objects.filter(unit_code__in=codes)})
+    known.update({school.unit_code: school for school in missing})
     return known
 
 
-def _follow_newest_placements(child_ids: list[int]) -> None:
-    newest: dict[int, int] = {}
-    for start in range(0, len(child_ids), 900):
-        for child_id, district_id in (
-            Placement.objects.filter(child_id__in=child_ids[start : start + 900])
-            .order_by("child_id", "start_date")
-            .values_list("child_id", "district_id")
-        ):
-            newest[child_id] = district_id
-    changed = [
-        Child(pk=child.pk, district_id=newest[child.pk])
-        for start in range(0, len(child_ids), 900)
-        for child in Child.objects.filter(pk__in=child_ids[start : start + 900]).only("pk", "district_id")
-        if newest.get(child.pk) and newest[child.pk] != child.district_id
-    ]
-    Child.objects.bulk_update(changed, ["district"], batch_size=500)
+def _follow_newest_placements(
+    newest: dict[str, _Row], children: dict[str, Child], existing: dict[tuple[int, date], Placement]
+) -> None:
+    """A child's responsible district is that of its newest placement, in the file or
+    already in the register."""
+    latest_stored: dict[int, Placement] = {}
+    for (child_id, start), placement in existing.items():
+        if child_id not in latest_stored or start > latest_stored[child_id].start_date:
+            latest_stored[child_id] = placement
+    changed = []
+    for pnr, row in newest.items():
+        child = children[pnr]
+        stored = latest_stored.get(child.pk)
+        district_id = stored.district_id if stored and stored.start_date > row.start else row.district.pk
+        if child.district_id != district_id:
+            child.district_id = district_id
+            changed.append(child)
+    Child.objects.bulk_update(changed, ["district"], batch_size=1000)

@@ -27,6 +27,21 @@ School.objects.create(unit_code="11112222", name="Webbskolan",
 """
 
 
+def _server_database(workdir: Path) -> str:
+    """The server's own database: a new one on the test run's PostgreSQL cluster when
+    the suite runs on PostgreSQL, else a SQLite file."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        return f"sqlite:///{workdir / 'db.sqlite3'}"
+    import psycopg
+
+    name = f"obruten_browser_{os.getpid()}"
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return url.rsplit("/", 1)[0] + f"/{name}"
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -1,0 +1,103 @@
+"""Foundation benchmark: the import of 10,000 rows and the caseload page at city scale.
+
+Goals (issue 3): 10,000 rows validated and written in <= 2 s; the caseload page in
+<= 100 ms server time. Runs on a fresh SQLite file (or DATABASE_URL if set) and prints
+each figure with its goal and the ratio figure / goal.
+
+    make bench
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+workdir = Path(tempfile.mkdtemp(prefix="obruten-bench-"))
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}")
+os.environ.setdefault("SECRET_KEY", "bench-only")
+os.environ["DEMO_MODE"] = "1"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "obruten.settings")
+os.environ["ALLOWED_HOSTS"] = "testserver"
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from obruten.accounts.models import User  # noqa: E402
+from obruten.register import demo  # noqa: E402
+from obruten.register.imports import COLUMNS, import_placements  # noqa: E402
+from obruten.register.models import District  # noqa: E402
+
+IMPORT_GOAL_S = 2.0
+CASELOAD_GOAL_MS = 100.0
+
+
+def import_file(rows: int, seed: int = 11) -> bytes:
+    rng = random.Random(seed)
+    districts = [d.name for d in District.objects.filter(valid_to__isnull=True)]
+    forms = ["jourhem", "familjehem", "hvb", "sis", "stodboende", "behandlingsfamilj"]
+    lines = [",".join(COLUMNS)]
+    today = timezone.localdate()
+    used: set[str] = set()
+    for n in range(rows):
+        birth = date(2008, 1, 1) + timedelta(days=n % 3000)
+        pnr = demo.synthetic_personal_number(rng, birth, female=n % 2 == 0)
+        while pnr in used:
+            pnr = demo.synthetic_personal_number(rng, birth, female=n % 2 == 0)
+        used.add(pnr)
+        start = date(2024, 1, 1) + timedelta(days=rng.randrange(600))
+        end = start + timedelta(days=rng.randrange(20, 200))
+        school = f"8{n % 500:07d},{(start + timedelta(days=rng.randrange(0, 20))).isoformat()}"
+        lines.append(
+            f"{pnr},Bench{n},Testsson,{'F' if n % 2 == 0 else 'M'},0180,{rng.choice(districts)},"
+            f"{rng.choice(forms)},SoL,{start},{end if end < today else ''},ja,{school}"
+        )
+    return ("\n".join(lines) + "\n").encode()
+
+
+def main() -> None:
+    setup_test_environment()  # keeps response.context for the count
+    call_command("migrate", verbosity=0)
+    content = import_file(10_000)
+    started = time.perf_counter()
+    result = import_placements(content, filename="bench.csv", actor=None, via="bench")
+    import_s = time.perf_counter() - started
+    assert result.ok, result.errors[:5]
+    print(
+        f"import 10,000 rows: {import_s:.2f} s (goal <= {IMPORT_GOAL_S} s, ratio {import_s / IMPORT_GOAL_S:.2f})"
+    )
+
+    counts = demo.generate(seed=1, scale="city", today=timezone.localdate())
+    print(f"city demo: {counts['children']} children, {counts['placements']} placements")
+    client = Client()
+    for username in ("handlaggare.farsta", "enhetschef.farsta", "larteamet"):
+        client.force_login(User.objects.get(username=username))
+        client.get("/barn/")  # warm up
+        timings = []
+        for _ in range(20):
+            started = time.perf_counter()
+            response = client.get("/barn/")
+            timings.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200
+        median = statistics.median(timings)
+        total = response.context["page"].paginator.count
+        print(
+            f"caseload page as {username} ({total} children): median {median:.1f} ms "
+            f"(goal <= {CASELOAD_GOAL_MS:.0f} ms, ratio {median / CASELOAD_GOAL_MS:.2f})"
+        )
+
+
+if __name__ == "__main__":
+    main()
