@@ -75,9 +75,8 @@ def main() -> None:
     result = import_placements(content, filename="bench.csv", actor=None, via="bench")
     import_s = time.perf_counter() - started
     assert result.ok, result.errors[:5]
-    print(
-        f"import 10,000 rows: {import_s:.2f} s (goal <= {IMPORT_GOAL_S} s, ratio {import_s / IMPORT_GOAL_S:.2f})"
-    )
+    ratio = import_s / IMPORT_GOAL_S
+    print(f"import 10,000 rows: {import_s:.2f} s (goal <= {IMPORT_GOAL_S} s, ratio {ratio:.2f})")
 
     counts = demo.generate(seed=1, scale="city", today=timezone.localdate())
     print(f"city demo: {counts['children']} children, {counts['placements']} placements")

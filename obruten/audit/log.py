@@ -96,12 +96,15 @@ def _insert(rows: list[AuditEvent]) -> None:
     connection = connections[router.db_for_write(AuditEvent)]
     fields = [field for field in AuditEvent._meta.concrete_fields if not field.primary_key]
     quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+    # Only identifiers from the model's own metadata; the values go as parameters.
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
         quote(AuditEvent._meta.db_table),
         ", ".join(quote(field.column) for field in fields),
         ", ".join(["%s"] * len(fields)),
     )
-    params = [[field.get_db_prep_save(getattr(row, field.attname), connection) for field in fields] for row in rows]
+    params = [
+        [field.get_db_prep_save(getattr(row, field.attname), connection) for field in fields] for row in rows
+    ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
 
