@@ -305,13 +305,13 @@ def _check_children(rows: list[_Row], errors: list[RowError]) -> None:
     for row in rows:
         by_child[row.pnr].append(row)
     stored: dict[str, list[tuple[date, date | None]]] = defaultdict(list)
-    periods = _by_chunks(
+    in_register = _by_chunks(
         lambda chunk: Placement.objects.filter(child__personal_number__in=chunk).values_list(
             "child__personal_number", "start_date", "end_date"
         ),
         list(by_child),
     )
-    for pnr, start, end in periods:
+    for pnr, start, end in in_register:
         stored[pnr].append((start, end))
     for pnr, child_rows in by_child.items():
         first = child_rows[0]
