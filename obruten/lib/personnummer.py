@@ -20,7 +20,13 @@ COORDINATION_DAY_OFFSET = 60
 
 
 class InvalidPersonalNumber(ValueError):
-    """The text is not a valid personnummer or samordningsnummer; the message says why."""
+    """The text is not a valid personnummer or samordningsnummer; the message says why
+    and ``code`` names the rule (format, plus_with_century, no_such_date, future,
+    check_digit)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -55,10 +61,14 @@ def parse(text: str, *, today: date) -> PersonalNumber:
     cleaned = text.strip().replace(" ", "")
     match = _PATTERN.match(cleaned)
     if not match:
-        raise InvalidPersonalNumber("Ange personnumret med 10 eller 12 siffror, till exempel ÅÅÅÅMMDD-NNNN.")
+        raise InvalidPersonalNumber(
+            "format", "Ange personnumret med 10 eller 12 siffror, till exempel ÅÅÅÅMMDD-NNNN."
+        )
     century, yy, mm, dd, separator, serial, check = match.groups()
     if century and separator == "+":
-        raise InvalidPersonalNumber("Plustecken används bara med 10 siffror (ÅÅMMDD+NNNN).")
+        raise InvalidPersonalNumber(
+            "plus_with_century", "Plustecken används bara med 10 siffror (ÅÅMMDD+NNNN)."
+        )
 
     day = int(dd)
     is_coordination = day > COORDINATION_DAY_OFFSET
@@ -73,12 +83,12 @@ def parse(text: str, *, today: date) -> PersonalNumber:
     try:
         birth_date = date(year, int(mm), day)
     except ValueError as exc:
-        raise InvalidPersonalNumber("Födelsedatumet i personnumret finns inte.") from exc
+        raise InvalidPersonalNumber("no_such_date", "Födelsedatumet i personnumret finns inte.") from exc
     if birth_date > today:
-        raise InvalidPersonalNumber("Födelsedatumet i personnumret ligger i framtiden.")
+        raise InvalidPersonalNumber("future", "Födelsedatumet i personnumret ligger i framtiden.")
 
     if luhn_check_digit(f"{yy}{mm}{dd}{serial}") != int(check):
-        raise InvalidPersonalNumber("Kontrollsiffran stämmer inte. Kontrollera personnumret.")
+        raise InvalidPersonalNumber("check_digit", "Kontrollsiffran stämmer inte. Kontrollera personnumret.")
 
     return PersonalNumber(
         digits=f"{year:04d}{mm}{dd}{serial}{check}",

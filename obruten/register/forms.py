@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     District,
@@ -49,27 +50,27 @@ def own_municipality() -> Municipality | None:
 
 class ChildForm(forms.Form):
     personal_number = forms.CharField(
-        label="Personnummer",
+        label=_("Personnummer"),
         max_length=13,
-        help_text="ÅÅÅÅMMDD-NNNN. Samordningsnummer går också bra.",
+        help_text=_("ÅÅÅÅMMDD-NNNN. Samordningsnummer går också bra."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
     )
-    first_name = forms.CharField(label="Förnamn", max_length=100)
-    last_name = forms.CharField(label="Efternamn", max_length=100)
-    sex = forms.ChoiceField(label="Kön", choices=Sex.choices, widget=forms.RadioSelect)
+    first_name = forms.CharField(label=_("Förnamn"), max_length=100)
+    last_name = forms.CharField(label=_("Efternamn"), max_length=100)
+    sex = forms.ChoiceField(label=_("Kön"), choices=Sex.choices, widget=forms.RadioSelect)
     home_municipality = forms.ModelChoiceField(
-        label="Hemkommun",
+        label=_("Hemkommun"),
         queryset=Municipality.objects.all(),
-        help_text="Den kommun barnet är folkbokfört i.",
+        help_text=_("Den kommun barnet är folkbokfört i."),
     )
-    district = forms.ModelChoiceField(label="Ansvarig stadsdelsnämnd", queryset=District.objects.none())
-    unaccompanied = forms.BooleanField(label="Ensamkommande", required=False)
+    district = forms.ModelChoiceField(label=_("Ansvarig stadsdelsnämnd"), queryset=District.objects.none())
+    unaccompanied = forms.BooleanField(label=_("Ensamkommande"), required=False)
     protected_identity = forms.ChoiceField(
-        label="Skyddade personuppgifter",
+        label=_("Skyddade personuppgifter"),
         choices=ProtectedIdentity.choices,
         initial=ProtectedIdentity.NONE,
     )
-    address = forms.CharField(label="Folkbokföringsadress", max_length=200, required=False)
+    address = forms.CharField(label=_("Folkbokföringsadress"), max_length=200, required=False)
 
     def __init__(
         self,
@@ -119,32 +120,32 @@ class ChildForm(forms.Form):
 
 
 class PlacementEditForm(forms.Form):
-    form = forms.ModelChoiceField(label="Placeringsform", queryset=PlacementForm.objects.all())
+    form = forms.ModelChoiceField(label=_("Placeringsform"), queryset=PlacementForm.objects.all())
     accompanying = forms.BooleanField(
-        label="Medföljande (följer en förälder till skyddat boende utan eget beslut)",
+        label=_("Medföljande (följer en förälder till skyddat boende utan eget beslut)"),
         required=False,
     )
-    legal_basis = forms.ChoiceField(label="Lagrum", choices=LegalBasis.choices)
-    start_date = forms.DateField(label="Startdatum", widget=DateInput())
+    legal_basis = forms.ChoiceField(label=_("Lagrum"), choices=LegalBasis.choices)
+    start_date = forms.DateField(label=_("Startdatum"), widget=DateInput())
     end_date = forms.DateField(
-        label="Slutdatum",
+        label=_("Slutdatum"),
         required=False,
         widget=DateInput(),
-        help_text="Lämna tomt för en pågående placering.",
+        help_text=_("Lämna tomt för en pågående placering."),
     )
     district = forms.ModelChoiceField(
-        label="Ansvarig stadsdelsnämnd",
+        label=_("Ansvarig stadsdelsnämnd"),
         queryset=District.objects.all(),
-        help_text="Den nämnd som var ansvarig när placeringen började.",
+        help_text=_("Den nämnd som var ansvarig när placeringen började."),
     )
     placing_municipality = forms.ModelChoiceField(
-        label="Placerande kommun", queryset=Municipality.objects.all()
+        label=_("Placerande kommun"), queryset=Municipality.objects.all()
     )
-    school_change = forms.BooleanField(label="Placeringen innebär skolbyte", required=False)
+    school_change = forms.BooleanField(label=_("Placeringen innebär skolbyte"), required=False)
     unit_name = forms.CharField(
-        label="Placeringsställe (familjehem, HVB m.m.)", max_length=200, required=False
+        label=_("Placeringsställe (familjehem, HVB m.m.)"), max_length=200, required=False
     )
-    address = forms.CharField(label="Placeringsadress", max_length=200, required=False)
+    address = forms.CharField(label=_("Placeringsadress"), max_length=200, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -168,33 +169,33 @@ class PlacementEditForm(forms.Form):
 
 class SchoolStartForm(forms.Form):
     school = forms.ModelChoiceField(
-        label="Skola",
+        label=_("Skola"),
         queryset=School.objects.select_related("municipality"),
-        help_text="Skolenheten där barnet går.",
+        help_text=_("Skolenheten där barnet går."),
     )
     first_school_day = forms.DateField(
-        label="Första skoldag",
+        label=_("Första skoldag"),
         widget=DateInput(),
-        help_text="Den första dag barnet faktiskt var i skolan.",
+        help_text=_("Den första dag barnet faktiskt var i skolan."),
     )
 
 
 class CaseloadFilterForm(forms.Form):
-    q = forms.CharField(label="Sök namn eller personnummer", required=False)
+    q = forms.CharField(label=_("Sök namn eller personnummer"), required=False)
     form = forms.ModelChoiceField(
-        label="Placeringsform",
+        label=_("Placeringsform"),
         queryset=PlacementForm.objects.all(),
         required=False,
-        empty_label="Alla",
+        empty_label=_("Alla"),
     )
     district = forms.ModelChoiceField(
-        label="Stadsdelsnämnd",
+        label=_("Stadsdelsnämnd"),
         queryset=District.objects.none(),
         required=False,
-        empty_label="Alla mina",
+        empty_label=_("Alla mina"),
     )
-    school_start_missing = forms.BooleanField(label="Skolstart saknas", required=False)
-    over_goal = forms.BooleanField(label="Mer än 7 dagar till skolstart", required=False)
+    school_start_missing = forms.BooleanField(label=_("Skolstart saknas"), required=False)
+    over_goal = forms.BooleanField(label=_("Mer än 7 dagar till skolstart"), required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -203,6 +204,6 @@ class CaseloadFilterForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label="Fil (CSV eller XLSX)",
-        help_text="Första raden är rubriker. Se formatet i dokumentationen.",
+        label=_("Fil (CSV eller XLSX)"),
+        help_text=_("Första raden är rubriker. Se formatet i dokumentationen."),
     )

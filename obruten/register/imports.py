@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from obruten.accounts.models import Role
 from obruten.audit import log as audit
@@ -70,27 +71,27 @@ REQUIRED = (
 
 # Rule codes, as in docs/import-format.md.
 RULES = {
-    "F01": "Filen kan inte läsas som CSV eller XLSX.",
-    "F02": "Rubrikraden saknar kolumner.",
-    "F03": "Filen innehåller inga rader.",
-    "R01": "Uppgiften saknas men är obligatorisk.",
-    "R02": "Personnumret är ogiltigt.",
-    "R03": "Kön ska vara F eller M.",
-    "R04": "Okänd kommunkod (SCB:s fyrsiffriga kod).",
-    "R05": "Okänd stadsdelsnämnd (namn eller kod).",
-    "R06": "Stadsdelsnämnden var inte ansvarig på placeringens startdatum.",
-    "R07": "Okänd placeringsform.",
-    "R08": "Lagrum ska vara SoL, LVU2 eller LVU3.",
-    "R09": "Datum ska skrivas ÅÅÅÅ-MM-DD.",
-    "R10": "Slutdatum är före startdatum.",
-    "R11": "Skolbyte ska vara ja eller nej.",
-    "R12": "Skolenhetskoden ska ha åtta siffror.",
-    "R13": "Skolenhetskod och första skoldag anges tillsammans.",
-    "R14": "Första skoldag är före placeringens startdatum.",
-    "R15": "Första skoldag ligger i framtiden.",
-    "R16": "Placeringen överlappar en annan placering för samma barn.",
-    "R17": "Stadsdelsnämnden är inte en av dina.",
-    "R18": "Samma barn har olika namn eller kön på olika rader.",
+    "F01": _("Filen kan inte läsas som CSV eller XLSX."),
+    "F02": _("Rubrikraden saknar kolumner."),
+    "F03": _("Filen innehåller inga rader."),
+    "R01": _("Uppgiften saknas men är obligatorisk."),
+    "R02": _("Personnumret är ogiltigt."),
+    "R03": _("Kön ska vara F eller M."),
+    "R04": _("Okänd kommunkod (SCB:s fyrsiffriga kod)."),
+    "R05": _("Okänd stadsdelsnämnd (namn eller kod)."),
+    "R06": _("Stadsdelsnämnden var inte ansvarig på placeringens startdatum."),
+    "R07": _("Okänd placeringsform."),
+    "R08": _("Lagrum ska vara SoL, LVU2 eller LVU3."),
+    "R09": _("Datum ska skrivas ÅÅÅÅ-MM-DD."),
+    "R10": _("Slutdatum är före startdatum."),
+    "R11": _("Skolbyte ska vara ja eller nej."),
+    "R12": _("Skolenhetskoden ska ha åtta siffror."),
+    "R13": _("Skolenhetskod och första skoldag anges tillsammans."),
+    "R14": _("Första skoldag är före placeringens startdatum."),
+    "R15": _("Första skoldag ligger i framtiden."),
+    "R16": _("Placeringen överlappar en annan placering för samma barn."),
+    "R17": _("Stadsdelsnämnden är inte en av dina."),
+    "R18": _("Samma barn har olika namn eller kön på olika rader."),
 }
 LOCATING_COLUMNS = {"school_unit_code", "school_start_date"}
 SCHOOL_UNIT_CODE = re.compile(r"^\d{8}$")
@@ -104,7 +105,7 @@ class RowError:
 
     @property
     def message(self) -> str:
-        return RULES[self.rule]
+        return str(RULES[self.rule])
 
 
 @dataclass

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 
 from obruten.accounts import policy
 
@@ -75,6 +75,7 @@ def school_start_breaches(user: Any, *, today: date, since: date) -> QuerySet[Pl
             child__in=policy.children_for(user, today=today),
             start_date__gte=since,
         )
-        .select_related("child", "form", "district", "school_start")
+        .select_related("child", "form", "district")
+        .annotate(days=F("school_start__days_to_school_start"))
         .order_by("district__sort_order", "start_date", "pk")
     )

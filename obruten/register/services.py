@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from obruten.accounts.models import Role
 from obruten.audit import log as audit
@@ -84,12 +86,21 @@ class PlacementData:
     address: str = ""
 
 
+PERSONAL_NUMBER_ERRORS = {
+    "format": gettext_lazy("Ange personnumret med 10 eller 12 siffror, till exempel ÅÅÅÅMMDD-NNNN."),
+    "plus_with_century": gettext_lazy("Plustecken används bara med 10 siffror (ÅÅMMDD+NNNN)."),
+    "no_such_date": gettext_lazy("Födelsedatumet i personnumret finns inte."),
+    "future": gettext_lazy("Födelsedatumet i personnumret ligger i framtiden."),
+    "check_digit": gettext_lazy("Kontrollsiffran stämmer inte. Kontrollera personnumret."),
+}
+
+
 def parse_personal_number(text: str) -> str:
     """Twelve digits, or a ValidationError on the field that says what is wrong."""
     try:
         return personnummer.parse(text, today=timezone.localdate()).digits
     except personnummer.InvalidPersonalNumber as exc:
-        raise ValidationError({"personal_number": str(exc)}) from exc
+        raise ValidationError({"personal_number": PERSONAL_NUMBER_ERRORS[exc.code]}) from exc
 
 
 def _validate_child(data: ChildData, *, existing: Child | None) -> dict[str, Any]:
@@ -99,18 +110,18 @@ def _validate_child(data: ChildData, *, existing: Child | None) -> dict[str, Any
     if existing is not None:
         duplicate = duplicate.exclude(pk=existing.pk)
     if duplicate.exists():
-        errors["personal_number"] = (
+        errors["personal_number"] = _(
             "Ett barn med detta personnummer finns redan i registret. "
             "Kontakta administratören om du behöver tillgång till det."
         )
     if data.sex not in Sex.values:
-        errors["sex"] = "Ange kön: F (flicka) eller M (pojke)."
+        errors["sex"] = _("Ange kön: F (flicka) eller M (pojke).")
     if data.protected_identity not in ProtectedIdentity.values:
-        errors["protected_identity"] = "Välj en nivå av skyddade personuppgifter i listan."
+        errors["protected_identity"] = _("Välj en nivå av skyddade personuppgifter i listan.")
     if not data.first_name.strip():
-        errors["first_name"] = "Ange förnamn."
+        errors["first_name"] = _("Ange förnamn.")
     if not data.last_name.strip():
-        errors["last_name"] = "Ange efternamn."
+        errors["last_name"] = _("Ange efternamn.")
     if errors:
         raise ValidationError(errors)
     values = {name: getattr(data, name) for name in CHILD_FIELDS}
@@ -124,7 +135,7 @@ def _validate_child(data: ChildData, *, existing: Child | None) -> dict[str, Any
 def _check_actor_district(actor: Any, district: District, field: str) -> None:
     in_own = actor is None or actor.districts.filter(pk=district.pk).exists()
     if actor is not None and actor.role == Role.CASE_WORKER and not in_own:
-        raise ValidationError({field: "Välj en av dina egna stadsdelsnämnder."})
+        raise ValidationError({field: _("Välj en av dina egna stadsdelsnämnder.")})
 
 
 @transaction.atomic
@@ -172,28 +183,23 @@ def update_child(*, actor: Any, child: Child, data: ChildData, via: str) -> Chil
 def _validate_placement(child: Child, data: PlacementData, *, existing: Placement | None) -> None:
     errors: dict[str, str] = {}
     if data.legal_basis not in LegalBasis.values:
-        errors["legal_basis"] = "Välj lagrum: SoL, LVU 2 § eller LVU 3 §."
+        errors["legal_basis"] = _("Välj lagrum: SoL, LVU 2 § eller LVU 3 §.")
     if data.end_date is not None and data.end_date < data.start_date:
-        errors["end_date"] = "Slutdatum kan inte vara före startdatum."
+        errors["end_date"] = _("Slutdatum kan inte vara före startdatum.")
     if not data.district.is_valid_on(data.start_date):
-        errors["district"] = (
-            f"{data.district.name} var inte ansvarig nämnd på startdatumet "
-            f"{data.start_date:%Y-%m-%d}. Välj den nämnd som gällde då."
-        )
+        errors["district"] = _(
+            "%(district)s var inte ansvarig nämnd på startdatumet %(date)s. Välj den nämnd som gällde då."
+        ) % {"district": data.district.name, "date": f"{data.start_date:%Y-%m-%d}"}
     if errors:
         raise ValidationError(errors)
     overlapping = _overlapping(child, data.start_date, data.end_date, existing)
     if overlapping is not None:
-        end = f"{overlapping.end_date:%Y-%m-%d}" if overlapping.end_date else "pågående"
-        raise ValidationError(
-            {
-                "start_date": (
-                    f"Placeringen överlappar barnets placering {overlapping.start_date:%Y-%m-%d}"
-                    f"–{end}. Ett barn kan bara ha en placering åt gången: avsluta den "
-                    "andra placeringen först eller ändra datumen."
-                )
-            }
-        )
+        end = f"{overlapping.end_date:%Y-%m-%d}" if overlapping.end_date else _("pågående")
+        message = _(
+            "Placeringen överlappar barnets placering %(start)s–%(end)s. Ett barn kan bara ha en "
+            "placering åt gången: avsluta den andra placeringen först eller ändra datumen."
+        ) % {"start": f"{overlapping.start_date:%Y-%m-%d}", "end": end}
+        raise ValidationError({"start_date": message})
 
 
 def _overlapping(child: Child, start: date, end: date | None, existing: Placement | None) -> Placement | None:
@@ -237,7 +243,7 @@ def update_placement(*, actor: Any, placement: Placement, data: PlacementData, v
     _validate_placement(placement.child, data, existing=placement)
     if hasattr(placement, "school_start") and data.start_date > placement.school_start.first_school_day:
         raise ValidationError(
-            {"start_date": "Startdatum kan inte vara efter den registrerade första skoldagen."}
+            {"start_date": _("Startdatum kan inte vara efter den registrerade första skoldagen.")}
         )
     for name in PLACEMENT_FIELDS:
         setattr(placement, name, getattr(data, name))
@@ -265,21 +271,15 @@ def record_school_start(
     *, actor: Any, placement: Placement, school: School, first_school_day: date, via: str
 ) -> SchoolStart:
     if first_school_day < placement.start_date:
-        raise ValidationError(
-            {
-                "first_school_day": (
-                    f"Första skoldag kan inte vara före placeringens startdatum "
-                    f"{placement.start_date:%Y-%m-%d}."
-                )
-            }
-        )
+        message = _("Första skoldag kan inte vara före placeringens startdatum %(date)s.") % {
+            "date": f"{placement.start_date:%Y-%m-%d}"
+        }
+        raise ValidationError({"first_school_day": message})
     if first_school_day > timezone.localdate():
-        raise ValidationError(
-            {
-                "first_school_day": "Första skoldag kan inte ligga i framtiden. "
-                "Registrera skolstarten när barnet har börjat."
-            }
+        message = _(
+            "Första skoldag kan inte ligga i framtiden. Registrera skolstarten när barnet har börjat."
         )
+        raise ValidationError({"first_school_day": message})
     existing = SchoolStart.objects.filter(placement=placement).first()
     before = _snapshot(existing, ("school", "first_school_day")) if existing else {}
     school_start, _created = SchoolStart.objects.update_or_create(

@@ -12,6 +12,8 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from obruten.accounts import policy
@@ -122,7 +124,9 @@ def child_create(request: HttpRequest) -> HttpResponse:
             ),
         )
         if child is not None:
-            messages.success(request, f"{child.full_name} är registrerad. Registrera nu placeringen.")
+            messages.success(
+                request, _("%(name)s är registrerad. Registrera nu placeringen.") % {"name": child.full_name}
+            )
             return redirect("register:placement_create", child_id=child.pk)
     return render(request, "register/child_form.html", {"form": form, "child": None})
 
@@ -163,7 +167,7 @@ def child_edit(request: HttpRequest, child_id: int) -> HttpResponse:
             ),
         )
         if updated is not None:
-            messages.success(request, "Uppgifterna är sparade.")
+            messages.success(request, _("Uppgifterna är sparade."))
             return redirect("register:child_detail", child_id=child.pk)
     return render(request, "register/child_form.html", {"form": form, "child": child})
 
@@ -196,7 +200,7 @@ def _placement_form_page(
                 ),
             )
         if saved is not None:
-            messages.success(request, "Placeringen är sparad.")
+            messages.success(request, _("Placeringen är sparad."))
             return redirect("register:child_detail", child_id=child.pk)
     return render(
         request,
@@ -244,9 +248,13 @@ def school_start(request: HttpRequest, child_id: int, placement_id: int) -> Http
             ),
         )
         if saved is not None:
-            messages.success(
-                request, f"Skolstarten är sparad: {saved.days_to_school_start} dagar efter placeringen."
-            )
+            days = saved.days_to_school_start
+            message = ngettext(
+                "Skolstarten är sparad: %(days)d dag efter placeringen.",
+                "Skolstarten är sparad: %(days)d dagar efter placeringen.",
+                days,
+            ) % {"days": days}
+            messages.success(request, message)
             return redirect("register:child_detail", child_id=child.pk)
     return render(
         request,
