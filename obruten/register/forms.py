@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from obruten.accounts.models import Role
+
 from .models import (
     District,
     LegalBasis,
@@ -181,6 +183,12 @@ class SchoolStartForm(forms.Form):
 
 
 class CaseloadFilterForm(forms.Form):
+    MINE, DISTRICT = "mina", "stadsdel"
+    scope = forms.ChoiceField(
+        label=_("Visa"),
+        choices=[(MINE, _("Barn jag ansvarar för")), (DISTRICT, _("Alla barn jag får se"))],
+        required=False,
+    )
     q = forms.CharField(label=_("Sök namn eller personnummer"), required=False)
     form = forms.ModelChoiceField(
         label=_("Placeringsform"),
@@ -200,6 +208,8 @@ class CaseloadFilterForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["district"].queryset = user.districts.all()  # type: ignore[attr-defined]
+        if user.role != Role.CASE_WORKER:
+            del self.fields["scope"]
 
 
 class ImportForm(forms.Form):

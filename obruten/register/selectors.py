@@ -46,6 +46,8 @@ def caseload(user: Any, *, today: date, filters: dict[str, Any]) -> QuerySet[Chi
             days_to_school_start=_newest("school_start__days_to_school_start"),
         )
     )
+    if filters.get("scope") == "mina":
+        children = children.filter(case_worker=user)
     query = (filters.get("q") or "").strip()
     if query:
         digits = "".join(ch for ch in query if ch.isdigit())

@@ -60,7 +60,9 @@ def home(request: HttpRequest) -> HttpResponse:
 @records_required
 def caseload(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    form = CaseloadFilterForm(request.GET or None, user=request.user)
+    # A case worker starts on their own caseload; the filter widens it to the district.
+    params = request.GET if request.GET else {"scope": CaseloadFilterForm.MINE}
+    form = CaseloadFilterForm(params, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
     children = selectors.caseload(request.user, today=today, filters=filters)
     page = Paginator(children, 50).get_page(request.GET.get("sida"))

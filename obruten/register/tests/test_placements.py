@@ -247,3 +247,11 @@ def test_caseload_filters(world: World) -> None:
     assert names(client.get(url, {"form": hvb})) == {"Cilla"}
     assert names(client.get(url, {"over_goal": "on"})) == {"Alva", "Cilla"}
     assert names(client.get(url, {"school_start_missing": "on"})) == set()
+
+
+def test_a_case_worker_starts_on_their_own_caseload_and_can_widen_it(world: World) -> None:
+    client = _client(world, "case_worker_2")
+    url = reverse("register:caseload")
+    assert client.get(url).context["page"].paginator.count == 0
+    widened = client.get(url, {"scope": "stadsdel"})
+    assert {c.first_name for c in widened.context["page"]} == {"Alva", "Cilla"}
