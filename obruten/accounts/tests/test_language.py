@@ -33,7 +33,12 @@ def test_a_user_who_chooses_english_gets_english(world: World) -> None:
 def test_every_swedish_text_has_an_english_translation() -> None:
     text = CATALOGUE.read_text(encoding="utf-8")
     entries = text.split("\n\n")[1:]  # the first is the header
-    untranslated = [entry for entry in entries if re.search(r'^msgstr(\[\d\])? ""$', entry, re.M)]
+    untranslated = [
+        entry
+        for entry in entries
+        for translation in re.findall(r'^msgstr(?:\[\d\])? ((?:".*"\n?)+)', entry, re.M)
+        if not "".join(re.findall(r'"(.*)"', translation))
+    ]
     assert not untranslated
 
 
