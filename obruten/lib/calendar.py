@@ -1,0 +1,34 @@
+"""Dates the rules count with: months that end early, the school year, tertials.
+Plain Python, no Django."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later; the month's last day when it has no such day
+    (31 August + 6 months = 28 February, or 29 in a leap year)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def add_years(day: date, years: int) -> date:
+    return add_months(day, 12 * years)
+
+
+def school_year_start(day: date) -> date:
+    """The school year runs 1 July – 30 June."""
+    return date(day.year if day.month >= 7 else day.year - 1, 7, 1)
+
+
+def school_year_label(day: date) -> str:
+    start = school_year_start(day)
+    return f"{start.year}/{(start.year + 1) % 100:02d}"
+
+
+def tertial(day: date) -> int:
+    """T1 January–April, T2 May–August, T3 September–December."""
+    return (day.month - 1) // 4 + 1
