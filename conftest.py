@@ -13,6 +13,8 @@ import pytest
 from django.utils import timezone
 
 from obruten.accounts.models import Role, User
+from obruten.followup import services as followup_services
+from obruten.followup.models import InterventionKind
 from obruten.register import services
 from obruten.register.models import (
     Child,
@@ -150,4 +152,26 @@ def world(db: Any) -> World:
         first_school_day=today - timedelta(days=5),
         via="test",
     )
+    for child, kind, actor in [
+        (own, "skolfam", cw),
+        (other, "laxhjalp", bromma),
+        (protected, "larteamet", cw),
+    ]:
+        followup_services.save_intervention(
+            actor=actor,
+            child=child,
+            intervention=None,
+            via="test",
+            data=followup_services.InterventionData(
+                kind=InterventionKind.objects.get(code=kind), start=today - timedelta(days=10)
+            ),
+        )
+        followup_services.record_follow_up(
+            actor=actor,
+            child=child,
+            via="test",
+            data=followup_services.FollowUpData(
+                kind="overvagande", date=today, results={"MA": followup_services.Result(grade="C")}
+            ),
+        )
     return World(users, own, other, protected, school, own_placement, protected_placement)

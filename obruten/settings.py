@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "obruten.register",
     "obruten.accounts",
     "obruten.audit",
+    "obruten.followup",
 ]
 
 MIDDLEWARE = [
@@ -126,7 +127,7 @@ TEMPLATES = [
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "register:caseload"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

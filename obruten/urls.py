@@ -8,6 +8,7 @@ urlpatterns = [
     path("konto/", include("obruten.accounts.urls")),
     path("", include("obruten.register.urls")),
     path("", include("obruten.audit.urls")),
+    path("", include("obruten.followup.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -7,7 +7,7 @@ Rules (docs/access-policy.md explains them):
   also always sees the children they are responsible for.
 - skolsamordnare: children of their districts currently placed in a form that the
   school coordinators follow up (HVB, SiS, stödboende, skyddat boende, behandlingsfamilj).
-- Skolfam: children of their districts currently placed in a family home.
+- Skolfam: children of their districts with an ongoing Skolfam intervention.
 - Lärteamet: children of their districts currently in protected housing (or
   following a parent there).
 - analytiker and administratör: no personal records at all.
@@ -48,6 +48,19 @@ def _has_placement(condition: Q) -> Exists:
     return Exists(Placement.objects.filter(condition, child=OuterRef("pk")))
 
 
+def _in_skolfam(today: date) -> Exists:
+    from obruten.followup.models import Intervention
+
+    return Exists(
+        Intervention.objects.filter(
+            Q(end__isnull=True) | Q(end__gte=today),
+            child=OuterRef("pk"),
+            kind__code="skolfam",
+            start__lte=today,
+        )
+    )
+
+
 def protected_q() -> Q:
     """Children whose whereabouts are protected: protected identity, or ever placed in
     protected housing (the housing's location stays secret after the placement)."""
@@ -72,7 +85,7 @@ def children_for(user: Any, *, today: date | None = None) -> QuerySet[Child]:
         case Role.SCHOOL_COORDINATOR:
             scope = in_districts & Q(_has_placement(ongoing & Q(form__school_coordinator_follows_up=True)))
         case Role.SKOLFAM:
-            scope = in_districts & Q(_has_placement(ongoing & Q(form__is_family_home=True)))
+            scope = in_districts & Q(_in_skolfam(today))
         case Role.LARTEAMET:
             scope = in_districts & Q(
                 _has_placement(ongoing & (Q(form__is_protected_housing=True) | Q(accompanying=True)))
@@ -141,3 +154,24 @@ def child_for_audit_trail(user: Any, child_id: int) -> Child | None:
         return None
     audit.record(actor=user, action=audit.Action.READ, via="audit:child_trail", child=child)
     return child
+
+
+def may_record_follow_up(user: Any, kind: str) -> bool:
+    """Case workers record every kind; school coordinators their own follow-ups."""
+    from obruten.followup.models import FollowUpKind
+
+    if user.role == Role.CASE_WORKER:
+        return True
+    return user.role == Role.SCHOOL_COORDINATOR and kind == FollowUpKind.COORDINATOR
+
+
+def may_record_school_results(user: Any) -> bool:
+    """Final grades and the steps of the schooling chain."""
+    return user.role in {Role.CASE_WORKER, Role.SCHOOL_COORDINATOR}
+
+
+def may_edit_intervention(user: Any, kind_code: str | None) -> bool:
+    """Case workers all interventions; Skolfam its own."""
+    if user.role == Role.CASE_WORKER:
+        return True
+    return user.role == Role.SKOLFAM and kind_code in {None, "skolfam"}

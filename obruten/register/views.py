@@ -17,7 +17,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from obruten.accounts import policy
+from obruten.accounts.models import Role
 from obruten.audit import log as audit
+from obruten.followup import selectors as followup_selectors
+from obruten.followup.models import FollowUpKind
 
 from . import imports, selectors, services
 from .forms import (
@@ -50,10 +53,18 @@ def _placement(child: Child, placement_id: int) -> Placement:
     return get_object_or_404(Placement.objects.select_related("form"), pk=placement_id, child=child)
 
 
+START_PAGES = {
+    Role.CASE_WORKER: "followup:todo",
+    Role.UNIT_MANAGER: "followup:district",
+    Role.SCHOOL_COORDINATOR: "followup:coordinator",
+}
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """Each role starts where its work is: what is due, or the children it may see."""
     if policy.has_records(request.user):
-        return redirect("register:caseload")
+        return redirect(START_PAGES.get(request.user.role, "register:caseload"))  # type: ignore[union-attr]
     return render(request, "register/no_records.html")
 
 
@@ -98,10 +109,16 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
         for start in [getattr(placement, "school_start", None)]
     ]
     user = request.user
+    today = timezone.localdate()
     return render(
         request,
         "register/child_detail.html",
         {
+            "today": today,
+            "overview": followup_selectors.child_overview(child, today),
+            "may_record_follow_up": policy.may_record_follow_up(user, FollowUpKind.COORDINATOR),
+            "may_record_school_results": policy.may_record_school_results(user),
+            "may_edit_intervention": policy.may_edit_intervention(user, None),
             "child": child,
             "placements": placements,
             "show_whereabouts": policy.may_see_whereabouts(user, child),

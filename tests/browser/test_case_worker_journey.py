@@ -33,8 +33,10 @@ def test_a_case_worker_registers_a_placement_and_sees_the_days(server: str, brow
     context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
     page = context.new_page()
     log_in(page, server, "farsta")
-    page.get_by_role("heading", name="Mina barn").wait_for()
+    page.get_by_role("heading", name="Att göra").wait_for()
     assert_accessible(page)
+    page.get_by_role("navigation").get_by_role("link", name="Barn", exact=True).click()
+    page.get_by_role("heading", name="Mina barn").wait_for()
 
     page.get_by_role("link", name="Registrera barn").click()
     page.get_by_label("Personnummer").fill("20080212-2390")
@@ -71,7 +73,7 @@ def test_a_case_worker_registers_a_placement_and_sees_the_days(server: str, brow
 
     context.clear_cookies()
     log_in(page, server, "bromma")
-    page.get_by_role("heading", name="Mina barn").wait_for()
+    page.get_by_role("heading", name="Att göra").wait_for()
     response = page.goto(child_url)
     assert response is not None and response.status == 404
     assert "Webb" not in page.content()

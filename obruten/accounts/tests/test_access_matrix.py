@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conftest import World
+from obruten.followup.models import ChainStep
 
 ROLES = [
     "anonymous",
@@ -87,7 +88,71 @@ CHILD_URLS: dict[str, dict[str, tuple[int, int, int]]] = {
         "administrator": (200, 200, 200),
     },
 }
+CHILD_URLS |= {
+    "followup:create": {
+        "case_worker": (200, 404, 200),
+        "case_worker_2": (200, 404, 200),
+        "case_worker_bromma": (404, 200, 404),
+        "school_coordinator": (404, 404, 200),
+        "skolfam": (403, 404, 404),
+        "larteamet": (404, 404, 403),
+        "unit_manager": (403, 404, 403),
+        "analyst": (403, 403, 403),
+        "administrator": (403, 403, 403),
+    },
+    "followup:detail": {
+        "case_worker": (200, 404, 200),
+        "case_worker_2": (200, 404, 200),
+        "case_worker_bromma": (404, 200, 404),
+        "school_coordinator": (404, 404, 200),
+        "skolfam": (200, 404, 404),
+        "larteamet": (404, 404, 200),
+        "unit_manager": (200, 404, 200),
+        "analyst": (403, 403, 403),
+        "administrator": (403, 403, 403),
+    },
+    "followup:final_grades": {
+        "case_worker": (200, 404, 200),
+        "case_worker_2": (200, 404, 200),
+        "case_worker_bromma": (404, 200, 404),
+        "school_coordinator": (404, 404, 200),
+        "skolfam": (403, 404, 404),
+        "larteamet": (404, 404, 403),
+        "unit_manager": (403, 404, 403),
+        "analyst": (403, 403, 403),
+        "administrator": (403, 403, 403),
+    },
+    "followup:intervention_create": {
+        "case_worker": (200, 404, 200),
+        "case_worker_2": (200, 404, 200),
+        "case_worker_bromma": (404, 200, 404),
+        "school_coordinator": (404, 404, 403),
+        "skolfam": (200, 404, 404),
+        "larteamet": (404, 404, 403),
+        "unit_manager": (403, 404, 403),
+        "analyst": (403, 403, 403),
+        "administrator": (403, 403, 403),
+    },
+    # Changing the state of a step is a POST; a GET is refused whoever asks.
+    "followup:chain_step": {
+        **dict.fromkeys(
+            [
+                "case_worker",
+                "case_worker_2",
+                "case_worker_bromma",
+                "school_coordinator",
+                "skolfam",
+                "larteamet",
+                "unit_manager",
+            ],
+            (405, 405, 405),
+        ),
+        "analyst": (403, 403, 403),
+        "administrator": (403, 403, 403),
+    },
+}
 CHILD_URLS["register:placement_edit"] = CHILD_URLS["register:placement_create"]
+CHILD_URLS["followup:intervention_edit"] = CHILD_URLS["followup:intervention_create"]
 for expectations in CHILD_URLS.values():
     expectations.setdefault("anonymous", (302, 302, 302))
 
@@ -113,6 +178,9 @@ OTHER_URLS: dict[str, dict[str, int]] = {
     "register:child_create": _by_role({"case_worker", "case_worker_2", "case_worker_bromma"}),
     "register:school_start_breaches": _by_role(RECORDS),
     "register:import": _by_role({"case_worker", "case_worker_2", "case_worker_bromma", "unit_manager"}),
+    "followup:todo": _by_role({"case_worker", "case_worker_2", "case_worker_bromma"}),
+    "followup:district": _by_role({"unit_manager"}),
+    "followup:coordinator": _by_role({"school_coordinator"}),
     "login": _by_role(set(ROLES), ok=302, anonymous=200),
     "logout": _by_role(set(ROLES), ok=405, anonymous=405),
     "set_language": _by_role(set(ROLES), ok=302, anonymous=302),
@@ -152,8 +220,14 @@ def _client(world: World, role: str) -> Client:
 def _child_url(name: str, world: World, which: str) -> str:
     child = getattr(world, which)
     kwargs: dict[str, int] = {"child_id": child.pk}
-    if name in {"register:placement_edit", "register:school_start"}:
+    if name in {"register:placement_edit", "register:school_start", "followup:chain_step"}:
         kwargs["placement_id"] = child.placements.first().pk
+    if name == "followup:chain_step":
+        kwargs["step_id"] = ChainStep.objects.filter(chain_model__is_active=True).first().pk
+    if name == "followup:detail":
+        kwargs["follow_up_id"] = child.follow_ups.first().pk
+    if name == "followup:intervention_edit":
+        kwargs["intervention_id"] = child.interventions.first().pk
     return reverse(name, kwargs=kwargs)
 
 

@@ -1,0 +1,268 @@
+"""What is due and overdue for a set of children: övervägande, the school coordinator's
+follow-ups, steps of the schooling chain, a missing school start or health examination,
+vårdnadsöverflyttning, the care plan and Skolfam's re-test.
+
+The rules are the plain functions of ``obruten.lib.cadence``; this module gathers each
+child's dates with a fixed number of queries and applies them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db.models import Prefetch, Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from obruten.lib import cadence
+from obruten.register.models import Child, Placement
+
+from .models import ChainModel, ChainStep, ChainStepRecord, FollowUp, FollowUpKind, Intervention
+
+HORIZON_DAYS = 30
+CLOSING_WINDOW_DAYS = 180  # an ended placement's closing steps stay on the list this long
+HEALTH_EXAM_REQUEST_DAYS = 14  # our default: ask the region within two weeks of a placement
+
+
+class Kind:
+    REVIEW = "overvagande"
+    COORDINATOR = "skolsamordnare"
+    CHAIN = "kedja"
+    SCHOOL_START = "skolstart"
+    HEALTH = "halsa"
+    CUSTODY = "vardnadsoverflyttning"
+    CARE_PLAN = "vardplan"
+    SKOLFAM = "skolfam"
+
+
+@dataclass(frozen=True)
+class DueItem:
+    child_id: int
+    child_name: str
+    case_worker_id: int | None
+    kind: str
+    title: str
+    due: date
+    url: str
+    responsible: str = ""
+
+    def is_overdue(self, today: date) -> bool:
+        return self.due < today
+
+
+@dataclass(frozen=True)
+class ChainItem:
+    placement: Placement
+    step: ChainStep
+    due: date
+    record: ChainStepRecord | None
+
+
+def active_steps() -> list[ChainStep]:
+    model = ChainModel.objects.filter(is_active=True).first()
+    return list(model.steps.all()) if model else []
+
+
+def chain_items(placement: Placement, steps: Iterable[ChainStep], today: date) -> list[ChainItem]:
+    """The chain's work items for a placement that means a school change: the steps
+    counted from the start while it lasts, and those counted from the end once it has
+    ended (ending a placement opens the closing phase)."""
+    if not placement.school_change:
+        return []
+    records = {record.step_id: record for record in placement.chain_records.all()}
+    ended = placement.end_date is not None and placement.end_date < today
+    items = []
+    for step in steps:
+        if step.anchor == ChainStep.Anchor.END:
+            if placement.end_date is None:
+                continue
+            base = placement.end_date
+        else:
+            if ended and step.pk not in records:
+                continue  # a new placement (or the end) replaced the start of this chain
+            base = placement.start_date
+        items.append(
+            ChainItem(placement, step, base + timedelta(days=step.offset_days), records.get(step.pk))
+        )
+    return items
+
+
+def children_with_dates(children: QuerySet[Child], today: date) -> QuerySet[Child]:
+    """The children placed now or recently, with everything the rules need prefetched."""
+    recent = today - timedelta(days=CLOSING_WINDOW_DAYS)
+    placements = Placement.objects.select_related("form", "school_start").prefetch_related("chain_records")
+    return (
+        children.filter(Q(placements__end_date__isnull=True) | Q(placements__end_date__gte=recent))
+        .distinct()
+        .only("pk", "first_name", "last_name", "case_worker_id")
+        .prefetch_related(
+            Prefetch("placements", queryset=placements.order_by("start_date")),
+            Prefetch(
+                "follow_ups",
+                queryset=FollowUp.objects.only(
+                    "pk", "child_id", "kind", "date", "health_exam_requested", "health_exam_done"
+                ),
+            ),
+            Prefetch("interventions", queryset=Intervention.objects.select_related("kind")),
+        )
+    )
+
+
+def due_items(children: QuerySet[Child], today: date, *, horizon_days: int = HORIZON_DAYS) -> list[DueItem]:
+    """Everything due within ``horizon_days`` or overdue, most urgent first."""
+    steps = active_steps()
+    until = today + timedelta(days=horizon_days)
+    items: list[DueItem] = []
+    for child in children_with_dates(children, today):
+        items.extend(item for item in _child_items(child, steps, today) if item.due <= until)
+    return sorted(items, key=lambda item: (item.due, item.child_name, item.kind))
+
+
+def _episode(placements: list[Placement]) -> list[Placement]:
+    """The placements of the current stretch of care: back to back, no gap."""
+    episode: list[Placement] = []
+    for placement in placements:
+        if (
+            episode
+            and episode[-1].end_date
+            and placement.start_date > episode[-1].end_date + timedelta(days=1)
+        ):
+            episode = []
+        episode.append(placement)
+    return episode
+
+
+def _child_items(child: Child, steps: list[ChainStep], today: date) -> list[DueItem]:
+    placements = list(child.placements.all())
+    follow_ups = list(child.follow_ups.all())
+    name = f"{child.last_name}, {child.first_name}"
+    child_url = reverse("register:child_detail", kwargs={"child_id": child.pk})
+
+    def item(kind: str, title: str, due: date, url: str, responsible: str = "") -> DueItem:
+        return DueItem(child.pk, name, child.case_worker_id, kind, title, due, url, responsible)
+
+    def new_follow_up(kind: str) -> str:
+        return reverse("followup:create", kwargs={"child_id": child.pk}) + f"?typ={kind}"
+
+    def dates(kind: str) -> list[date]:
+        return [f.date for f in follow_ups if f.kind == kind]
+
+    items: list[DueItem] = []
+    for placement in placements:
+        for chain_item in chain_items(placement, steps, today):
+            if chain_item.record is None:
+                items.append(
+                    item(
+                        Kind.CHAIN,
+                        chain_item.step.title,
+                        chain_item.due,
+                        child_url + "#kedja",
+                        chain_item.step.get_responsible_display(),
+                    )
+                )
+        if (
+            placement.school_change
+            and not hasattr(placement, "school_start")
+            and placement.start_date <= today
+        ):
+            url = reverse(
+                "register:school_start", kwargs={"child_id": child.pk, "placement_id": placement.pk}
+            )
+            items.append(
+                item(
+                    Kind.SCHOOL_START,
+                    _("Skolstart saknas"),
+                    placement.start_date + timedelta(days=settings.SCHOOL_START_GOAL_DAYS),
+                    url,
+                )
+            )
+
+    current = next(
+        (
+            p
+            for p in reversed(placements)
+            if p.start_date <= today and (p.end_date is None or p.end_date >= today)
+        ),
+        None,
+    )
+    if current is not None:
+        episode = _episode([p for p in placements if p.start_date <= today])
+        periods = [cadence.BasisPeriod(p.legal_basis, p.start_date) for p in _basis_changes(episode)]
+        review = cadence.next_review(periods, dates(FollowUpKind.REVIEW))
+        if review is not None:
+            items.append(
+                item(Kind.REVIEW, _("Övervägande/omprövning"), review, new_follow_up(FollowUpKind.REVIEW))
+            )
+        if current.form.school_coordinator_follows_up:
+            due = cadence.next_coordinator_follow_up(
+                today, current.start_date, dates(FollowUpKind.COORDINATOR)
+            )
+            items.append(
+                item(
+                    Kind.COORDINATOR,
+                    _("Skolsamordnarens uppföljning"),
+                    due,
+                    new_follow_up(FollowUpKind.COORDINATOR),
+                )
+            )
+        requested = [
+            f
+            for f in follow_ups
+            if f.health_exam_requested and f.health_exam_requested >= episode[0].start_date
+        ]
+        if not requested:
+            items.append(
+                item(
+                    Kind.HEALTH,
+                    _("Hälsoundersökning ej begärd"),
+                    episode[0].start_date + timedelta(days=HEALTH_EXAM_REQUEST_DAYS),
+                    new_follow_up(FollowUpKind.REVIEW),
+                )
+            )
+        if current.form.is_family_home:
+            due = cadence.next_custody_transfer_consideration(
+                current.start_date, dates(FollowUpKind.CUSTODY_TRANSFER)
+            )
+            items.append(
+                item(
+                    Kind.CUSTODY,
+                    _("Pröva vårdnadsöverflyttning"),
+                    due,
+                    new_follow_up(FollowUpKind.CUSTODY_TRANSFER),
+                )
+            )
+        due = cadence.care_plan_revision_due(episode[0].start_date, dates(FollowUpKind.CARE_PLAN))
+        items.append(
+            item(Kind.CARE_PLAN, _("Revidera vårdplanen"), due, new_follow_up(FollowUpKind.CARE_PLAN))
+        )
+    for intervention in child.interventions.all():
+        if (
+            intervention.kind.code == "skolfam"
+            and intervention.end is None
+            and intervention.retest_date is None
+        ):
+            url = reverse(
+                "followup:intervention_edit",
+                kwargs={"child_id": child.pk, "intervention_id": intervention.pk},
+            )
+            items.append(
+                item(
+                    Kind.SKOLFAM,
+                    _("Skolfams uppföljande test"),
+                    cadence.skolfam_retest_due(intervention.start),
+                    url,
+                )
+            )
+    return items
+
+
+def _basis_changes(episode: list[Placement]) -> list[Placement]:
+    """The placements of an episode where the legal basis changed (a new decision)."""
+    changes: list[Placement] = []
+    for placement in episode:
+        if not changes or changes[-1].legal_basis != placement.legal_basis:
+            changes.append(placement)
+    return changes

@@ -1,0 +1,272 @@
+"""State changes of follow-ups: each validates, writes and audits in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from obruten.audit import log as audit
+from obruten.lib import grades as grade_rules
+from obruten.register.models import Child, Placement
+
+from .models import (
+    ChainStep,
+    ChainStepRecord,
+    FinalGrades,
+    FollowUp,
+    FollowUpKind,
+    Intervention,
+    InterventionKind,
+    SubjectResult,
+)
+
+CORE_SUBJECTS = ("SWEDISH", "MA", "EN")  # SWEDISH is SV or SVA, as the child reads
+
+
+@dataclass
+class Result:
+    grade: str = ""
+    assessment: str = ""
+
+
+@dataclass
+class FollowUpData:
+    kind: str
+    date: date
+    school_form: str = ""
+    swedish_subject: str = "SV"
+    results: dict[str, Result] = field(default_factory=dict)  # SWEDISH, MA, EN, BI, ...
+    attendance_percent: Decimal | None = None
+    unexcused_absence_percent: Decimal | None = None
+    health_exam_requested: date | None = None
+    health_exam_done: date | None = None
+    dental_exam_latest: date | None = None
+    plan: str = ""
+
+
+def _validate_follow_up(child: Child, data: FollowUpData) -> None:
+    today = timezone.localdate()
+    errors: dict[str, str] = {}
+    first_start = child.placements.order_by("start_date").values_list("start_date", flat=True).first()
+    if first_start is None:
+        errors["date"] = _("Barnet har ingen placering att följa upp.")
+    elif data.date < first_start:
+        errors["date"] = _("Uppföljningen kan inte vara före placeringen, som började %(date)s.") % {
+            "date": f"{first_start:%Y-%m-%d}"
+        }
+    if data.date > today:
+        errors["date"] = _("Uppföljningen kan inte ligga i framtiden.")
+    for name in ("attendance_percent", "unexcused_absence_percent"):
+        value = getattr(data, name)
+        if value is not None and not 0 <= value <= 100:
+            errors[name] = _("Ange en procentsats mellan 0 och 100.")
+    if (
+        data.attendance_percent is not None
+        and data.unexcused_absence_percent is not None
+        and data.attendance_percent + data.unexcused_absence_percent > 100
+    ):
+        errors["unexcused_absence_percent"] = _(
+            "Närvaro och ogiltig frånvaro kan tillsammans inte vara över 100 %."
+        )
+    for name in ("health_exam_requested", "health_exam_done", "dental_exam_latest"):
+        value = getattr(data, name)
+        if value is not None and value > today:
+            errors[name] = _("Datumet kan inte ligga i framtiden.")
+    if (
+        data.health_exam_done
+        and data.health_exam_requested
+        and data.health_exam_done < data.health_exam_requested
+    ):
+        errors["health_exam_done"] = _("Undersökningen kan inte vara gjord innan den begärdes.")
+    for subject, result in data.results.items():
+        if result.grade and result.grade not in grade_rules.GRADE_POINTS:
+            errors[f"grade_{subject}"] = _("Betyget ska vara A–F eller – (underlag saknas).")
+        if result.grade and result.assessment:
+            errors[f"assessment_{subject}"] = _("Ange antingen ett betyg eller en bedömning, inte båda.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _previous_results(child: Child, before: date) -> dict[str, SubjectResult]:
+    """The latest result in each subject from follow-ups on or before ``before``."""
+    latest: dict[str, SubjectResult] = {}
+    for result in SubjectResult.objects.filter(follow_up__child=child, follow_up__date__lte=before).order_by(
+        "follow_up__date", "follow_up__pk"
+    ):
+        latest[result.subject] = result
+    return latest
+
+
+@transaction.atomic
+def record_follow_up(*, actor: Any, child: Child, data: FollowUpData, via: str) -> FollowUp:
+    _validate_follow_up(child, data)
+    previous = _previous_results(child, data.date)
+    follow_up = FollowUp.objects.create(
+        child=child,
+        kind=data.kind,
+        date=data.date,
+        school_form=data.school_form,
+        attendance_percent=data.attendance_percent,
+        unexcused_absence_percent=data.unexcused_absence_percent,
+        health_exam_requested=data.health_exam_requested,
+        health_exam_done=data.health_exam_done,
+        dental_exam_latest=data.dental_exam_latest,
+        plan=data.plan,
+        recorded_by=actor,
+    )
+    results = []
+    if data.kind in {FollowUpKind.REVIEW, FollowUpKind.COORDINATOR}:
+        for key in (*CORE_SUBJECTS, *[k for k in data.results if k not in CORE_SUBJECTS]):
+            result = data.results.get(key, Result())
+            subject = data.swedish_subject if key == "SWEDISH" else key
+            if result.grade or result.assessment:
+                results.append(
+                    SubjectResult(
+                        follow_up=follow_up, subject=subject, grade=result.grade, assessment=result.assessment
+                    )
+                )
+            elif key in CORE_SUBJECTS:
+                carried = previous.get(subject) or (
+                    previous.get("SVA" if subject == "SV" else "SV") if key == "SWEDISH" else None
+                )
+                if carried is not None:
+                    results.append(
+                        SubjectResult(
+                            follow_up=follow_up,
+                            subject=carried.subject,
+                            grade=carried.grade,
+                            assessment=carried.assessment,
+                            carried_over=True,
+                        )
+                    )
+        SubjectResult.objects.bulk_create(results)
+    audit.record(
+        actor=actor,
+        action=audit.Action.CREATE,
+        via=via,
+        child=child,
+        obj=follow_up,
+        changes={
+            "kind": [None, data.kind],
+            "date": [None, str(data.date)],
+            "results": [None, {r.subject: r.grade or r.assessment for r in results}],
+        },
+    )
+    return follow_up
+
+
+@transaction.atomic
+def record_final_grades(
+    *, actor: Any, child: Child, year: int, grades: dict[str, str], via: str
+) -> FinalGrades:
+    unknown = [s for s in grades if s not in grade_rules.SUBJECTS]
+    invalid = [s for s, g in grades.items() if g not in grade_rules.GRADE_POINTS]
+    if unknown or invalid:
+        raise ValidationError(
+            {f"grade_{s}": _("Betyget ska vara A–F eller – (underlag saknas).") for s in invalid + unknown}
+        )
+    if not grades:
+        raise ValidationError({"year": _("Ange minst ett betyg.")})
+    if not 2000 <= year <= timezone.localdate().year:
+        raise ValidationError({"year": _("Ange året betygen sattes, senast i år.")})
+    existing = FinalGrades.objects.filter(child=child).first()
+    before = existing.grades if existing else {}
+    final, _created = FinalGrades.objects.update_or_create(
+        child=child, defaults={"year": year, "grades": grades, "recorded_by": actor}
+    )
+    audit.record(
+        actor=actor,
+        action=audit.Action.UPDATE if existing else audit.Action.CREATE,
+        via=via,
+        child=child,
+        obj=final,
+        changes=audit.changes_between(before, grades),
+    )
+    return final
+
+
+@dataclass
+class InterventionData:
+    kind: InterventionKind
+    start: date
+    end: date | None = None
+    baseline_swedish: int | None = None
+    baseline_maths: int | None = None
+    retest_date: date | None = None
+    retest_swedish: int | None = None
+    retest_maths: int | None = None
+    note: str = ""
+
+
+INTERVENTION_FIELDS = (
+    "kind",
+    "start",
+    "end",
+    "baseline_swedish",
+    "baseline_maths",
+    "retest_date",
+    "retest_swedish",
+    "retest_maths",
+    "note",
+)
+
+
+@transaction.atomic
+def save_intervention(
+    *, actor: Any, child: Child, intervention: Intervention | None, data: InterventionData, via: str
+) -> Intervention:
+    errors = {}
+    if data.end and data.end < data.start:
+        errors["end"] = _("Slutdatum kan inte vara före startdatum.")
+    if data.retest_date and data.retest_date < data.start:
+        errors["retest_date"] = _("Det uppföljande testet kan inte vara före insatsens start.")
+    for name in ("baseline_swedish", "baseline_maths", "retest_swedish", "retest_maths"):
+        value = getattr(data, name)
+        if value is not None and not 1 <= value <= 9:
+            errors[name] = _("Ange en stanine mellan 1 och 9.")
+    if errors:
+        raise ValidationError(errors)
+    before = {name: getattr(intervention, name) for name in INTERVENTION_FIELDS} if intervention else {}
+    if intervention is None:
+        intervention = Intervention(child=child)
+    for name in INTERVENTION_FIELDS:
+        setattr(intervention, name, getattr(data, name))
+    intervention.save()
+    audit.record(
+        actor=actor,
+        action=audit.Action.UPDATE if before else audit.Action.CREATE,
+        via=via,
+        child=child,
+        obj=intervention,
+        changes=audit.changes_between(before, {n: getattr(intervention, n) for n in INTERVENTION_FIELDS}),
+    )
+    return intervention
+
+
+@transaction.atomic
+def record_chain_step(
+    *, actor: Any, placement: Placement, step: ChainStep, status: str, day: date, via: str
+) -> ChainStepRecord:
+    if status not in ChainStepRecord.Status.values:
+        raise ValidationError({"status": _("Okänd status.")})
+    if day > timezone.localdate():
+        raise ValidationError({"date": _("Datumet kan inte ligga i framtiden.")})
+    record, created = ChainStepRecord.objects.update_or_create(
+        placement=placement, step=step, defaults={"status": status, "date": day, "recorded_by": actor}
+    )
+    audit.record(
+        actor=actor,
+        action=audit.Action.CREATE if created else audit.Action.UPDATE,
+        via=via,
+        child=placement.child,
+        obj=record,
+        changes={"step": [None, step.title], "status": [None, status]},
+    )
+    return record

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from . import views
+
+app_name = "followup"
+urlpatterns = [
+    path("att-gora/", views.todo, name="todo"),
+    path("stadsdel/att-gora/", views.district, name="district"),
+    path("skolsamordnare/", views.coordinator, name="coordinator"),
+    path("barn/<int:child_id>/uppfoljningar/ny/", views.follow_up_create, name="create"),
+    path("barn/<int:child_id>/uppfoljningar/<int:follow_up_id>/", views.follow_up_detail, name="detail"),
+    path("barn/<int:child_id>/slutbetyg/", views.final_grades, name="final_grades"),
+    path("barn/<int:child_id>/insatser/ny/", views.intervention_create, name="intervention_create"),
+    path(
+        "barn/<int:child_id>/insatser/<int:intervention_id>/",
+        views.intervention_edit,
+        name="intervention_edit",
+    ),
+    path(
+        "barn/<int:child_id>/placeringar/<int:placement_id>/kedja/<int:step_id>/",
+        views.chain_step,
+        name="chain_step",
+    ),
+]
