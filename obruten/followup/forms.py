@@ -47,7 +47,8 @@ class FollowUpForm(forms.Form):
 
     def __init__(self, *args: Any, kinds: list[str], previous: dict[str, str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(k, label) for k, label in FollowUpKind.choices if k in kinds]
+        kind_choices = [(k, label) for k, label in FollowUpKind.choices if k in kinds]
+        self.fields["kind"].choices = kind_choices  # type: ignore[attr-defined]
         for key, label in CORE:
             hint = previous.get(key)
             self.fields[f"grade_{key}"] = forms.ChoiceField(

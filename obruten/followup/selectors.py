@@ -18,7 +18,7 @@ from .models import FinalGrades, FollowUp, Intervention, SubjectResult
 
 @dataclass
 class ChildOverview:
-    due: list[due.DueItem]
+    due_items: list[due.DueItem]
     chain: list[due.ChainItem]
     follow_ups: list[FollowUp]
     final_grades: FinalGrades | None
@@ -43,7 +43,7 @@ def child_overview(child: Child, today: date) -> ChildOverview:
     )
     final = FinalGrades.objects.filter(child=child).first()
     return ChildOverview(
-        due=items,
+        due_items=items,
         chain=chain,
         follow_ups=follow_ups,
         final_grades=final,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -39,15 +39,15 @@ class Result:
 @dataclass
 class FollowUpData:
     kind: str
-    date: date
+    date: dt.date
     school_form: str = ""
     swedish_subject: str = "SV"
     results: dict[str, Result] = field(default_factory=dict)  # SWEDISH, MA, EN, BI, ...
     attendance_percent: Decimal | None = None
     unexcused_absence_percent: Decimal | None = None
-    health_exam_requested: date | None = None
-    health_exam_done: date | None = None
-    dental_exam_latest: date | None = None
+    health_exam_requested: dt.date | None = None
+    health_exam_done: dt.date | None = None
+    dental_exam_latest: dt.date | None = None
     plan: str = ""
 
 
@@ -94,7 +94,7 @@ def _validate_follow_up(child: Child, data: FollowUpData) -> None:
         raise ValidationError(errors)
 
 
-def _previous_results(child: Child, before: date) -> dict[str, SubjectResult]:
+def _previous_results(child: Child, before: dt.date) -> dict[str, SubjectResult]:
     """The latest result in each subject from follow-ups on or before ``before``."""
     latest: dict[str, SubjectResult] = {}
     for result in SubjectResult.objects.filter(follow_up__child=child, follow_up__date__lte=before).order_by(
@@ -195,11 +195,11 @@ def record_final_grades(
 @dataclass
 class InterventionData:
     kind: InterventionKind
-    start: date
-    end: date | None = None
+    start: dt.date
+    end: dt.date | None = None
     baseline_swedish: int | None = None
     baseline_maths: int | None = None
-    retest_date: date | None = None
+    retest_date: dt.date | None = None
     retest_swedish: int | None = None
     retest_maths: int | None = None
     note: str = ""
@@ -252,7 +252,7 @@ def save_intervention(
 
 @transaction.atomic
 def record_chain_step(
-    *, actor: Any, placement: Placement, step: ChainStep, status: str, day: date, via: str
+    *, actor: Any, placement: Placement, step: ChainStep, status: str, day: dt.date, via: str
 ) -> ChainStepRecord:
     if status not in ChainStepRecord.Status.values:
         raise ValidationError({"status": _("Okänd status.")})

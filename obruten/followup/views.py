@@ -33,7 +33,7 @@ def todo(request: HttpRequest) -> HttpResponse:
     """The case worker's start page: their children's due and overdue items."""
     _only_roles(request, Role.CASE_WORKER)
     today = timezone.localdate()
-    children = policy.children_for(request.user).filter(case_worker=request.user)
+    children = policy.children_for(request.user).filter(case_worker_id=request.user.pk)
     items = selectors.due.due_items(children, today)
     return render(
         request,
@@ -151,9 +151,8 @@ def _intervention_page(
     initial = (
         {name: getattr(intervention, name) for name in services.INTERVENTION_FIELDS} if intervention else {}
     )
-    form = InterventionForm(
-        request.POST or None, initial=initial, only_skolfam=request.user.role == Role.SKOLFAM
-    )  # type: ignore[union-attr]
+    only_skolfam = getattr(request.user, "role", None) == Role.SKOLFAM
+    form = InterventionForm(request.POST or None, initial=initial, only_skolfam=only_skolfam)
     if request.method == "POST" and form.is_valid():
         saved = run_service(
             form,

@@ -53,7 +53,7 @@ def _placement(child: Child, placement_id: int) -> Placement:
     return get_object_or_404(Placement.objects.select_related("form"), pk=placement_id, child=child)
 
 
-START_PAGES = {
+START_PAGES: dict[str, str] = {
     Role.CASE_WORKER: "followup:todo",
     Role.UNIT_MANAGER: "followup:district",
     Role.SCHOOL_COORDINATOR: "followup:coordinator",

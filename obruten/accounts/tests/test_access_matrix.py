@@ -223,7 +223,8 @@ def _child_url(name: str, world: World, which: str) -> str:
     if name in {"register:placement_edit", "register:school_start", "followup:chain_step"}:
         kwargs["placement_id"] = child.placements.first().pk
     if name == "followup:chain_step":
-        kwargs["step_id"] = ChainStep.objects.filter(chain_model__is_active=True).first().pk
+        steps = ChainStep.objects.filter(chain_model__is_active=True)
+        kwargs["step_id"] = steps.values_list("pk", flat=True)[0]
     if name == "followup:detail":
         kwargs["follow_up_id"] = child.follow_ups.first().pk
     if name == "followup:intervention_edit":
