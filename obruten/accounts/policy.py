@@ -175,3 +175,15 @@ def may_edit_intervention(user: Any, kind_code: str | None) -> bool:
     if user.role == Role.CASE_WORKER:
         return True
     return user.role == Role.SKOLFAM and kind_code in {None, "skolfam"}
+
+
+START_PAGES: dict[str, str] = {
+    Role.CASE_WORKER: "followup:todo",
+    Role.UNIT_MANAGER: "followup:district",
+    Role.SCHOOL_COORDINATOR: "followup:coordinator",
+}
+
+
+def start_page(user: Any) -> str:
+    """The URL name of where the user's work is: what is due, or the children."""
+    return START_PAGES.get(user.role, "register:caseload")

@@ -17,7 +17,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from obruten.accounts import policy
-from obruten.accounts.models import Role
 from obruten.audit import log as audit
 from obruten.followup import selectors as followup_selectors
 from obruten.followup.models import FollowUpKind
@@ -53,18 +52,11 @@ def _placement(child: Child, placement_id: int) -> Placement:
     return get_object_or_404(Placement.objects.select_related("form"), pk=placement_id, child=child)
 
 
-START_PAGES: dict[str, str] = {
-    Role.CASE_WORKER: "followup:todo",
-    Role.UNIT_MANAGER: "followup:district",
-    Role.SCHOOL_COORDINATOR: "followup:coordinator",
-}
-
-
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Each role starts where its work is: what is due, or the children it may see."""
     if policy.has_records(request.user):
-        return redirect(START_PAGES.get(request.user.role, "register:caseload"))  # type: ignore[union-attr]
+        return redirect(policy.start_page(request.user))
     return render(request, "register/no_records.html")
 
 

@@ -1,0 +1,166 @@
+"""What is due and overdue, and how recording work makes it go away."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.core import mail
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from conftest import TEST_NUMBERS, World, place, register
+from obruten.followup import due
+from obruten.followup.models import ChainModel, ChainStepRecord
+from obruten.lib.calendar import add_months
+from obruten.register import services
+from obruten.register.models import Child
+
+
+def _kinds(child: Child, today: date) -> dict[str, list[date]]:
+    items: dict[str, list[date]] = {}
+    for item in due.due_items(Child.objects.filter(pk=child.pk), today, horizon_days=3650):
+        items.setdefault(item.kind, []).append(item.due)
+    return items
+
+
+def test_a_new_placement_with_a_school_change_gets_the_chain_and_the_rules(world: World) -> None:
+    today = timezone.localdate()
+    cw = world.users["case_worker"]
+    child = register(TEST_NUMBERS[3], "Dora", "farsta", cw)
+    start = today - timedelta(days=40)
+    place(child, "hvb", "farsta", start, cw, school_change=True)
+    kinds = _kinds(child, today)
+    sams_start_steps = 6  # the SAMS steps counted from the start
+    assert len(kinds[due.Kind.CHAIN]) == sams_start_steps
+    assert kinds[due.Kind.SCHOOL_START] == [start + timedelta(days=7)]
+    assert kinds[due.Kind.REVIEW] == [add_months(start, 6)]
+    assert kinds[due.Kind.HEALTH] == [start + timedelta(days=14)]
+    assert due.Kind.COORDINATOR in kinds  # HVB: the school coordinators follow up
+    assert due.Kind.CUSTODY not in kinds  # not a family home
+
+
+def test_the_review_is_due_six_months_after_the_start_then_after_the_latest(world: World) -> None:
+    today = timezone.localdate()
+    review = _kinds(world.other, today)[due.Kind.REVIEW]
+    # The world recorded an övervägande today for every child.
+    assert review == [add_months(today, 6)]
+
+
+def test_ending_a_placement_opens_the_closing_phase_and_a_new_one_restarts_the_chain(world: World) -> None:
+    today = timezone.localdate()
+    cw = world.users["case_worker"]
+    placement = world.own_placement
+    steps = due.active_steps()
+    before = due.chain_items(placement, steps, today)
+    assert {item.step.anchor for item in before} == {"start"}
+    data = services.PlacementData(
+        form=placement.form,
+        legal_basis=placement.legal_basis,
+        start_date=placement.start_date,
+        district=placement.district,
+        placing_municipality=placement.placing_municipality,
+        end_date=today - timedelta(days=2),
+        school_change=True,
+    )
+    services.update_placement(actor=cw, placement=placement, data=data, via="test")
+    placement.refresh_from_db()
+    closing = due.chain_items(placement, steps, today)
+    assert {item.step.phase for item in closing} == {"Inför avslut", "Uppföljning"}
+    new = place(world.own, "hvb", "farsta", today - timedelta(days=1), cw, school_change=True)
+    assert len(due.chain_items(new, steps, today)) == 6
+
+
+def test_uppsam_can_be_chosen_instead_of_sams(world: World) -> None:
+    ChainModel.objects.update(is_active=False)
+    ChainModel.objects.filter(code="uppsam").update(is_active=True)
+    phases = {
+        item.step.phase
+        for item in due.chain_items(world.own_placement, due.active_steps(), timezone.localdate())
+    }
+    assert phases <= {"Planering", "Introduktion", "Pågående stöd"}
+
+
+def test_marking_a_chain_step_done_takes_it_off_the_list(world: World) -> None:
+    client = Client()
+    client.force_login(world.users["case_worker"])
+    today = timezone.localdate()
+    item = next(
+        i for i in due.chain_items(world.own_placement, due.active_steps(), today) if i.record is None
+    )
+    url = reverse(
+        "followup:chain_step",
+        kwargs={"child_id": world.own.pk, "placement_id": world.own_placement.pk, "step_id": item.step.pk},
+    )
+    assert client.post(url, {"status": "done"}).status_code == 302
+    assert ChainStepRecord.objects.get(placement=world.own_placement, step=item.step).status == "done"
+    titles = [i.title for i in due.due_items(Child.objects.filter(pk=world.own.pk), today, horizon_days=3650)]
+    assert item.step.title not in titles
+
+
+def test_a_chain_step_of_a_child_out_of_scope_is_404(world: World) -> None:
+    client = Client()
+    client.force_login(world.users["case_worker_bromma"])
+    step = due.active_steps()[0]
+    url = reverse(
+        "followup:chain_step",
+        kwargs={"child_id": world.own.pk, "placement_id": world.own_placement.pk, "step_id": step.pk},
+    )
+    assert client.post(url, {"status": "done"}).status_code == 404
+
+
+def test_the_case_workers_start_page_counts_overdue_and_falls_when_work_is_recorded(world: World) -> None:
+    client = Client()
+    client.force_login(world.users["case_worker"])
+    today = timezone.localdate()
+    overdue = client.get(reverse("followup:todo")).context["overdue"]
+    # The own child's school start came 10 days after; the health examination was never requested.
+    assert overdue > 0
+    follow_up = {
+        "kind": "overvagande",
+        "date": today.isoformat(),
+        "swedish_subject": "SV",
+        "health_exam_requested": today.isoformat(),
+    }
+    client.post(reverse("followup:create", kwargs={"child_id": world.own.pk}), follow_up)
+    client.post(reverse("followup:create", kwargs={"child_id": world.protected.pk}), follow_up)
+    assert client.get(reverse("followup:todo")).context["overdue"] < overdue
+
+
+def test_the_unit_manager_sees_counts_per_case_worker(world: World) -> None:
+    client = Client()
+    client.force_login(world.users["unit_manager"])
+    response = client.get(reverse("followup:district"))
+    loads = {load.case_worker.username: (load.overdue, load.due) for load in response.context["loads"]}
+    assert set(loads) == {"cw_farsta"}
+    items = response.context["items"]
+    assert sum(loads["cw_farsta"]) == len(items)
+    assert all(item.child_name != "Testsson, Bodil" for item in items)  # Bromma is not the district
+
+
+def test_the_coordinator_list_puts_overdue_first(world: World) -> None:
+    client = Client()
+    client.force_login(world.users["school_coordinator"])
+    items = client.get(reverse("followup:coordinator")).context["items"]
+    assert [item.child_id for item in items] == [world.protected.pk]
+    assert items == sorted(items, key=lambda item: item.due)
+
+
+def test_reminders_are_sent_once_a_day_without_personal_data(world: World) -> None:
+    for user in world.users.values():
+        user.email = f"{user.username}@example.org"
+        user.save()
+    call_command("reminders")
+    call_command("reminders")
+    # The two responsible case workers, the school coordinator and the unit manager.
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "chef_farsta@example.org",
+        "cw_bromma@example.org",
+        "cw_farsta@example.org",
+        "sc_farsta@example.org",
+    ]
+    for message in mail.outbox:
+        text = message.subject + message.body
+        assert "Alva" not in text and "Cilla" not in text and "Testsson" not in text
+        assert "http://" in message.body
