@@ -161,6 +161,6 @@ def test_reminders_are_sent_once_a_day_without_personal_data(world: World) -> No
         "sc_farsta@example.org",
     ]
     for message in mail.outbox:
-        text = message.subject + message.body
+        text = f"{message.subject} {message.body}"
         assert "Alva" not in text and "Cilla" not in text and "Testsson" not in text
         assert "http://" in message.body
