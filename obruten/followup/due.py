@@ -142,6 +142,13 @@ def _child_items(child: Child, steps: list[ChainStep], today: date) -> list[DueI
     child_url = reverse("register:child_detail", kwargs={"child_id": child.pk})
 
     def item(kind: str, title: str, due: date, url: str, responsible: str = "") -> DueItem:
+        responsible = responsible or (
+            _("Skolsamordnare")
+            if kind == Kind.COORDINATOR
+            else _("Skolfam")
+            if kind == Kind.SKOLFAM
+            else _("Socialsekreterare")
+        )
         return DueItem(child.pk, name, child.case_worker_id, kind, title, due, url, responsible)
 
     def new_follow_up(kind: str) -> str:
@@ -151,7 +158,10 @@ def _child_items(child: Child, steps: list[ChainStep], today: date) -> list[DueI
         return [f.date for f in follow_ups if f.kind == kind]
 
     items: list[DueItem] = []
+    recent = today - timedelta(days=CLOSING_WINDOW_DAYS)
     for placement in placements:
+        if placement.end_date is not None and placement.end_date < recent:
+            continue  # long over: nothing left to chase
         for chain_item in chain_items(placement, steps, today):
             if chain_item.record is None:
                 items.append(

@@ -167,6 +167,7 @@ def create_demo_users() -> list[User]:
                 "role": role,
                 "is_staff": role == Role.ADMINISTRATOR,
                 "is_superuser": role == Role.ADMINISTRATOR,
+                "email": f"{username}@demo.invalid",
             },
         )
         user.set_password(DEMO_PASSWORD)
@@ -239,7 +240,7 @@ def generate(*, seed: int, scale: str, today: date) -> dict[str, int]:
     Placement.objects.bulk_create([p for _, p in placements], batch_size=2000)
     school_starts = []
     for _, placement in placements:
-        if not placement.school_change or rng.random() < 0.06:
+        if not placement.school_change or rng.random() < 0.02:
             continue
         days = max(0, int(rng.gammavariate(1.6, 3.5)))
         first_day = placement.start_date + timedelta(days=days)

@@ -53,9 +53,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} not found: install it with `apt-get install -y chromium`")
     workdir = tmp_path_factory.mktemp("server")
+    database_url = _server_database(workdir)
+    os.environ["OBRUTEN_BROWSER_DATABASE_URL"] = database_url  # for tests that set up more data
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{workdir / 'db.sqlite3'}",
+        "DATABASE_URL": database_url,
         "DEBUG": "0",
         "SECURE_COOKIES": "0",
         "DEMO_MODE": "1",

@@ -97,3 +97,52 @@ def test_a_form_error_keeps_what_was_typed_on_a_phone(server: str, browser: Any)
     assert scroll_width <= 360, "the page scrolls sideways on a phone"
     assert_accessible(page)
     context.close()
+
+
+FOLLOW_UP_SETUP = """
+from datetime import timedelta
+from django.utils import timezone
+from obruten.accounts.models import User
+from obruten.register import services
+from obruten.register.models import Child, District, Municipality, PlacementForm
+today = timezone.localdate()
+user = User.objects.get(username="farsta")
+child = services.register_child(actor=user, via="setup", data=services.ChildData(
+    personal_number="200306062381", first_name="Uppf", last_name="Testsson", sex="M",
+    home_municipality=Municipality.objects.get(code="0180"), district=District.objects.get(code="farsta")))
+services.register_placement(actor=user, child=child, via="setup", data=services.PlacementData(
+    form=PlacementForm.objects.get(code="familjehem"), legal_basis="SoL", start_date=today - timedelta(days=200),
+    district=District.objects.get(code="farsta"), placing_municipality=Municipality.objects.get(code="0180")))
+"""
+
+
+def test_a_follow_up_recorded_in_the_browser_lowers_the_overdue_count(server: str, browser: Any) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DATABASE_URL": os.environ["OBRUTEN_BROWSER_DATABASE_URL"]}
+    subprocess.run([sys.executable, "-m", "obruten.cli", "shell", "-c", FOLLOW_UP_SETUP], env=env, check=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    log_in(page, server, "farsta")
+    page.get_by_role("heading", name="Att göra").wait_for()
+    before = int(page.locator("#overdue-count").inner_text().split()[0])
+    assert before >= 2  # the övervägande and the health examination request are late
+    page.get_by_role("row", name="Övervägande/omprövning").filter(has_text="Uppf").get_by_role(
+        "link", name="Övervägande/omprövning"
+    ).click()
+    page.get_by_role("heading", name="Ny uppföljning för Uppf Testsson").wait_for()
+    page.get_by_label("Svenska eller svenska som andraspråk: betyg").select_option("C")
+    page.get_by_label("Matematik: betyg").select_option("E")
+    page.get_by_label("Engelska: bedömning om betyg saknas").select_option("reaches")
+    page.get_by_label("Närvaro (%)").fill("92")
+    page.get_by_label("Hälsoundersökning begärd hos regionen").fill(timezone.localdate().isoformat())
+    assert_accessible(page)
+    page.get_by_role("button", name="Spara uppföljningen").click()
+    page.get_by_role("heading", name="Uppf Testsson").wait_for()
+    assert "Uppföljningen är sparad." in page.content()
+    page.get_by_role("navigation").get_by_role("link", name="Start", exact=True).click()
+    after = int(page.locator("#overdue-count").inner_text().split()[0])
+    assert after == before - 2
+    context.close()

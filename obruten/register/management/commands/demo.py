@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from obruten.followup import demo as followup_demo
 from obruten.register import demo
 from obruten.register.models import Child
 
@@ -26,10 +27,16 @@ class Command(BaseCommand):
                 self._print_logins()
                 return
             raise CommandError("The register already has children; demo data goes into an empty one.")
-        counts = demo.generate(seed=options["seed"], scale=options["scale"], today=timezone.localdate())
+        today = timezone.localdate()
+        counts = demo.generate(seed=options["seed"], scale=options["scale"], today=today)
         self.stdout.write(
             f"Created {counts['children']} children, {counts['placements']} placements and "
             f"{counts['school_starts']} school starts (seed {options['seed']}, {options['scale']})."
+        )
+        more = followup_demo.generate(seed=options["seed"], today=today)
+        self.stdout.write(
+            f"Created {more['follow_ups']} follow-ups, {more['chain_steps']} recorded chain steps, "
+            f"{more['interventions']} Skolfam interventions and {more['final_grades']} sets of final grades."
         )
         self._print_logins()
 
