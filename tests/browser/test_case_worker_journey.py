@@ -111,7 +111,8 @@ child = services.register_child(actor=user, via="setup", data=services.ChildData
     personal_number="200306062381", first_name="Uppf", last_name="Testsson", sex="M",
     home_municipality=Municipality.objects.get(code="0180"), district=District.objects.get(code="farsta")))
 services.register_placement(actor=user, child=child, via="setup", data=services.PlacementData(
-    form=PlacementForm.objects.get(code="familjehem"), legal_basis="SoL", start_date=today - timedelta(days=200),
+    form=PlacementForm.objects.get(code="familjehem"), legal_basis="SoL",
+    start_date=today - timedelta(days=200),
     district=District.objects.get(code="farsta"), placing_municipality=Municipality.objects.get(code="0180")))
 """
 
