@@ -32,3 +32,21 @@ def school_year_label(day: date) -> str:
 def tertial(day: date) -> int:
     """T1 January–April, T2 May–August, T3 September–December."""
     return (day.month - 1) // 4 + 1
+
+
+TERTIALS = {"T1": (1, 4), "T2": (5, 8), "T3": (9, 12)}
+
+
+def period_bounds(year: int, period: str | None = None) -> tuple[date, date]:
+    """The first and last day of a year, a tertial (``T1``–``T3``) or a month (``YYYY-MM``)."""
+    if not period:
+        return date(year, 1, 1), date(year, 12, 31)
+    if period in TERTIALS:
+        first, last = TERTIALS[period]
+        return date(year, first, 1), date(year, last, calendar.monthrange(year, last)[1])
+    try:
+        period_year, month = (int(part) for part in period.split("-"))
+        start = date(period_year, month, 1)
+    except ValueError as exc:
+        raise ValueError(f"{period!r} is not T1, T2, T3 or YYYY-MM") from exc
+    return start, date(period_year, month, calendar.monthrange(period_year, month)[1])

@@ -99,3 +99,15 @@ def test_skolfam_retest_after_two_years() -> None:
 def test_rule_sets_cite_the_law_in_force() -> None:
     assert "2001:453" in ruleset_on(date(2025, 6, 30)).review_source
     assert "2025:400" in ruleset_on(date(2025, 7, 1)).review_source
+
+
+def test_periods_of_a_report() -> None:
+    from obruten.lib.calendar import period_bounds
+
+    assert period_bounds(2024) == (date(2024, 1, 1), date(2024, 12, 31))
+    assert period_bounds(2024, "T1") == (date(2024, 1, 1), date(2024, 4, 30))
+    assert period_bounds(2024, "T2") == (date(2024, 5, 1), date(2024, 8, 31))
+    assert period_bounds(2024, "T3") == (date(2024, 9, 1), date(2024, 12, 31))
+    assert period_bounds(2024, "2024-02") == (date(2024, 2, 1), date(2024, 2, 29))
+    with pytest.raises(ValueError, match="not T1"):
+        period_bounds(2024, "vår")
