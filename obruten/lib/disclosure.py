@@ -173,8 +173,8 @@ def protect(
             break  # everything around it is hidden already
         hidden.add(partner)
     return ProtectedTable(
-        row_labels=tuple(row_labels) + ("Totalt",),
-        col_labels=tuple(col_labels) + (("Totalt",) if row_totals else ()),
+        row_labels=(*row_labels, "Totalt"),
+        col_labels=(*col_labels, "Totalt") if row_totals else tuple(col_labels),
         grid=tuple(tuple(row) for row in grid),
         hidden=frozenset(hidden),
         primary=frozenset(primary),

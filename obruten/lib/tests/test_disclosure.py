@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from obruten.lib.disclosure import Rules, feasible_range, protect, share
+from obruten.lib.disclosure import DEFAULT_RULES, ProtectedTable, Rules, feasible_range, protect, share
 
 # Seed 001's table for 2020: children placed per district × placement form (SiS, HVB,
 # jourhem, familjehem, skyddat boende, stödboende). The city hid small counts with `*` but
@@ -31,7 +31,7 @@ DISTRICTS_2020 = [
 ]
 
 
-def attack(table, rules: Rules = Rules()) -> list[tuple[tuple[int, int], float, float]]:  # type: ignore[no-untyped-def]
+def attack(table: ProtectedTable, rules: Rules = DEFAULT_RULES) -> list[tuple[tuple[int, int], float, float]]:
     """Every primarily hidden cell the attacker can pin down: its range misses 0 or 5."""
     broken = []
     for cell in table.primary:
