@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "obruten.accounts",
     "obruten.audit",
     "obruten.followup",
+    "obruten.statistics",
 ]
 
 MIDDLEWARE = [
@@ -213,3 +214,8 @@ LOGGING = {
 # Obruten's own rules.
 SCHOOL_START_GOAL_DAYS = env_int("SCHOOL_START_GOAL_DAYS", 7)
 OWN_MUNICIPALITY_CODE = env("OWN_MUNICIPALITY_CODE", "0180") or "0180"
+
+# Disclosure control of every table that leaves the register (docs/statistics.md).
+DISCLOSURE_THRESHOLD = env_int("DISCLOSURE_THRESHOLD", 5)
+DISCLOSURE_MIN_DENOMINATOR = env_int("DISCLOSURE_MIN_DENOMINATOR", 10)
+DISCLOSURE_SYMBOL = env("DISCLOSURE_SYMBOL", "*") or "*"

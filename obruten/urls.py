@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("obruten.register.urls")),
     path("", include("obruten.audit.urls")),
     path("", include("obruten.followup.urls")),
+    path("", include("obruten.statistics.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

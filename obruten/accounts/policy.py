@@ -178,6 +178,7 @@ def may_edit_intervention(user: Any, kind_code: str | None) -> bool:
 
 
 START_PAGES: dict[str, str] = {
+    Role.ANALYST: "statistics:index",
     Role.CASE_WORKER: "followup:todo",
     Role.UNIT_MANAGER: "followup:district",
     Role.SCHOOL_COORDINATOR: "followup:coordinator",
@@ -187,3 +188,8 @@ START_PAGES: dict[str, str] = {
 def start_page(user: Any) -> str:
     """The URL name of where the user's work is: what is due, or the children."""
     return START_PAGES.get(user.role, "register:caseload")
+
+
+def may_see_statistics(user: Any) -> bool:
+    """Protected aggregates: the analyst city-wide, the enhetschef for follow-up."""
+    return getattr(user, "is_authenticated", False) and user.role in {Role.ANALYST, Role.UNIT_MANAGER}

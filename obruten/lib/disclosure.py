@@ -20,7 +20,7 @@ either count is hidden.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from scipy.optimize import linprog
@@ -188,3 +188,9 @@ def share(numerator: int | None, denominator: int | None, rules: Rules = DEFAULT
     if numerator is None or denominator is None or denominator < rules.min_denominator:
         return None
     return round(100.0 * numerator / denominator, 1)
+
+
+def hide_more(table: ProtectedTable, cells: set[Cell]) -> ProtectedTable:
+    """The table with more cells hidden. Hiding more only widens what an attacker can
+    infer, so the protection of the cells hidden already holds."""
+    return replace(table, hidden=table.hidden | frozenset(cells))

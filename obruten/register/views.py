@@ -55,7 +55,7 @@ def _placement(child: Child, placement_id: int) -> Placement:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Each role starts where its work is: what is due, or the children it may see."""
-    if policy.has_records(request.user):
+    if policy.has_records(request.user) or policy.may_see_statistics(request.user):
         return redirect(policy.start_page(request.user))
     return render(request, "register/no_records.html")
 

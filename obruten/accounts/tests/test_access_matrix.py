@@ -173,7 +173,7 @@ def _by_role(allowed: set[str], ok: int = 200, other: int = 403, anonymous: int 
 
 # URLs about no single child: the status per role.
 OTHER_URLS: dict[str, dict[str, int]] = {
-    "home": {**_by_role(RECORDS, ok=302, other=200)},
+    "home": {**_by_role(RECORDS | {"analyst"}, ok=302, other=200)},
     "register:caseload": _by_role(RECORDS),
     "register:child_create": _by_role({"case_worker", "case_worker_2", "case_worker_bromma"}),
     "register:school_start_breaches": _by_role(RECORDS),
@@ -181,10 +181,19 @@ OTHER_URLS: dict[str, dict[str, int]] = {
     "followup:todo": _by_role({"case_worker", "case_worker_2", "case_worker_bromma"}),
     "followup:district": _by_role({"unit_manager"}),
     "followup:coordinator": _by_role({"school_coordinator"}),
+    "statistics:index": _by_role({"analyst", "unit_manager"}),
+    "statistics:report": _by_role({"analyst", "unit_manager"}),
+    "statistics:download": _by_role({"analyst", "unit_manager"}),
     "login": _by_role(set(ROLES), ok=302, anonymous=200),
     "logout": _by_role(set(ROLES), ok=405, anonymous=405),
     "set_language": _by_role(set(ROLES), ok=302, anonymous=302),
     "admin:*": _by_role({"administrator"}, other=302),
+}
+
+
+URL_KWARGS = {
+    "statistics:report": {"name": "placements"},
+    "statistics:download": {"name": "placements", "fmt": "csv"},
 }
 
 
@@ -249,7 +258,7 @@ def test_the_matrix_for_other_urls(world: World, role: str) -> None:
     client = _client(world, role)
     outcomes = {}
     for name in OTHER_URLS:
-        url = reverse("admin:index") if name == "admin:*" else reverse(name)
+        url = reverse("admin:index") if name == "admin:*" else reverse(name, kwargs=URL_KWARGS.get(name, {}))
         outcomes[name] = client.get(url).status_code
     assert outcomes == {name: per_role[role] for name, per_role in OTHER_URLS.items()}
 

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from conftest import World
-from obruten.accounts.tests.test_access_matrix import CHILD_URLS, OTHER_URLS, ROLES, _child_url
+from obruten.accounts.tests.test_access_matrix import CHILD_URLS, OTHER_URLS, ROLES, URL_KWARGS, _child_url
 
 SECRETS = ["Hemligvägen 7", "Skyddsboendet Lönn", "Lönngatan 9", "Hemligbyskolan"]
 ALLOWED = {"case_worker", "larteamet"}
@@ -17,7 +17,11 @@ ALLOWED = {"case_worker", "larteamet"}
 
 def _pages(world: World) -> list[str]:
     urls = [_child_url(name, world, "protected") for name in CHILD_URLS]
-    urls += [reverse(name) for name in OTHER_URLS if name not in {"admin:*", "logout"}]
+    urls += [
+        reverse(name, kwargs=URL_KWARGS.get(name, {}))
+        for name in OTHER_URLS
+        if name not in {"admin:*", "logout"}
+    ]
     urls += [reverse("register:caseload") + "?q=Cilla", reverse("register:caseload") + "?over_goal=on"]
     return urls
 

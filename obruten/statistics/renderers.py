@@ -1,0 +1,253 @@
+"""Renderers: pure functions from a ProtectedReport to bytes (or SVG text). They accept
+nothing else, so no renderer can be handed a table that has not been protected."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+import xlsxwriter
+from fpdf import FPDF
+
+from .protection import ProtectedReport
+
+
+def header(report: ProtectedReport) -> list[str]:
+    if not isinstance(report, ProtectedReport):
+        raise TypeError("renderers take a ProtectedReport, never an unprotected table")
+    return [report.definition.row_heading, *report.table.col_labels, *(s.label for s in report.stats)]
+
+
+def body(report: ProtectedReport) -> list[list[str]]:
+    header(report)  # refuses anything but a protected report
+    table = report.table
+    return [
+        [
+            label,
+            *(table.display(r, c) for c in range(len(table.grid[0]))),
+            *(report.stat_display(stat.values[r]) for stat in report.stats),
+        ]
+        for r, label in enumerate(table.row_labels)
+    ]
+
+
+def title(report: ProtectedReport) -> str:
+    return f"{report.definition.title}, {report.params.label()}"
+
+
+def to_csv(report: ProtectedReport) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow([title(report)])
+    writer.writerow(header(report))
+    writer.writerows(body(report))
+    writer.writerow([])
+    writer.writerow([report.note])
+    writer.writerow([f"Räkneregel: {report.definition.counting_rule}"])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # the BOM makes Excel read UTF-8
+
+
+def to_xlsx(report: ProtectedReport) -> bytes:
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = workbook.add_worksheet(report.definition.name[:31])
+    bold = workbook.add_format({"bold": True, "font_size": 13})
+    head = workbook.add_format(
+        {"bold": True, "bg_color": "#DDE3EA", "border": 1, "text_wrap": True, "valign": "top"}
+    )
+    number = workbook.add_format({"border": 1, "num_format": "0"})
+    decimal = workbook.add_format({"border": 1, "num_format": "0.0"})
+    text = workbook.add_format({"border": 1, "align": "right"})
+    label = workbook.add_format({"border": 1})
+    total = workbook.add_format({"border": 1, "bold": True})
+    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+    sheet.write(0, 0, title(report), bold)
+    columns = header(report)
+    sheet.write_row(2, 0, columns, head)
+    table = report.table
+    for r, row_label in enumerate(table.row_labels):
+        excel_row = 3 + r
+        sheet.write(excel_row, 0, row_label, total if r == len(table.row_labels) - 1 else label)
+        for c in range(len(table.grid[0])):
+            value = table.value(r, c)
+            sheet.write(
+                excel_row,
+                1 + c,
+                table.rules.symbol if value is None else value,
+                text if value is None else number,
+            )
+        for k, stat in enumerate(report.stats):
+            share = stat.values[r]
+            column = 1 + len(table.grid[0]) + k
+            sheet.write(
+                excel_row,
+                column,
+                table.rules.symbol if share is None else share,
+                text if share is None else decimal,
+            )
+    last = 3 + len(table.row_labels) + 1
+    sheet.merge_range(last, 0, last, len(columns) - 1, report.note, wrap)
+    sheet.merge_range(
+        last + 1, 0, last + 1, len(columns) - 1, f"Räkneregel: {report.definition.counting_rule}", wrap
+    )
+    sheet.set_row(last, 45)
+    sheet.set_row(last + 1, 75)
+    sheet.set_column(0, 0, 24)
+    sheet.set_column(1, len(columns) - 1, 14)
+    sheet.freeze_panes(3, 1)
+    workbook.close()
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: float | None  # None: hidden
+
+
+def chart_bars(report: ProtectedReport) -> tuple[list[Bar], str]:
+    """The bars the chart shows (rows without the total) and what they measure."""
+    definition, table = report.definition, report.table
+    rows = range(len(table.row_labels) - 1)
+    if definition.chart_stat is not None:
+        stat = report.stats[definition.chart_stat]
+        return [Bar(table.row_labels[r], stat.values[r]) for r in rows], stat.label
+    column = definition.chart_col % len(table.grid[0])
+    values = [table.value(r, column) for r in rows]
+    return [
+        Bar(table.row_labels[r], None if v is None else float(v)) for r, v in zip(rows, values, strict=True)
+    ], (table.col_labels[column])
+
+
+def chart_svg(report: ProtectedReport) -> str:
+    """A horizontal bar chart in black and grey, with the value written at each bar, so
+    it reads in greyscale and without colour."""
+    bars, measure = chart_bars(report)
+    goal = report.definition.goal
+    top = max([b.value or 0 for b in bars] + [goal or 0, 1])
+    width, label_width, bar_height, gap = 640, 190, 18, 6
+    plot = width - label_width - 60
+    height = 40 + len(bars) * (bar_height + gap)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-labelledby="chart-title" class="chart">',
+        f'<title id="chart-title">{escape(measure)} per '
+        f"{escape(report.definition.row_heading.lower())}</title>",
+        f'<text x="{label_width}" y="16" font-size="13" fill="#1b1b1b">{escape(measure)}</text>',
+    ]
+    for i, bar in enumerate(bars):
+        y = 28 + i * (bar_height + gap)
+        parts.append(
+            f'<text x="{label_width - 8}" y="{y + 13}" font-size="12" text-anchor="end" '
+            f'fill="#1b1b1b">{escape(bar.label)}</text>'
+        )
+        if bar.value is None:
+            parts.append(
+                f'<text x="{label_width + 4}" y="{y + 13}" font-size="12" fill="#1b1b1b">'
+                f"{escape(report.table.rules.symbol)}</text>"
+            )
+            continue
+        length = plot * bar.value / top
+        parts.append(
+            f'<rect x="{label_width}" y="{y}" width="{length:.1f}" height="{bar_height}" fill="#3a3a3a"/>'
+        )
+        shown = (
+            f"{bar.value:.1f}".replace(".", ",")
+            if report.definition.chart_stat is not None
+            else f"{bar.value:.0f}"
+        )
+        parts.append(
+            f'<text x="{label_width + length + 4:.1f}" y="{y + 13}" font-size="12" fill="#1b1b1b">'
+            f"{shown}</text>"
+        )
+    if goal is not None:
+        x = label_width + plot * goal / top
+        parts.append(
+            f'<line x1="{x:.1f}" y1="22" x2="{x:.1f}" y2="{height - 4}" stroke="#000" '
+            f'stroke-width="2" stroke-dasharray="6 4"/>'
+        )
+        parts.append(
+            f'<text x="{x + 4:.1f}" y="{height - 6}" font-size="12" fill="#000">Mål {goal:.0f} %</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+_PDF_TEXT = str.maketrans({"–": "-", "—": "-", "\u201d": '"', "\u201c": '"', "’": "'", "…": "..."})
+
+
+def _pdf_text(text: str) -> str:
+    return text.translate(_PDF_TEXT).encode("latin-1", "replace").decode("latin-1")
+
+
+def to_pdf(report: ProtectedReport) -> bytes:
+    pdf = FPDF(orientation="L", unit="mm", format="A4")
+    pdf.set_auto_page_break(auto=True, margin=12)
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 14)
+    pdf.multi_cell(0, 7, _pdf_text(title(report)), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    columns = header(report)
+    widths = [48] + [(277 - 48) / (len(columns) - 1)] * (len(columns) - 1)
+    pdf.set_font("Helvetica", "B", 7)
+    pdf.set_fill_color(221, 227, 234)
+    with pdf.table(
+        col_widths=widths,
+        text_align=["LEFT"] + ["RIGHT"] * (len(columns) - 1),
+        line_height=4,
+        first_row_as_headings=True,
+    ) as grid:
+        header_row = grid.row()
+        for cell in columns:
+            header_row.cell(_pdf_text(cell))
+        pdf.set_font("Helvetica", "", 8)
+        for values in body(report):
+            row = grid.row()
+            for cell in values:
+                row.cell(_pdf_text(cell))
+    bars, measure = chart_bars(report)
+    if pdf.get_y() > 120:
+        pdf.add_page()
+    pdf.ln(4)
+    pdf.set_font("Helvetica", "B", 10)
+    pdf.cell(0, 6, _pdf_text(measure), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 8)
+    top = max([b.value or 0 for b in bars] + [report.definition.goal or 0, 1])
+    x0, plot = 60.0, 180.0
+    for bar in bars:
+        y = pdf.get_y()
+        pdf.set_xy(10, y)
+        pdf.cell(x0 - 12, 5, _pdf_text(bar.label), align="R")
+        if bar.value is None:
+            pdf.set_xy(x0, y)
+            pdf.cell(10, 5, report.table.rules.symbol)
+        else:
+            length = plot * bar.value / top
+            pdf.set_fill_color(58, 58, 58)
+            pdf.rect(x0, y + 0.7, max(length, 0.3), 3.6, style="F")
+            pdf.set_xy(x0 + length + 1, y)
+            pdf.cell(
+                20,
+                5,
+                f"{bar.value:.1f}".replace(".", ",")
+                if report.definition.chart_stat is not None
+                else f"{bar.value:.0f}",
+            )
+        pdf.set_y(y + 5)
+    if report.definition.goal is not None:
+        x = x0 + plot * report.definition.goal / top
+        pdf.set_dash_pattern(dash=1.5, gap=1)
+        pdf.line(x, pdf.get_y() - 5 * len(bars), x, pdf.get_y())
+        pdf.set_dash_pattern()
+        pdf.set_xy(x + 1, pdf.get_y())
+        pdf.cell(30, 5, f"Mål {report.definition.goal:.0f} %")
+        pdf.ln(5)
+    pdf.ln(3)
+    pdf.set_font("Helvetica", "", 8)
+    pdf.multi_cell(0, 4, _pdf_text(report.note), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(
+        0, 4, _pdf_text(f"Räkneregel: {report.definition.counting_rule}"), new_x="LMARGIN", new_y="NEXT"
+    )
+    return bytes(pdf.output())

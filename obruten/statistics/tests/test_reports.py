@@ -1,0 +1,153 @@
+"""Reports: protected before rendering, the same on the page and in every download, and
+only for the roles that see aggregates."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from conftest import World
+from obruten.audit.models import AuditEvent
+from obruten.followup import demo as followup_demo
+from obruten.lib.disclosure import feasible_range
+from obruten.register import demo
+from obruten.statistics import renderers
+from obruten.statistics.definitions import REPORTS, CountTable, Params
+from obruten.statistics.protection import run_report
+
+TODAY = date(2026, 11, 22)
+
+
+@pytest.fixture
+def demo_data(db: None) -> None:
+    demo.generate(seed=5, scale="small", today=TODAY)
+    followup_demo.generate(seed=5, today=TODAY)
+
+
+def _analyst(world: World) -> Client:
+    client = Client()
+    client.force_login(world.users["analyst"])
+    return client
+
+
+@pytest.mark.parametrize("name", sorted(REPORTS))
+def test_every_report_survives_the_attacker(demo_data: None, name: str) -> None:
+    report = run_report(name, Params(year=2025), actor=None, via="test")
+    table = report.table
+    assert len(table.row_labels) >= 2
+    for cell in table.primary:
+        low, high = feasible_range(table.grid, table.hidden, cell, row_totals=table.row_totals)
+        assert low <= 1e-6 and high >= table.rules.threshold - 1e-6, (name, cell)
+
+
+def test_the_placements_table_has_the_2020_layout(demo_data: None) -> None:
+    report = run_report("placements", Params(year=2020), actor=None, via="test")
+    labels = report.table.row_labels
+    assert labels[0] == "Rinkeby-Kista" and labels[-1] == "Totalt"
+    assert "Järva" not in labels  # not yet in 2020
+    assert report.table.col_labels[-1] == "Totalt"
+    assert "Särskilt ungdomshem (SiS/§12)" in report.table.col_labels
+
+
+def test_a_placement_before_a_merger_counts_where_it_was_made(demo_data: None) -> None:
+    labels = run_report("placements", Params(year=2024), actor=None, via="test").table.row_labels
+    assert "Järva" in labels and "Rinkeby-Kista" in labels  # placements from before 1 July 2023 go on
+
+
+def test_parts_of_a_hidden_group_are_hidden_too(demo_data: None) -> None:
+    report = run_report("results", Params(year=2025), actor=None, via="test")
+    for row in range(len(report.table.grid)):
+        if (row, 0) in report.table.hidden:
+            assert all((row, c) in report.table.hidden for c in range(1, 5))
+
+
+def test_no_renderer_takes_an_unprotected_table() -> None:
+    raw = CountTable(["a"], ["x"], [[3]])
+    for render in (renderers.to_csv, renderers.to_xlsx, renderers.to_pdf, renderers.chart_svg):
+        with pytest.raises((TypeError, AttributeError)):
+            render(raw)  # type: ignore[arg-type]
+
+
+def test_the_page_and_every_download_show_the_same_protected_figures(world: World, demo_data: None) -> None:
+    client = _analyst(world)
+    query = {"year": "2025"}
+    page = client.get(reverse("statistics:report", kwargs={"name": "placements"}), query)
+    assert page.status_code == 200
+    expected = page.context["rows"]
+    assert any("*" in row for row in expected)
+
+    csv_bytes = client.get(
+        reverse("statistics:download", kwargs={"name": "placements", "fmt": "csv"}), query
+    ).content
+    rows = list(csv.reader(io.StringIO(csv_bytes.decode("utf-8-sig")), delimiter=";"))
+    assert rows[2 : 2 + len(expected)] == expected
+    assert rows[-1][0].startswith("Räkneregel:")
+
+    xlsx = client.get(
+        reverse("statistics:download", kwargs={"name": "placements", "fmt": "xlsx"}), query
+    ).content
+    sheet = load_workbook(io.BytesIO(xlsx)).active
+    assert sheet is not None
+    cells = [
+        [("" if v is None else str(v)) for v in row]
+        for row in sheet.iter_rows(min_row=4, max_row=3 + len(expected), values_only=True)
+    ]
+    assert cells == expected
+    assert any("Räkneregel" in str(c.value) for row in sheet.iter_rows() for c in row if c.value)
+
+    pdf = client.get(
+        reverse("statistics:download", kwargs={"name": "placements", "fmt": "pdf"}), query
+    ).content
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Placerade barn per stadsdelsn" in text and "Totalt" in text and "*" in text
+
+
+def test_filters_change_the_table(world: World, demo_data: None) -> None:
+    client = _analyst(world)
+    url = reverse("statistics:report", kwargs={"name": "placements"})
+    farsta = client.get(url, {"year": "2025", "district": "farsta", "form": "hvb", "sex": "F"})
+    assert [row[0] for row in farsta.context["rows"]] == ["Farsta", "Totalt"]
+    assert farsta.context["header"] == ["Stadsdelsnämnd", "HVB", "Totalt"]
+    tertial = client.get(url, {"year": "2025", "period": "T2"})
+    assert tertial.context["report"].params.label() == "2025 T2"
+    bad = client.get(url, {"year": "2025", "period": "vår"})
+    assert "Skriv T1, T2, T3 eller en månad" in bad.content.decode()
+
+
+def test_running_a_report_is_audited_with_its_parameters(world: World, demo_data: None) -> None:
+    _analyst(world).get(
+        reverse("statistics:report", kwargs={"name": "health"}), {"year": "2025", "period": "T1"}
+    )
+    event = AuditEvent.objects.filter(actor=world.users["analyst"], action="export").latest("id")
+    assert event.changes["report"] == [None, "health"]
+    assert event.changes["params"][1]["period"] == "T1"
+    assert event.child_id is None
+
+
+def test_case_workers_get_no_statistics_pages(world: World) -> None:
+    client = Client()
+    client.force_login(world.users["case_worker"])
+    assert client.get(reverse("statistics:index")).status_code == 403
+
+
+def test_the_analyst_never_reaches_a_personal_record(world: World) -> None:
+    client = _analyst(world)
+    assert client.get(reverse("register:child_detail", kwargs={"child_id": world.own.pk})).status_code == 403
+    assert client.get(reverse("register:caseload")).status_code == 403
+
+
+def test_the_command_writes_each_format(demo_data: None, tmp_path: Path) -> None:
+    for fmt in ("csv", "xlsx", "pdf", "html"):
+        out = tmp_path / f"r.{fmt}"
+        call_command("report", "school-start", "--year", "2025", "--format", fmt, "--out", str(out))
+        assert out.stat().st_size > 200
+    assert "Dagar från placering till skolstart" in (tmp_path / "r.html").read_text(encoding="utf-8")

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from obruten.accounts import policy
+
+from . import renderers
+from .definitions import REPORTS, Params
+from .forms import ReportFilterForm
+from .protection import run_report
+
+FORMATS: dict[str, tuple[Callable[[Any], bytes], str]] = {
+    "csv": (renderers.to_csv, "text/csv; charset=utf-8"),
+    "xlsx": (renderers.to_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "pdf": (renderers.to_pdf, "application/pdf"),
+}
+
+
+def statistics_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    @login_required
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not policy.may_see_statistics(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _params(request: HttpRequest) -> tuple[ReportFilterForm, Params | None]:
+    form = ReportFilterForm(request.GET or {"year": timezone.localdate().year})
+    return form, form.params() if form.is_valid() else None
+
+
+@statistics_required
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "statistics/index.html", {"reports": REPORTS.values()})
+
+
+@statistics_required
+def report(request: HttpRequest, name: str) -> HttpResponse:
+    if name not in REPORTS:
+        raise Http404
+    form, params = _params(request)
+    result = run_report(name, params, actor=request.user, via=f"statistics:{name}:html") if params else None
+    return render(
+        request,
+        "statistics/report.html",
+        {
+            "definition": REPORTS[name],
+            "form": form,
+            "report": result,
+            "header": renderers.header(result) if result else [],
+            "rows": renderers.body(result) if result else [],
+            "chart": mark_safe(renderers.chart_svg(result)) if result else "",  # noqa: S308 - built with escape()
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@statistics_required
+def download(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
+    if name not in REPORTS or fmt not in FORMATS:
+        raise Http404
+    form, params = _params(request)
+    if params is None:
+        return render(
+            request, "statistics/report.html", {"definition": REPORTS[name], "form": form}, status=400
+        )
+    result = run_report(name, params, actor=request.user, via=f"statistics:{name}:{fmt}")
+    render_bytes, content_type = FORMATS[fmt]
+    response = HttpResponse(render_bytes(result), content_type=content_type)
+    filename = f"obruten-{name}-{params.year}{'-' + params.period if params.period else ''}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
