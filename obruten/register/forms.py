@@ -84,10 +84,7 @@ class ChildForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
-        valid_today = (Q(valid_from__isnull=True) | Q(valid_from__lte=today)) & (
-            Q(valid_to__isnull=True) | Q(valid_to__gte=today)
-        )
-        choices = Q(pk__in=user.districts.filter(valid_today).values("pk"))
+        choices = Q(pk__in=user.districts.filter(District.valid_between(today, today)).values("pk"))
         if current_district is not None:
             choices |= Q(pk=current_district.pk)
         districts = District.objects.filter(choices)

@@ -141,6 +141,9 @@ class _Row:
     school_start: date | None
 
 
+READ_ERRORS = (ValueError, KeyError, OSError, csv.Error, zipfile.BadZipFile)
+
+
 def read_table(content: bytes, filename: str) -> list[dict[str, str]]:
     """Rows as dicts of stripped text; raises ValueError if the file cannot be read."""
     if filename.lower().endswith(".xlsx"):
@@ -180,7 +183,7 @@ def import_placements(content: bytes, *, filename: str, actor: Any, via: str) ->
     result = ImportResult()
     try:
         table = read_table(content, filename)
-    except (ValueError, KeyError, OSError, csv.Error, zipfile.BadZipFile):
+    except READ_ERRORS:
         result.errors.append(RowError(0, "", "F01"))
         return result
     if not table:

@@ -35,6 +35,13 @@ class District(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @staticmethod
+    def valid_between(start: date, end: date) -> models.Q:
+        """Districts valid some day from ``start`` to ``end``."""
+        return (models.Q(valid_from__isnull=True) | models.Q(valid_from__lte=end)) & (
+            models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=start)
+        )
+
     def is_valid_on(self, day: date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (
             self.valid_to is None or day <= self.valid_to

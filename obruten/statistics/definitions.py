@@ -27,6 +27,8 @@ from obruten.lib import cadence, grades
 from obruten.lib.calendar import add_months, period_bounds
 from obruten.register.models import Child, District, Placement, PlacementForm
 
+from .models import ImportedPlacement
+
 PASSING = ["A", "B", "C", "D", "E"]
 GOAL_SHARE = 75.0  # the city's goal: 75 % of placed children reach the requirements
 
@@ -88,11 +90,9 @@ def _districts(params: Params, used: Iterable[int | None] = ()) -> list[District
     """The districts valid during the period, in the district file's order, and any other
     district the counts name (a placement made before a merger counts where it was made)."""
     start, end = params.bounds()
-    valid = (
-        Q(valid_from__isnull=True) | Q(valid_from__lte=end),
-        Q(valid_to__isnull=True) | Q(valid_to__gte=start),
+    districts = District.objects.filter(
+        District.valid_between(start, end) | Q(pk__in=[pk for pk in used if pk is not None])
     )
-    districts = District.objects.filter(Q(*valid) | Q(pk__in=[pk for pk in used if pk is not None]))
     if params.district:
         districts = districts.filter(code=params.district)
     return list(districts.order_by("sort_order"))
@@ -121,13 +121,30 @@ def _grid(rows: list[int], cols: list[int], counts: dict[tuple[int, int], int]) 
     return [[counts.get((r, c), 0) for c in cols] for r in rows]
 
 
+def _imported(params: Params) -> QuerySet[ImportedPlacement]:
+    """Rows of districts' monthly files overlapping the period, filtered like placements.
+    Each row is one placement without identity, counted as one child."""
+    start, end = params.bounds()
+    rows = ImportedPlacement.objects.filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=start), start_date__lte=end
+    )
+    if params.sex:
+        rows = rows.filter(sex=params.sex)
+    if params.form:
+        rows = rows.filter(form__code=params.form)
+    if params.district:
+        rows = rows.filter(district__code=params.district)
+    return rows
+
+
 def placements(params: Params) -> CountTable:
-    counts = {
-        (row["district_id"], row["form_id"]): row["n"]
-        for row in _overlapping(params)
-        .values("district_id", "form_id")
-        .annotate(n=Count("child_id", distinct=True))
-    }
+    counts: dict[tuple[int, int], int] = defaultdict(int)
+    for source in (
+        _overlapping(params).values("district_id", "form_id").annotate(n=Count("child_id", distinct=True)),
+        _imported(params).values("district_id", "form_id").annotate(n=Count("pk")),
+    ):
+        for row in source:
+            counts[(row["district_id"], row["form_id"])] += row["n"]
     districts, forms = _districts(params, [district for district, _ in counts]), _forms(params)
     return CountTable(
         [d.name for d in districts],
@@ -145,6 +162,11 @@ def school_start(params: Params) -> CountTable:
         .annotate(days=F("school_start__days_to_school_start"))
     )
     rows = list(placements.values_list("district_id", "days"))
+    rows += list(
+        _imported(params)
+        .filter(school_change=True, start_date__gte=start)
+        .values_list("district_id", "days_to_school_start")
+    )
     districts = _districts(params, {district_id for district_id, _ in rows})
     index = {d.pk: i for i, d in enumerate(districts)}
     cells = [[0, 0, 0] for _ in districts]
@@ -480,7 +502,8 @@ REPORTS = {
             "Placerade barn per stadsdelsnämnd och placeringsform",
             "Antal barn med minst en placering någon dag under perioden, per den stadsdelsnämnd som var ansvarig "
             "för placeringen och placeringsform. Ett barn med placeringar i flera former eller nämnder räknas i "
-            "var och en av dem; totalerna är summor av cellerna.",
+            "var och en av dem; totalerna är summor av cellerna. Från stadsdelsnämnders importerade "
+            "månadsfiler räknas varje rad som ett barn.",
             placements,
         ),
         Definition(

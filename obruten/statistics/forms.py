@@ -45,3 +45,21 @@ class ReportFilterForm(forms.Form):
             form=data["form"],
             sex=data["sex"],
         )
+
+
+class MonthForm(forms.Form):
+    month = forms.CharField(label=_("Månad"), help_text=_("ÅÅÅÅ-MM, till exempel 2025-03."))
+
+    def clean_month(self) -> tuple[int, int]:
+        text = self.cleaned_data["month"].strip()
+        parts = text.split("-")
+        if len(parts) != 2 or not all(p.isdigit() for p in parts) or not 1 <= int(parts[1]) <= 12:
+            raise forms.ValidationError(_("Skriv månaden som ÅÅÅÅ-MM, till exempel 2025-03."))
+        return int(parts[0]), int(parts[1])
+
+
+class MonthlyImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Stadsdelsnämndens månadsfil (CSV eller XLSX)"),
+        help_text=_("En stadsdelsnämnd och en månad per fil. Se formatet i dokumentationen."),
+    )

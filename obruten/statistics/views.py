@@ -10,12 +10,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_http_methods
 
 from obruten.accounts import policy
 
 from . import renderers
 from .definitions import REPORTS, Params
-from .forms import ReportFilterForm
+from .forms import MonthForm, MonthlyImportForm, ReportFilterForm
+from .monthly import export_month, import_statistics
 from .protection import run_report
 
 FORMATS: dict[str, tuple[Callable[[Any], bytes], str]] = {
@@ -81,4 +83,38 @@ def download(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
     response = HttpResponse(render_bytes(result), content_type=content_type)
     filename = f"obruten-{name}-{params.year}{'-' + params.period if params.period else ''}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@statistics_required
+@require_http_methods(["GET", "POST"])
+def monthly(request: HttpRequest) -> HttpResponse:
+    """The analyst's page for the monthly statistics file: export a month, import a file."""
+    form = MonthlyImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        result = import_statistics(
+            upload.read(), filename=upload.name, actor=request.user, via="statistics:monthly"
+        )
+    return render(
+        request,
+        "statistics/monthly.html",
+        {"form": form, "result": result, "export_form": MonthForm(request.GET or None)},
+    )
+
+
+@statistics_required
+def monthly_export(request: HttpRequest) -> HttpResponse:
+    form = MonthForm(request.GET)
+    if not form.is_valid():
+        return render(
+            request, "statistics/monthly.html", {"form": MonthlyImportForm(), "export_form": form}, status=400
+        )
+    year, month = form.cleaned_data["month"]
+    content = export_month(year, month, actor=request.user, via="statistics:monthly_export")
+    response = HttpResponse(content, content_type=FORMATS["xlsx"][1])
+    response["Content-Disposition"] = (
+        f'attachment; filename="obruten-manadsstatistik-{year:04d}-{month:02d}.xlsx"'
+    )
     return response

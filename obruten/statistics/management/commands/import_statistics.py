@@ -1,0 +1,29 @@
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from obruten.statistics.monthly import import_statistics
+
+
+class Command(BaseCommand):
+    help = "Import a district's monthly statistics file (CSV or XLSX), all or nothing."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path: Path = options["file"]
+        if not path.is_file():
+            raise CommandError(f"{path}: no such file")
+        result = import_statistics(
+            path.read_bytes(), filename=path.name, actor=None, via="obruten import-statistics"
+        )
+        if not result.ok:
+            for error in result.errors:
+                self.stderr.write(
+                    f"row {error.row}, column {error.column or '-'}: {error.rule} {error.message}"
+                )
+            raise CommandError(f"Nothing imported: {len(result.errors)} error(s).")
+        verb = "replaced" if result.replaced else "imported"
+        self.stdout.write(f"{result.district} {result.month}: {verb} with {result.rows} rows.")
