@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-sqlite test-postgres lint install clean bench
+.PHONY: run test test-sqlite test-postgres lint install clean bench bench-national
 
 $(STAMP): pyproject.toml requirements.lock
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ lint: install
 
 bench: install
 	SECRET_KEY=bench-$$RANDOM $(BIN)/python bench/foundation.py
+	BENCH_SCALE=city SECRET_KEY=bench-$$RANDOM $(BIN)/python bench/reports.py
+
+bench-national: install
+	BENCH_SCALE=national SECRET_KEY=bench-$$RANDOM $(BIN)/python bench/reports.py
 
 clean:
 	rm -rf $(VENV) var obruten.sqlite3*

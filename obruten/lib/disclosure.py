@@ -158,9 +158,17 @@ def protect(
         (r, c) for r, row in enumerate(grid) for c, value in enumerate(row) if 0 < value < rules.threshold
     }
     hidden = set(primary)
+    safe: set[Cell] = set()
     while True:
         _close_single_hidden(grid, hidden, rules, row_totals)
-        weak = [cell for cell in sorted(primary) if not is_protected(grid, hidden, cell, rules, row_totals)]
+        # Hiding more only widens the ranges, so a cell found safe stays safe.
+        weak = []
+        for cell in sorted(primary - safe):
+            if is_protected(grid, hidden, cell, rules, row_totals):
+                safe.add(cell)
+            else:
+                weak.append(cell)
+                break
         if not weak:
             break
         row, col = weak[0]

@@ -130,7 +130,7 @@ class Scale:
     years: int
 
 
-SCALES = {"small": Scale(250, 5), "city": Scale(1350, 5), "national": Scale(35000, 10)}
+SCALES = {"small": Scale(250, 5), "city": Scale(1350, 5), "national": Scale(23000, 10)}
 
 
 def synthetic_personal_number(rng: random.Random, birth: date, female: bool) -> str:

@@ -1,0 +1,142 @@
+"""Report benchmark: the `placements` and `results` reports at national demo scale
+(230,000 children, ten years) against a hand-written DuckDB query over the same data
+exported to Parquet, and at city scale.
+
+Goals (issue 5): each annual report <= 5 s and <= 3x the DuckDB query at national scale;
+<= 200 ms at city scale. The national database is built once into bench/out/ and reused.
+
+    make bench-reports
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parent / "out"
+OUT.mkdir(exist_ok=True)
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+SCALE = os.environ.get("BENCH_SCALE", "national")
+database = OUT / f"{SCALE}.sqlite3" if SCALE == "national" else Path(tempfile.mkdtemp()) / "city.sqlite3"
+os.environ["DATABASE_URL"] = f"sqlite:///{database}"
+os.environ.setdefault("SECRET_KEY", "bench-only")
+os.environ["DEMO_MODE"] = "1"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "obruten.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+import duckdb  # noqa: E402
+import pyarrow as pa  # noqa: E402
+import pyarrow.parquet as pq  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+
+from obruten.followup import demo as followup_demo  # noqa: E402
+from obruten.register import demo  # noqa: E402
+from obruten.register.models import Child  # noqa: E402
+from obruten.statistics.definitions import Params  # noqa: E402
+from obruten.statistics.protection import run_report  # noqa: E402
+
+TODAY = date(2026, 11, 22)
+YEAR = 2025
+TABLES = {
+    "placement": "register_placement",
+    "child": "register_child",
+    "followup": "followup_followup",
+    "result": "followup_subjectresult",
+}
+
+
+def build() -> None:
+    call_command("migrate", verbosity=0)
+    if Child.objects.exists():
+        return
+    started = time.perf_counter()
+    counts = demo.generate(seed=1, scale=SCALE, today=TODAY)
+    more = followup_demo.generate(seed=1, today=TODAY)
+    print(
+        f"built {SCALE}: {counts['children']} children, {counts['placements']} placements, "
+        f"{more['follow_ups']} follow-ups in {time.perf_counter() - started:.0f} s"
+    )
+
+
+def export_parquet() -> Path:
+    folder = OUT / f"parquet-{SCALE}"
+    folder.mkdir(exist_ok=True)
+    with connection.cursor() as cursor:
+        for name, table in TABLES.items():
+            cursor.execute(f"SELECT * FROM {table}")  # noqa: S608 - our own table names
+            columns = [c[0] for c in cursor.description]
+            rows = cursor.fetchall()
+            data = {column: [row[i] for row in rows] for i, column in enumerate(columns)}
+            pq.write_table(pa.table(data), folder / f"{name}.parquet")
+    return folder
+
+
+PLACEMENTS_SQL = """
+SELECT district_id, form_id, count(DISTINCT child_id) AS n
+FROM read_parquet('{p}/placement.parquet')
+WHERE CAST(start_date AS DATE) <= DATE '{end}' AND (end_date IS NULL OR CAST(end_date AS DATE) >= DATE '{start}')
+GROUP BY 1, 2
+"""
+
+RESULTS_SQL = """
+WITH latest AS (
+  SELECT child_id, max(id) AS id FROM read_parquet('{p}/followup.parquet')
+  WHERE kind IN ('overvagande', 'skolsamordnare') AND CAST(date AS DATE) BETWEEN DATE '{start}' AND DATE '{end}'
+    AND school_form IN ('grundskola', 'anpassad_grundskola')
+  GROUP BY child_id
+), reaches AS (
+  SELECT r.follow_up_id,
+    bool_or(subject IN ('SV', 'SVA') AND (grade IN ('A','B','C','D','E') OR (grade = '' AND assessment = 'reaches'))) AS sv,
+    bool_or(subject = 'MA' AND (grade IN ('A','B','C','D','E') OR (grade = '' AND assessment = 'reaches'))) AS ma,
+    bool_or(subject = 'EN' AND (grade IN ('A','B','C','D','E') OR (grade = '' AND assessment = 'reaches'))) AS en
+  FROM read_parquet('{p}/result.parquet') r JOIN latest l ON r.follow_up_id = l.id GROUP BY 1
+)
+SELECT c.district_id, count(*) AS n, count(*) FILTER (WHERE coalesce(sv, false)),
+  count(*) FILTER (WHERE coalesce(ma, false)), count(*) FILTER (WHERE coalesce(en, false)),
+  count(*) FILTER (WHERE coalesce(sv AND ma AND en, false))
+FROM latest l JOIN read_parquet('{p}/child.parquet') c ON c.id = l.child_id
+LEFT JOIN reaches x ON x.follow_up_id = l.id
+GROUP BY 1
+"""
+
+
+def timed(function: object, repeat: int = 3) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        function()  # type: ignore[operator]
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def main() -> None:
+    build()
+    folder = export_parquet()
+    start, end = f"{YEAR}-01-01", f"{YEAR}-12-31"
+    goal_s = 5.0 if SCALE == "national" else 0.2
+    print(
+        f"scale: {SCALE}, year {YEAR}; goal <= {goal_s} s per report"
+        + (" and <= 3x DuckDB" if SCALE == "national" else "")
+    )
+    for name, sql in (("placements", PLACEMENTS_SQL), ("results", RESULTS_SQL)):
+        query = sql.format(p=folder, start=start, end=end)
+        ours = timed(lambda name=name: run_report(name, Params(year=YEAR), actor=None, via="bench"))
+        theirs = timed(lambda query=query: duckdb.sql(query).fetchall())
+        ratio = ours / theirs
+        print(
+            f"{name:12} obruten {ours * 1000:8.1f} ms   duckdb {theirs * 1000:7.1f} ms   "
+            f"ratio {ratio:5.1f}x   goal time {'met' if ours <= goal_s else 'MISSED'}"
+            + (f", ratio {'met' if ratio <= 3 else 'MISSED'}" if SCALE == "national" else "")
+        )
+
+
+if __name__ == "__main__":
+    main()
