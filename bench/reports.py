@@ -129,7 +129,7 @@ def main() -> None:
     for name, sql in (("placements", PLACEMENTS_SQL), ("results", RESULTS_SQL)):
         query = sql.format(p=folder, start=start, end=end)
         ours = timed(lambda name=name: run_report(name, Params(year=YEAR), actor=None, via="bench"))
-        theirs = timed(lambda query=query: duckdb.sql(query).fetchall())
+        theirs = timed(lambda query=query: duckdb.execute(query).fetchall())
         ratio = ours / theirs
         print(
             f"{name:12} obruten {ours * 1000:8.1f} ms   duckdb {theirs * 1000:7.1f} ms   "
