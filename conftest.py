@@ -15,6 +15,8 @@ from django.utils import timezone
 from obruten.accounts.models import Role, User
 from obruten.followup import services as followup_services
 from obruten.followup.models import InterventionKind
+from obruten.participation import services as participation_services
+from obruten.participation.models import Template
 from obruten.register import services
 from obruten.register.models import (
     Child,
@@ -173,5 +175,10 @@ def world(db: Any) -> World:
             data=followup_services.FollowUpData(
                 kind="overvagande", date=today, results={"MA": followup_services.Result(grade="C")}
             ),
+        )
+    template = Template.objects.get(code="barnets-rost", version=1)
+    for child, actor in [(own, cw), (other, bromma), (protected, cw)]:
+        participation_services.create_invitation(
+            actor=actor, child=child, template=template, language="sv", via="test"
         )
     return World(users, own, other, protected, school, own_placement, protected_placement)

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "obruten.audit",
     "obruten.followup",
     "obruten.statistics",
+    "obruten.participation",
 ]
 
 MIDDLEWARE = [
@@ -207,8 +208,14 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "obruten@localhost")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_tokens": {"()": "obruten.logging.RedactTokens"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # Django's own request loggers log paths; route them through the same filter.
+        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 # Obruten's own rules.
@@ -219,3 +226,7 @@ OWN_MUNICIPALITY_CODE = env("OWN_MUNICIPALITY_CODE", "0180") or "0180"
 DISCLOSURE_THRESHOLD = env_int("DISCLOSURE_THRESHOLD", 5)
 DISCLOSURE_MIN_DENOMINATOR = env_int("DISCLOSURE_MIN_DENOMINATOR", 10)
 DISCLOSURE_SYMBOL = env("DISCLOSURE_SYMBOL", "*") or "*"
+
+# The child's questionnaire links (docs/questionnaires.md).
+PARTICIPATION_LINK_DAYS = env_int("PARTICIPATION_LINK_DAYS", 14)
+PARTICIPATION_MAX_GUESSES = env_int("PARTICIPATION_MAX_GUESSES", 20)  # wrong links per address per 15 minutes

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("obruten.audit.urls")),
     path("", include("obruten.followup.urls")),
     path("", include("obruten.statistics.urls")),
+    path("", include("obruten.participation.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from obruten.accounts import policy
 from obruten.accounts.models import Role
+from obruten.participation import selectors as participation
 from obruten.register.forms import run_service
 from obruten.register.models import Placement
 from obruten.register.views import records_required
@@ -38,7 +39,12 @@ def todo(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "followup/todo.html",
-        {"items": items, "today": today, "overdue": sum(i.is_overdue(today) for i in items)},
+        {
+            "items": items,
+            "today": today,
+            "overdue": sum(i.is_overdue(today) for i in items),
+            "alerts": participation.open_alerts(children),
+        },
     )
 
 
@@ -47,8 +53,13 @@ def district(request: HttpRequest) -> HttpResponse:
     """The enhetschef's page: the district's due items, counted per case worker."""
     _only_roles(request, Role.UNIT_MANAGER)
     today = timezone.localdate()
-    items, loads = selectors.district_overview(policy.children_for(request.user), today)
-    return render(request, "followup/district.html", {"items": items, "loads": loads, "today": today})
+    children = policy.children_for(request.user)
+    items, loads = selectors.district_overview(children, today)
+    return render(
+        request,
+        "followup/district.html",
+        {"items": items, "loads": loads, "today": today, "alerts": participation.open_alerts(children)},
+    )
 
 
 @records_required
@@ -106,7 +117,17 @@ def follow_up_create(request: HttpRequest, child_id: int) -> HttpResponse:
 def follow_up_detail(request: HttpRequest, child_id: int, follow_up_id: int) -> HttpResponse:
     child = policy.child_for_user(request.user, child_id, via="followup:detail")
     follow_up = get_object_or_404(FollowUp.objects.prefetch_related("results"), pk=follow_up_id, child=child)
-    return render(request, "followup/follow_up_detail.html", {"child": child, "follow_up": follow_up})
+    voice = participation.for_follow_up(child.pk, follow_up.date)
+    return render(
+        request,
+        "followup/follow_up_detail.html",
+        {
+            "child": child,
+            "follow_up": follow_up,
+            "voice": voice,
+            "voice_rows": participation.answers_with_change(voice) if voice else [],
+        },
+    )
 
 
 @records_required

@@ -108,6 +108,7 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
         {
             "today": today,
             "overview": followup_selectors.child_overview(child, today),
+            "invitations": child.invitations.select_related("template")[:10],
             "may_record_follow_up": policy.may_record_follow_up(user, FollowUpKind.COORDINATOR),
             "may_record_school_results": policy.may_record_school_results(user),
             "may_edit_intervention": policy.may_edit_intervention(user, None),

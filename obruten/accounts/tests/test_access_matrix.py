@@ -150,7 +150,20 @@ CHILD_URLS |= {
         "analyst": (403, 403, 403),
         "administrator": (403, 403, 403),
     },
+    "participation:create": {
+        "case_worker": (200, 404, 200),
+        "case_worker_2": (200, 404, 200),
+        "case_worker_bromma": (404, 200, 404),
+        "school_coordinator": (404, 404, 403),
+        "skolfam": (403, 404, 404),
+        "larteamet": (404, 404, 403),
+        "unit_manager": (403, 404, 403),
+        "analyst": (403, 403, 403),
+        "administrator": (403, 403, 403),
+    },
 }
+CHILD_URLS["participation:detail"] = CHILD_URLS["followup:detail"]
+CHILD_URLS["participation:action"] = CHILD_URLS["followup:chain_step"]
 CHILD_URLS["register:placement_edit"] = CHILD_URLS["register:placement_create"]
 CHILD_URLS["followup:intervention_edit"] = CHILD_URLS["followup:intervention_create"]
 for expectations in CHILD_URLS.values():
@@ -185,6 +198,8 @@ OTHER_URLS: dict[str, dict[str, int]] = {
     "statistics:report": _by_role({"analyst", "unit_manager"}),
     "statistics:download": _by_role({"analyst", "unit_manager"}),
     "statistics:monthly": _by_role({"analyst", "unit_manager"}),
+    # A wrong token answers the same plain page to everyone, logged in or not.
+    "participation:answer": _by_role(set(), other=404, anonymous=404),
     # Without a month the export answers 400 with the form and what to fix.
     "statistics:monthly_export": _by_role({"analyst", "unit_manager"}, ok=400),
     "login": _by_role(set(ROLES), ok=302, anonymous=200),
@@ -195,6 +210,7 @@ OTHER_URLS: dict[str, dict[str, int]] = {
 
 
 URL_KWARGS = {
+    "participation:answer": {"token": "not-a-real-token"},
     "statistics:report": {"name": "placements"},
     "statistics:download": {"name": "placements", "fmt": "csv"},
 }
@@ -239,6 +255,8 @@ def _child_url(name: str, world: World, which: str) -> str:
         kwargs["step_id"] = steps.values_list("pk", flat=True)[0]
     if name == "followup:detail":
         kwargs["follow_up_id"] = child.follow_ups.first().pk
+    if name in {"participation:detail", "participation:action"}:
+        kwargs["invitation_id"] = child.invitations.first().pk
     if name == "followup:intervention_edit":
         kwargs["intervention_id"] = child.interventions.first().pk
     return reverse(name, kwargs=kwargs)

@@ -1,0 +1,197 @@
+"""State changes of the child's questionnaire: each validates, writes and audits in one
+transaction. The token is never stored, logged or audited: only its SHA-256 hash."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from obruten.accounts.models import Role, User
+from obruten.audit import log as audit
+from obruten.register.models import Child
+
+from .models import Alert, Answer, GuessAttempt, Invitation, Question, Template
+
+TOKEN_BYTES = 24  # 192 bits of randomness
+VALID_VALUES: dict[str, set[str]] = {
+    Question.Kind.SCALE: {"1", "2", "3", "4", "5", ""},
+    Question.Kind.YES_NO: {"yes", "no", "dont_know", ""},
+}
+GUESS_WINDOW = timedelta(minutes=15)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def create_invitation(
+    *, actor: Any, child: Child, template: Template, language: str, via: str
+) -> tuple[Invitation, str]:
+    """A new one-time link; returns the invitation and the token, shown once."""
+    if not template.published:
+        raise ValidationError({"template": _("Välj ett publicerat frågeformulär.")})
+    if language not in template.languages:
+        raise ValidationError({"language": _("Formuläret finns inte på det språket.")})
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    invitation = Invitation.objects.create(
+        child=child,
+        template=template,
+        language=language,
+        token_hash=token_hash(token),
+        created_by=actor,
+        expires_at=timezone.now() + timedelta(days=settings.PARTICIPATION_LINK_DAYS),
+    )
+    audit.record(
+        actor=actor,
+        action=audit.Action.CREATE,
+        via=via,
+        child=child,
+        obj=invitation,
+        changes={"template": [None, str(template)], "language": [None, language]},
+    )
+    return invitation, token
+
+
+def open_invitation(token: str, *, address: str) -> Invitation | None:
+    """The invitation a token opens, or None for a wrong, spent, revoked or expired one
+    (the caller shows the same page for all of them and counts the guess)."""
+    invitation = Invitation.objects.select_related("template").filter(token_hash=token_hash(token)).first()
+    if invitation is None or not invitation.is_open():
+        GuessAttempt.objects.create(address_hash=token_hash(address))
+        return None
+    if invitation.opened_at is None:
+        with transaction.atomic():
+            invitation.opened_at = timezone.now()
+            invitation.save(update_fields=["opened_at"])
+            audit.record(
+                actor=None,
+                action=audit.Action.READ,
+                via="participation:answer (opened by the child)",
+                child=invitation.child,
+                obj=invitation,
+            )
+    return invitation
+
+
+def too_many_guesses(address: str) -> bool:
+    since = timezone.now() - GUESS_WINDOW
+    return GuessAttempt.objects.filter(address_hash=token_hash(address), at__gte=since).count() >= (
+        settings.PARTICIPATION_MAX_GUESSES
+    )
+
+
+@dataclass(frozen=True)
+class Given:
+    value: str
+    urgent: bool = False
+
+
+def _is_danger(question: Question, given: Given) -> bool:
+    if given.urgent:
+        return True
+    return any(str(danger) == given.value for danger in question.danger_values)
+
+
+@transaction.atomic
+def save_answers(*, invitation: Invitation, answers: dict[int, Given], submit: bool) -> None:
+    """Save what the child has answered so far; with ``submit`` the link closes and an
+    answer that signals danger raises an alert the same day."""
+    questions = {q.pk: q for q in invitation.template.questions.all()}
+    for question_id, given in answers.items():
+        question = questions.get(question_id)
+        if question is None:
+            continue
+        valid = VALID_VALUES.get(str(question.kind))
+        if valid is not None and given.value not in valid:
+            raise ValidationError({f"q{question_id}": "invalid"})
+        Answer.objects.update_or_create(
+            invitation=invitation,
+            question=question,
+            defaults={
+                "value": given.value[:4000],
+                "urgent": given.urgent and question.kind == Question.Kind.TEXT,
+            },
+        )
+    if not submit:
+        return
+    invitation.submitted_at = timezone.now()
+    invitation.save(update_fields=["submitted_at"])
+    audit.record(
+        actor=None,
+        action=audit.Action.CREATE,
+        via="participation:answer (submitted by the child)",
+        child=invitation.child,
+        obj=invitation,
+    )
+    stored = invitation.answers.select_related("question")
+    if any(_is_danger(a.question, Given(a.value, a.urgent)) for a in stored):
+        alert = Alert.objects.create(child=invitation.child, invitation=invitation)
+        transaction.on_commit(lambda: _send_alert_mail(alert))
+
+
+def alert_recipients(child: Child) -> list[User]:
+    """The responsible case worker and the enhetschefer of the child's district."""
+    managers = User.objects.filter(role=Role.UNIT_MANAGER, districts=child.district_id, is_active=True)
+    people = list(managers)
+    if child.case_worker is not None and child.case_worker.is_active:
+        people.append(child.case_worker)
+    return [user for user in people if user.email]
+
+
+def _send_alert_mail(alert: Alert) -> None:
+    url = settings.SITE_URL.rstrip("/") + reverse("home")
+    for user in alert_recipients(alert.child):
+        send_mail(
+            subject=_("Obruten: ett barns svar behöver ses i dag"),
+            message=render_to_string("participation/email/alert.txt", {"user": user, "url": url}),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[user.email],
+        )
+
+
+@transaction.atomic
+def revoke_invitation(*, actor: Any, invitation: Invitation, via: str) -> None:
+    if invitation.submitted_at or invitation.revoked_at:
+        raise ValidationError(_("Länken är redan stängd."))
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    audit.record(
+        actor=actor,
+        action=audit.Action.UPDATE,
+        via=via,
+        child=invitation.child,
+        obj=invitation,
+        changes={"revoked": [False, True]},
+    )
+
+
+@transaction.atomic
+def mark_discussed(*, actor: Any, invitation: Invitation, via: str) -> None:
+    if invitation.submitted_at is None:
+        raise ValidationError(_("Barnet har inte skickat sina svar ännu."))
+    invitation.discussed_at = timezone.now()
+    invitation.save(update_fields=["discussed_at"])
+    Alert.objects.filter(invitation=invitation, acknowledged_at__isnull=True).update(
+        acknowledged_at=timezone.now(), acknowledged_by=actor
+    )
+    audit.record(
+        actor=actor,
+        action=audit.Action.UPDATE,
+        via=via,
+        child=invitation.child,
+        obj=invitation,
+        changes={"discussed": [False, True]},
+    )
