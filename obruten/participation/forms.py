@@ -12,4 +12,4 @@ class InvitationForm(forms.Form):
     template = forms.ModelChoiceField(
         label=_("Frågeformulär"), queryset=Template.objects.filter(published=True), empty_label=None
     )
-    language = forms.ChoiceField(label=_("Språk"), choices=list(LANGUAGE_NAMES.items()))
+    language = forms.ChoiceField(label=_("Formulärets språk"), choices=list(LANGUAGE_NAMES.items()))

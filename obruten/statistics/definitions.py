@@ -494,6 +494,49 @@ def skolfam(params: Params) -> CountTable:
     )
 
 
+def child_voice(params: Params) -> CountTable:
+    """Submitted answers to the scale and yes/no questions, per question: how many children
+    gave each answer. Free text never leaves the child's record."""
+    from obruten.participation.models import Answer, Question
+
+    start, end = params.bounds()
+    answers = Answer.objects.filter(
+        invitation__submitted_at__date__range=(start, end),
+        question__kind__in=[Question.Kind.SCALE, Question.Kind.YES_NO],
+    ).exclude(value="")
+    if params.sex:
+        answers = answers.filter(invitation__child__sex=params.sex)
+    if params.district:
+        answers = answers.filter(invitation__child__district__code=params.district)
+    if params.form:
+        answers = answers.filter(Exists(_overlapping(params).filter(child=OuterRef("invitation__child"))))
+    counts = answers.values("question__template__code", "question__order", "value").annotate(n=Count("pk"))
+    questions = list(
+        Question.objects.filter(
+            kind__in=[Question.Kind.SCALE, Question.Kind.YES_NO], template__published=True
+        )
+        .select_related("template")
+        .order_by("template__code", "order")
+    )
+    seen: dict[tuple[str, int], Question] = {}
+    for question in questions:  # the newest published version names each place in a form
+        seen.setdefault((question.template.code, question.order), question)
+    keys = sorted(seen)
+    index = {key: i for i, key in enumerate(keys)}
+    columns = ["1", "2", "3", "4", "5", "yes", "no", "dont_know"]
+    cells = [[0] * len(columns) for _ in keys]
+    for row in counts:
+        key = (row["question__template__code"], row["question__order"])
+        if key in index and row["value"] in columns:
+            cells[index[key]][columns.index(row["value"])] += row["n"]
+    labels = [f"{seen[k].template.age_band}: {seen[k].text('sv')}" for k in keys]
+    return CountTable(
+        labels,
+        ["1 Mycket dåligt", "2 Dåligt", "3 Sådär", "4 Bra", "5 Mycket bra", "Ja", "Nej", "Vet inte"],
+        cells,
+    )
+
+
 REPORTS = {
     definition.name: definition
     for definition in [
@@ -560,6 +603,15 @@ REPORTS = {
             "uppföljande test efter två år i svenska och matematik (stanine 1–9).",
             skolfam,
             chart_col=0,
+        ),
+        Definition(
+            "child-voice",
+            "Barnets röst: svar per fråga",
+            "Svar som barn skickat under perioden på frågor med skala eller ja/nej, per fråga i frågeformulären "
+            "(7–12 och 13–20 år): antal svar per svarsalternativ. Ett barn räknas en gång per formulär det svarat "
+            "på. Fritext visas aldrig utanför barnets akt. Urval på stadsdelsnämnd, placeringsform och kön.",
+            child_voice,
+            row_heading="Fråga",
         ),
     ]
 }
