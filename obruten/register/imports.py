@@ -10,10 +10,7 @@ dates of schooling), so a report is safe to show and to keep.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -29,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from obruten.accounts.models import Role
 from obruten.audit import log as audit
 from obruten.lib import personnummer
+from obruten.lib.tabular import RowCheck, read_file
 
 from .models import (
     Child,
@@ -141,57 +139,11 @@ class _Row:
     school_start: date | None
 
 
-READ_ERRORS = (ValueError, KeyError, OSError, csv.Error, zipfile.BadZipFile)
-
-
-def read_table(content: bytes, filename: str) -> list[dict[str, str]]:
-    """Rows as dicts of stripped text; raises ValueError if the file cannot be read."""
-    if filename.lower().endswith(".xlsx"):
-        return _read_xlsx(content)
-    text = content.decode("utf-8-sig")
-    dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
-    reader = csv.reader(io.StringIO(text), dialect)
-    return _as_dicts(list(reader))
-
-
-def _read_xlsx(content: bytes) -> list[dict[str, str]]:
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    sheet = workbook.worksheets[0]
-    table = []
-    for values in sheet.iter_rows(values_only=True):
-        table.append(
-            ["" if v is None else (v.date().isoformat() if hasattr(v, "date") else str(v)) for v in values]
-        )
-    workbook.close()
-    return _as_dicts(table)
-
-
-def _as_dicts(table: list[list[str]]) -> list[dict[str, str]]:
-    if not table:
-        return []
-    header = [cell.strip().lower() for cell in table[0]]
-    return [
-        {name: (row[i].strip() if i < len(row) else "") for i, name in enumerate(header)}
-        for row in table[1:]
-        if any(cell.strip() for cell in row)
-    ]
-
-
 def import_placements(content: bytes, *, filename: str, actor: Any, via: str) -> ImportResult:
     result = ImportResult()
-    try:
-        table = read_table(content, filename)
-    except READ_ERRORS:
-        result.errors.append(RowError(0, "", "F01"))
-        return result
-    if not table:
-        result.errors.append(RowError(0, "", "F03"))
-        return result
-    missing = [name for name in COLUMNS if name not in table[0]]
-    if missing:
-        result.errors.extend(RowError(1, name, "F02") for name in missing)
+    table, file_errors = read_file(content, filename, COLUMNS)
+    if file_errors:
+        result.errors.extend(RowError(*error) for error in file_errors)
         return result
     result.rows = len(table)
     rows = _validate(table, actor, result.errors)
@@ -215,7 +167,7 @@ def _validate(table: list[dict[str, str]], actor: Any, errors: list[RowError]) -
 
     rows: list[_Row] = []
     for number, raw in enumerate(table, start=2):
-        check = _RowCheck(number, raw)
+        check = RowCheck(number, raw, REQUIRED, "R01", RowError)
 
         pnr, birth_date = "", today
         try:
@@ -279,20 +231,6 @@ def _validate(table: list[dict[str, str]], actor: Any, errors: list[RowError]) -
     _check_children(rows, errors)
     errors.sort(key=lambda error: (error.row, COLUMNS.index(error.column) if error.column in COLUMNS else -1))
     return rows
-
-
-class _RowCheck:
-    """Collects one row's errors; a blank required cell is reported once, as R01."""
-
-    def __init__(self, number: int, raw: dict[str, str]) -> None:
-        self.number = number
-        self.errors = [RowError(number, name, "R01") for name in REQUIRED if not raw[name]]
-        self.blank = {error.column for error in self.errors}
-
-    def __call__(self, column: str, ok: bool, rule: str) -> bool:
-        if column not in self.blank and not ok:
-            self.errors.append(RowError(self.number, column, rule))
-        return ok
 
 
 def _date(text: str) -> date | None:

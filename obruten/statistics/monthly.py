@@ -14,7 +14,7 @@ from django.db import transaction
 from obruten.audit import log as audit
 from obruten.lib.calendar import period_bounds
 from obruten.lib.disclosure import protect
-from obruten.register.imports import READ_ERRORS, read_table
+from obruten.lib.tabular import RowCheck, read_file
 from obruten.register.models import District, Placement, PlacementForm
 
 from .models import ImportedPlacement, StatisticsImport
@@ -93,17 +93,9 @@ def _month(text: str) -> date | None:
 def import_statistics(content: bytes, *, filename: str, actor: Any, via: str) -> ImportResult:
     """Validate every row, then write all or nothing."""
     result = ImportResult()
-    try:
-        table = read_table(content, filename)
-    except READ_ERRORS:
-        result.errors.append(RowError(0, "", "F01"))
-        return result
-    if not table:
-        result.errors.append(RowError(0, "", "F03"))
-        return result
-    missing = [name for name in COLUMNS if name not in table[0]]
-    if missing:
-        result.errors.extend(RowError(1, name, "F02") for name in missing)
+    table, file_errors = read_file(content, filename, COLUMNS)
+    if file_errors:
+        result.errors.extend(RowError(*error) for error in file_errors)
         return result
     districts: dict[str, District] = {}
     for each in District.objects.all():
@@ -112,20 +104,7 @@ def import_statistics(content: bytes, *, filename: str, actor: Any, via: str) ->
     rows: list[ImportedPlacement] = []
     keys: set[tuple[int, date]] = set()
     for number, raw in enumerate(table, start=2):
-        errors = [RowError(number, name, "S01") for name in REQUIRED if not raw[name]]
-        blank = {error.column for error in errors}
-
-        def check(
-            column: str,
-            ok: bool,
-            rule: str,
-            _errors: list[RowError] = errors,
-            _n: int = number,
-            _blank: set[str] = blank,
-        ) -> bool:
-            if column not in _blank and not ok:
-                _errors.append(RowError(_n, column, rule))
-            return ok
+        check = RowCheck(number, raw, REQUIRED, "S01", RowError)
 
         district = districts.get(raw["district"].lower())
         check("district", district is not None, "S02")
@@ -148,8 +127,8 @@ def import_statistics(content: bytes, *, filename: str, actor: Any, via: str) ->
             check("school_start_date", change != "nej", "S11")
             if start and school_day:
                 check("school_start_date", school_day >= start, "S10")
-        if errors:
-            result.errors.extend(errors)
+        if check.errors:
+            result.errors.extend(check.errors)
             continue
         assert district and month and form and start
         keys.add((district.pk, month))
