@@ -128,7 +128,11 @@ class FollowUp(models.Model):
         ordering = ["-date", "-pk"]
         verbose_name = _("uppföljning")
         verbose_name_plural = _("uppföljningar")
-        indexes = [models.Index(fields=["child", "kind", "date"])]
+        indexes = [
+            models.Index(fields=["child", "kind", "date"]),
+            # Covers the results report: the latest follow-up per child in a period.
+            models.Index(fields=["date", "kind", "school_form", "child"], name="followup_report_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.date}"

@@ -237,6 +237,10 @@ class Placement(models.Model):
         indexes = [
             models.Index(fields=["child", "start_date"]),
             models.Index(fields=["district", "start_date"]),
+            # Covers the placements report: counts per district and form read the index alone.
+            models.Index(
+                fields=["district", "form", "child", "start_date", "end_date"], name="placement_report_idx"
+            ),
         ]
 
     def __str__(self) -> str:
