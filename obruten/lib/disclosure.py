@@ -132,6 +132,32 @@ def feasible_range(
     return float(low.fun), upper
 
 
+def _moves(
+    grid: Sequence[Sequence[int]], hidden: set[Cell] | frozenset[Cell], cell: Cell, row_totals: bool
+) -> tuple[int, int]:
+    """How far a body cell can be moved down and up by trading with other hidden cells
+    without changing any published figure: around a rectangle of hidden cells (rows and
+    columns keep their sums), or, in a table without row totals, with a hidden cell of the
+    same column. A cheap lower bound of what linear programming would find."""
+    row, col = cell
+    n_rows, n_cols = len(grid) - 1, len(grid[0]) - (1 if row_totals else 0)
+    if row >= n_rows or col >= n_cols:
+        return 0, 0  # a total: leave it to linear programming
+    down = up = 0
+    for other_row in range(n_rows):
+        if other_row == row or (other_row, col) not in hidden:
+            continue
+        if not row_totals:
+            down = max(down, grid[other_row][col])
+            up = max(up, grid[other_row][col])
+            continue
+        for other_col in range(n_cols):
+            if other_col != col and (row, other_col) in hidden and (other_row, other_col) in hidden:
+                down = max(down, grid[other_row][other_col])
+                up = max(up, min(grid[row][other_col], grid[other_row][col]))
+    return down, up
+
+
 def is_protected(
     grid: Sequence[Sequence[int]],
     hidden: set[Cell] | frozenset[Cell],
@@ -139,6 +165,10 @@ def is_protected(
     rules: Rules,
     row_totals: bool,
 ) -> bool:
+    value = grid[cell[0]][cell[1]]
+    down, up = _moves(grid, hidden, cell, row_totals)
+    if down >= value and up >= rules.threshold - value:
+        return True  # a rectangle (or pair) of hidden cells already makes 0 and 5 possible
     low, high = feasible_range(grid, hidden, cell, row_totals=row_totals)
     return low <= 1e-6 and high >= rules.threshold - 1e-6
 
