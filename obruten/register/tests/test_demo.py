@@ -60,3 +60,16 @@ def test_demo_numbers_are_valid_but_synthetic(db: None) -> None:
 def test_the_command_refuses_outside_demo_mode(db: None, settings: object) -> None:
     with pytest.raises(CommandError, match="DEMO_MODE"):
         call_command("demo")
+
+
+def test_the_command_fills_every_part_of_the_demo(
+    db: None, settings: object, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings.DEMO_MODE = True  # type: ignore[attr-defined]
+    call_command("demo", "--scale", "small", "--seed", "2")
+    out = capsys.readouterr().out
+    assert "follow-ups" in out and "answered questionnaires" in out and "Demo logins" in out
+    from obruten.followup.models import FinalGrades, FollowUp
+    from obruten.participation.models import Invitation
+
+    assert FollowUp.objects.exists() and FinalGrades.objects.exists() and Invitation.objects.exists()

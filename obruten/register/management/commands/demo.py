@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from obruten.followup import demo as followup_demo
+from obruten.participation import demo as participation_demo
 from obruten.register import demo
 from obruten.register.models import Child
 
@@ -37,6 +38,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Created {more['follow_ups']} follow-ups, {more['chain_steps']} recorded chain steps, "
             f"{more['interventions']} Skolfam interventions and {more['final_grades']} sets of final grades."
+        )
+        voices = participation_demo.generate(seed=options["seed"], today=today)
+        self.stdout.write(
+            f"Created {voices['invitations']} answered questionnaires ({voices['alerts']} alerts)."
         )
         self._print_logins()
 
