@@ -151,3 +151,29 @@ def test_the_command_writes_each_format(demo_data: None, tmp_path: Path) -> None
         call_command("report", "school-start", "--year", "2025", "--format", fmt, "--out", str(out))
         assert out.stat().st_size > 200
     assert "Dagar från placering till skolstart" in (tmp_path / "r.html").read_text(encoding="utf-8")
+
+
+def test_results_count_each_subject_and_all_three(world: World) -> None:
+    from django.utils import timezone
+
+    from obruten.followup import services as followup_services
+    from obruten.statistics.definitions import results
+
+    today = timezone.localdate()
+    r = followup_services.Result
+    cases = [
+        (world.own, {"SWEDISH": r("C"), "MA": r("F"), "EN": r(assessment="reaches")}),  # Swedish, English
+        (world.protected, {"SWEDISH": r("A"), "MA": r("E"), "EN": r("-")}),  # Swedish, maths
+    ]
+    for child, given in cases:
+        followup_services.record_follow_up(
+            actor=world.users["case_worker"],
+            child=child,
+            via="test",
+            data=followup_services.FollowUpData(
+                kind="overvagande", date=today, school_form="grundskola", swedish_subject="SVA", results=given
+            ),
+        )
+    table = results(Params(year=today.year))
+    farsta = table.cells[table.row_labels.index("Farsta")]
+    assert farsta == [2, 2, 1, 1, 0]  # children, Swedish, maths, English, all three
