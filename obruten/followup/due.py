@@ -114,11 +114,21 @@ def children_with_dates(children: QuerySet[Child], today: date) -> QuerySet[Chil
 def due_items(children: QuerySet[Child], today: date, *, horizon_days: int = HORIZON_DAYS) -> list[DueItem]:
     """Everything due within ``horizon_days`` or overdue, most urgent first."""
     steps = active_steps()
-    until = today + timedelta(days=horizon_days)
     items: list[DueItem] = []
     for child in children_with_dates(children, today):
-        items.extend(item for item in _child_items(child, steps, today) if item.due <= until)
+        items.extend(items_for(child, steps, today, horizon_days=horizon_days))
     return sorted(items, key=lambda item: (item.due, item.child_name, item.kind))
+
+
+def items_for(
+    child: Child, steps: list[ChainStep], today: date, *, horizon_days: int = HORIZON_DAYS
+) -> list[DueItem]:
+    """One child's items (the child as ``children_with_dates`` loads it), most urgent first."""
+    until = today + timedelta(days=horizon_days)
+    return sorted(
+        (item for item in _child_items(child, steps, today) if item.due <= until),
+        key=lambda item: (item.due, item.kind),
+    )
 
 
 def _episode(placements: list[Placement]) -> list[Placement]:

@@ -27,10 +27,9 @@ class ChildOverview:
 
 
 def child_overview(child: Child, today: date) -> ChildOverview:
-    one = Child.objects.filter(pk=child.pk)
-    items = due.due_items(one, today)
     steps = due.active_steps()
-    loaded = due.children_with_dates(one, today).first()
+    loaded = due.children_with_dates(Child.objects.filter(pk=child.pk), today).first()
+    items = due.items_for(loaded, steps, today) if loaded else []
     chain = [
         item
         for placement in (loaded.placements.all() if loaded else [])

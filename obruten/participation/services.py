@@ -70,6 +70,9 @@ def open_invitation(token: str, *, address: str) -> Invitation | None:
     (the caller shows the same page for all of them and counts the guess)."""
     invitation = Invitation.objects.select_related("template").filter(token_hash=token_hash(token)).first()
     if invitation is None or not invitation.is_open():
+        GuessAttempt.objects.filter(
+            at__lt=timezone.now() - timedelta(days=1)
+        ).delete()  # keep the table small
         GuessAttempt.objects.create(address_hash=token_hash(address))
         return None
     if invitation.opened_at is None:
