@@ -7,7 +7,17 @@ import csv
 import io
 import zipfile
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import Generic, TypeVar
+
+
+def iso_date(text: str) -> date | None:
+    """A YYYY-MM-DD date (a time after it is ignored), or None."""
+    try:
+        return date.fromisoformat(text[:10]) if len(text) >= 10 else None
+    except ValueError:
+        return None
+
 
 READ_ERRORS = (ValueError, KeyError, OSError, csv.Error, zipfile.BadZipFile)
 # File-level rules every import shares: F01 cannot be read, F02 a column is missing, F03 no rows.

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from obruten.accounts.models import Role
 from obruten.audit import log as audit
 from obruten.lib import personnummer
-from obruten.lib.tabular import RowCheck, read_file
+from obruten.lib.tabular import RowCheck, iso_date, read_file
 
 from .models import (
     Child,
@@ -184,9 +184,9 @@ def _validate(table: list[dict[str, str]], actor: Any, errors: list[RowError]) -
         form = forms.get(raw["placement_form"].lower())
         check("placement_form", form is not None, "R07")
         check("legal_basis", raw["legal_basis"] in LegalBasis.values, "R08")
-        start = _date(raw["start_date"])
+        start = iso_date(raw["start_date"])
         check("start_date", start is not None, "R09")
-        end = _date(raw["end_date"]) if raw["end_date"] else None
+        end = iso_date(raw["end_date"]) if raw["end_date"] else None
         if raw["end_date"]:
             check("end_date", end is not None, "R09")
         if start and end:
@@ -195,7 +195,7 @@ def _validate(table: list[dict[str, str]], actor: Any, errors: list[RowError]) -
             check("district", own_districts is None or district.pk in own_districts, "R17")
         check("school_change", raw["school_change"].lower() in {"ja", "nej"}, "R11")
         code, school_day_text = raw["school_unit_code"], raw["school_start_date"]
-        school_day = _date(school_day_text) if school_day_text else None
+        school_day = iso_date(school_day_text) if school_day_text else None
         if bool(code) != bool(school_day_text):
             check("school_unit_code" if not code else "school_start_date", False, "R13")
         if code:
@@ -231,13 +231,6 @@ def _validate(table: list[dict[str, str]], actor: Any, errors: list[RowError]) -
     _check_children(rows, errors)
     errors.sort(key=lambda error: (error.row, COLUMNS.index(error.column) if error.column in COLUMNS else -1))
     return rows
-
-
-def _date(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text[:10]) if len(text) >= 10 else None
-    except ValueError:
-        return None
 
 
 def _check_children(rows: list[_Row], errors: list[RowError]) -> None:

@@ -95,16 +95,17 @@ PERSONAL_NUMBER_ERRORS = {
 }
 
 
-def parse_personal_number(text: str) -> str:
-    """Twelve digits, or a ValidationError on the field that says what is wrong."""
+def parse_personal_number(text: str) -> personnummer.PersonalNumber:
+    """The number, or a ValidationError on the field that says what is wrong."""
     try:
-        return personnummer.parse(text, today=timezone.localdate()).digits
+        return personnummer.parse(text, today=timezone.localdate())
     except personnummer.InvalidPersonalNumber as exc:
         raise ValidationError({"personal_number": PERSONAL_NUMBER_ERRORS[exc.code]}) from exc
 
 
 def _validate_child(data: ChildData, *, existing: Child | None) -> dict[str, Any]:
-    digits = parse_personal_number(data.personal_number)
+    number = parse_personal_number(data.personal_number)
+    digits = number.digits
     errors: dict[str, str] = {}
     duplicate = Child.objects.filter(personal_number=digits)
     if existing is not None:
@@ -128,7 +129,7 @@ def _validate_child(data: ChildData, *, existing: Child | None) -> dict[str, Any
     values["personal_number"] = digits
     values["first_name"] = data.first_name.strip()
     values["last_name"] = data.last_name.strip()
-    values["birth_date"] = personnummer.parse(digits, today=timezone.localdate()).birth_date
+    values["birth_date"] = number.birth_date
     return values
 
 

@@ -14,7 +14,7 @@ from django.db import transaction
 from obruten.audit import log as audit
 from obruten.lib.calendar import period_bounds
 from obruten.lib.disclosure import protect
-from obruten.lib.tabular import RowCheck, read_file
+from obruten.lib.tabular import RowCheck, iso_date, read_file
 from obruten.register.models import District, Placement, PlacementForm
 
 from .models import ImportedPlacement, StatisticsImport
@@ -75,13 +75,6 @@ class ImportResult:
         return not self.errors
 
 
-def _date(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text[:10]) if len(text) >= 10 else None
-    except ValueError:
-        return None
-
-
 def _month(text: str) -> date | None:
     try:
         year, month = (int(part) for part in text[:7].split("-"))
@@ -113,16 +106,16 @@ def import_statistics(content: bytes, *, filename: str, actor: Any, via: str) ->
         form = forms.get(raw["placement_form"].lower())
         check("placement_form", form is not None, "S04")
         check("sex", raw["sex"].upper() in {"F", "M"}, "S05")
-        start = _date(raw["start_date"])
+        start = iso_date(raw["start_date"])
         check("start_date", start is not None, "S06")
-        end = _date(raw["end_date"]) if raw["end_date"] else None
+        end = iso_date(raw["end_date"]) if raw["end_date"] else None
         if raw["end_date"] and check("end_date", end is not None, "S06") and start and end:
             check("end_date", end >= start, "S07")
         if start and month:
             check("start_date", (start.year, start.month) == (month.year, month.month), "S08")
         change = raw["school_change"].lower()
         check("school_change", change in {"ja", "nej"}, "S09")
-        school_day = _date(raw["school_start_date"]) if raw["school_start_date"] else None
+        school_day = iso_date(raw["school_start_date"]) if raw["school_start_date"] else None
         if raw["school_start_date"] and check("school_start_date", school_day is not None, "S06"):
             check("school_start_date", change != "nej", "S11")
             if start and school_day:

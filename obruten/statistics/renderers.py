@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
@@ -251,3 +252,11 @@ def to_pdf(report: ProtectedReport) -> bytes:
         0, 4, _pdf_text(f"Räkneregel: {report.definition.counting_rule}"), new_x="LMARGIN", new_y="NEXT"
     )
     return bytes(pdf.output())
+
+
+# Download formats: renderer and content type, for the page and the command alike.
+FORMATS: dict[str, tuple[Callable[[ProtectedReport], bytes], str]] = {
+    "csv": (to_csv, "text/csv; charset=utf-8"),
+    "xlsx": (to_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "pdf": (to_pdf, "application/pdf"),
+}

@@ -20,12 +20,6 @@ from .forms import MonthForm, MonthlyImportForm, ReportFilterForm
 from .monthly import export_month, import_statistics
 from .protection import run_report
 
-FORMATS: dict[str, tuple[Callable[[Any], bytes], str]] = {
-    "csv": (renderers.to_csv, "text/csv; charset=utf-8"),
-    "xlsx": (renderers.to_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    "pdf": (renderers.to_pdf, "application/pdf"),
-}
-
 
 def statistics_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @wraps(view)
@@ -71,7 +65,7 @@ def report(request: HttpRequest, name: str) -> HttpResponse:
 
 @statistics_required
 def download(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
-    if name not in REPORTS or fmt not in FORMATS:
+    if name not in REPORTS or fmt not in renderers.FORMATS:
         raise Http404
     form, params = _params(request)
     if params is None:
@@ -79,7 +73,7 @@ def download(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
             request, "statistics/report.html", {"definition": REPORTS[name], "form": form}, status=400
         )
     result = run_report(name, params, actor=request.user, via=f"statistics:{name}:{fmt}")
-    render_bytes, content_type = FORMATS[fmt]
+    render_bytes, content_type = renderers.FORMATS[fmt]
     response = HttpResponse(render_bytes(result), content_type=content_type)
     filename = f"obruten-{name}-{params.year}{'-' + params.period if params.period else ''}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -113,7 +107,7 @@ def monthly_export(request: HttpRequest) -> HttpResponse:
         )
     year, month = form.cleaned_data["month"]
     content = export_month(year, month, actor=request.user, via="statistics:monthly_export")
-    response = HttpResponse(content, content_type=FORMATS["xlsx"][1])
+    response = HttpResponse(content, content_type=renderers.FORMATS["xlsx"][1])
     response["Content-Disposition"] = (
         f'attachment; filename="obruten-manadsstatistik-{year:04d}-{month:02d}.xlsx"'
     )

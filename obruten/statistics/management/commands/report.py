@@ -7,8 +7,6 @@ from obruten.statistics import renderers
 from obruten.statistics.definitions import REPORTS, Params
 from obruten.statistics.protection import run_report
 
-FORMATS = {"csv": renderers.to_csv, "xlsx": renderers.to_xlsx, "pdf": renderers.to_pdf}
-
 
 class Command(BaseCommand):
     help = "Produce a protected report (CSV, XLSX, PDF or HTML) from the register."
@@ -20,7 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--district", default="", help="a district's code")
         parser.add_argument("--form", default="", help="a placement form's code")
         parser.add_argument("--sex", default="", choices=["", "F", "M"])
-        parser.add_argument("--format", default="csv", choices=[*FORMATS, "html"])
+        parser.add_argument("--format", default="csv", choices=[*renderers.FORMATS, "html"])
         parser.add_argument("--out", type=Path, help="file to write (default: standard output for csv/html)")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -39,7 +37,7 @@ class Command(BaseCommand):
         if options["format"] == "html":
             content = _html(report).encode()
         else:
-            content = FORMATS[options["format"]](report)
+            content = renderers.FORMATS[options["format"]][0](report)
         if options["out"]:
             options["out"].write_bytes(content)
             self.stderr.write(f"Wrote {options['out']} ({len(content)} bytes).")
