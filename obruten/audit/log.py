@@ -57,6 +57,15 @@ def record(
     )
 
 
+def record_list(*, actor: Any, via: str, child_ids: Iterable[int], filters: dict[str, Any] | None = None) -> None:
+    """A page or export that names children: one LIST event per child shown, written
+    with one statement."""
+    record_many(
+        Entry(action=Action.LIST, via=via, actor=actor, child_id=child_id, changes=filters or {})
+        for child_id in dict.fromkeys(child_ids)
+    )
+
+
 def record_many(entries: Iterable[Entry]) -> None:
     """Append events in order, extending the chain under a lock on its head."""
     with transaction.atomic():
