@@ -36,6 +36,7 @@ class AuditEvent(models.Model):
         EXPORT = "export", _("exporterat")
         IMPORT = "import", _("importerat")
         LOGIN = "login", _("loggat in")
+        REFUSED = "refused", _("nekad")
 
     at = models.DateTimeField(_("tid"))
     actor = models.ForeignKey(
