@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -10,9 +11,21 @@ from obruten.register.models import District, PlacementForm, Sex
 
 from .definitions import Params
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+MONTH = re.compile(r"([0-9]{4})-([0-9]{1,2})")
+
+
+def parse_month(text: str) -> tuple[int, int] | None:
+    """(year, month) of ``YYYY-MM`` within the years the reports cover, else None."""
+    match = MONTH.fullmatch(text.strip())
+    if match is None:
+        return None
+    year, month = int(match[1]), int(match[2])
+    return (year, month) if FIRST_YEAR <= year <= LAST_YEAR and 1 <= month <= 12 else None
+
 
 class ReportFilterForm(forms.Form):
-    year = forms.IntegerField(label=_("År"), min_value=2000, max_value=2100)
+    year = forms.IntegerField(label=_("År"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
     period = forms.CharField(
         label=_("Period"),
         required=False,
@@ -31,9 +44,10 @@ class ReportFilterForm(forms.Form):
     def clean_period(self) -> str:
         period: str = self.cleaned_data["period"].strip().upper()
         if period and period not in {"T1", "T2", "T3"}:
-            parts = period.split("-")
-            if len(parts) != 2 or not all(p.isdigit() for p in parts) or not 1 <= int(parts[1]) <= 12:
+            month = parse_month(period)
+            if month is None:
                 raise forms.ValidationError(_("Skriv T1, T2, T3 eller en månad som 2025-03."))
+            period = f"{month[0]:04d}-{month[1]:02d}"
         return period
 
     def params(self) -> Params:
@@ -51,11 +65,10 @@ class MonthForm(forms.Form):
     month = forms.CharField(label=_("Månad"), help_text=_("ÅÅÅÅ-MM, till exempel 2025-03."))
 
     def clean_month(self) -> tuple[int, int]:
-        text = self.cleaned_data["month"].strip()
-        parts = text.split("-")
-        if len(parts) != 2 or not all(p.isdigit() for p in parts) or not 1 <= int(parts[1]) <= 12:
+        month = parse_month(self.cleaned_data["month"])
+        if month is None:
             raise forms.ValidationError(_("Skriv månaden som ÅÅÅÅ-MM, till exempel 2025-03."))
-        return int(parts[0]), int(parts[1])
+        return month
 
 
 class MonthlyImportForm(forms.Form):
