@@ -19,8 +19,13 @@ install: $(STAMP)
 	$(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > .secret_key
 	chmod 600 .secret_key
 
-run: install .secret_key
-	export SECRET_KEY_FILE=$(CURDIR)/.secret_key DEBUG=1 DEMO_MODE=1; \
+# The audit chain's HMAC key (docs/audit-log.md); keep a copy apart from the database's backups.
+.audit_key:
+	$(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > .audit_key
+	chmod 600 .audit_key
+
+run: install .secret_key .audit_key
+	export SECRET_KEY_FILE=$(CURDIR)/.secret_key AUDIT_KEY_FILE=$(CURDIR)/.audit_key DEBUG=1 DEMO_MODE=1; \
 	$(BIN)/obruten migrate --no-input && \
 	$(BIN)/obruten demo --seed 1 --scale city --if-empty && \
 	echo "Obruten: http://127.0.0.1:8000" && \
@@ -32,22 +37,22 @@ test: install
 	$(MAKE) test-postgres
 
 test-sqlite: install
-	SECRET_KEY=test-only-$$RANDOM DATABASE_URL= $(BIN)/pytest -q
+	SECRET_KEY=test-only-$$RANDOM AUDIT_KEY=test-only-$$RANDOM DATABASE_URL= $(BIN)/pytest -q
 
 test-postgres: install
-	SECRET_KEY=test-only-$$RANDOM $(BIN)/python scripts/with_postgres.py $(BIN)/pytest -q
+	SECRET_KEY=test-only-$$RANDOM AUDIT_KEY=test-only-$$RANDOM $(BIN)/python scripts/with_postgres.py $(BIN)/pytest -q
 
 lint: install
 	$(BIN)/ruff check .
-	SECRET_KEY=lint $(BIN)/mypy obruten
-	SECRET_KEY=lint $(BIN)/obruten makemigrations --check --dry-run
+	SECRET_KEY=lint AUDIT_KEY=lint $(BIN)/mypy obruten
+	SECRET_KEY=lint AUDIT_KEY=lint $(BIN)/obruten makemigrations --check --dry-run
 
 bench: install
-	SECRET_KEY=bench-$$RANDOM $(BIN)/python bench/foundation.py
-	BENCH_SCALE=city SECRET_KEY=bench-$$RANDOM $(BIN)/python bench/reports.py
+	SECRET_KEY=bench-$$RANDOM AUDIT_KEY=bench-$$RANDOM $(BIN)/python bench/foundation.py
+	BENCH_SCALE=city SECRET_KEY=bench-$$RANDOM AUDIT_KEY=bench-$$RANDOM $(BIN)/python bench/reports.py
 
 bench-national: install
-	BENCH_SCALE=national SECRET_KEY=bench-$$RANDOM $(BIN)/python bench/reports.py
+	BENCH_SCALE=national SECRET_KEY=bench-$$RANDOM AUDIT_KEY=bench-$$RANDOM $(BIN)/python bench/reports.py
 
 clean:
 	rm -rf $(VENV) var obruten.sqlite3*

@@ -6,6 +6,7 @@ also be read from a file named by ``<NAME>_FILE`` (Docker/systemd credentials).
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -60,7 +61,28 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 DEMO_MODE = env_bool("DEMO_MODE", False)
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000") or ""
+
+# The audit chain's HMAC key (docs/audit-log.md): kept outside the database, so whoever
+# can write the database still cannot forge the chain.
+AUDIT_KEY = env("AUDIT_KEY") or ""
+if not AUDIT_KEY:
+    if not (DEBUG or DEMO_MODE):
+        raise ImproperlyConfigured(
+            "AUDIT_KEY is not set. Set AUDIT_KEY (or AUDIT_KEY_FILE); `make run` creates one."
+        )
+    # Development and demo only: anyone who knows SECRET_KEY can forge this chain.
+    AUDIT_KEY = "insecure-dev-audit-key:" + hashlib.sha256(SECRET_KEY.encode()).hexdigest()
+# The public address of links in e-mails and QR codes (SITE_URL is its old name); unset,
+# links follow the request (docs/production.md).
+OBRUTEN_BASE_URL = env("OBRUTEN_BASE_URL") or env("SITE_URL") or ""
+
+# Behind a reverse proxy (docs/production.md): how many proxies stand in front, and the
+# header each appends the address it was called from to. 0: no proxy, REMOTE_ADDR is the client.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+TRUSTED_PROXY_HEADER = env("TRUSTED_PROXY_HEADER", "X-Forwarded-For") or "X-Forwarded-For"
+if env("SECURE_PROXY_SSL_HEADER"):  # e.g. X-Forwarded-Proto,https
+    _ssl_header, _ssl_value = env_list("SECURE_PROXY_SSL_HEADER", "")
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _ssl_header.upper().replace("-", "_"), _ssl_value)
 
 DATABASES = {
     "default": dj_database_url.parse(
@@ -101,6 +123,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "obruten.middleware.PrivacyHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -146,10 +169,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Lock-out after repeated failures (django-axes): per username and address.
+# Lock-out after repeated failures (django-axes): per username and, separately, per
+# client address, so neither guessing one account from many addresses nor spraying one
+# password over many accounts goes unlimited (docs/production.md).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "obruten.proxy.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
@@ -164,6 +190,28 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# HTTPS only, in production (docs/production.md); off by default so `make run` works.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Browser features no page uses, denied by the Permissions-Policy header on every response.
+PERMISSIONS_POLICY_DENY = [
+    "accelerometer",
+    "autoplay",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+]
 
 # A strict Content-Security-Policy: nothing inline, nothing from elsewhere.
 CONTENT_SECURITY_POLICY = {
@@ -208,8 +256,16 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "obruten@localhost")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_tokens": {"()": "obruten.logging.RedactTokens"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]}},
+    "filters": {
+        "redact_tokens": {"()": "obruten.logging.RedactTokens"},
+        "mask_personal_numbers": {"()": "obruten.logging.MaskPersonalNumbers"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["redact_tokens", "mask_personal_numbers"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
     "loggers": {
         # Django's own request loggers log paths; route them through the same filter.
@@ -222,6 +278,14 @@ LOGGING = {
 SCHOOL_START_GOAL_DAYS = env_int("SCHOOL_START_GOAL_DAYS", 7)
 OWN_MUNICIPALITY_CODE = env("OWN_MUNICIPALITY_CODE", "0180") or "0180"
 
+# Uploads (docs/import-format.md, "Limits"): checked before a file is parsed. A file larger
+# than FILE_UPLOAD_MAX_MEMORY_SIZE is spooled to a temporary file, never held in memory.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10_000_000)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50_000)
+IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 10 * IMPORT_MAX_BYTES)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_500_000
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_500_000  # the form fields, files not counted
+
 # Disclosure control of every table that leaves the register (docs/statistics.md).
 DISCLOSURE_THRESHOLD = env_int("DISCLOSURE_THRESHOLD", 5)
 DISCLOSURE_MIN_DENOMINATOR = env_int("DISCLOSURE_MIN_DENOMINATOR", 10)
@@ -230,3 +294,4 @@ DISCLOSURE_SYMBOL = env("DISCLOSURE_SYMBOL", "*") or "*"
 # The child's questionnaire links (docs/questionnaires.md).
 PARTICIPATION_LINK_DAYS = env_int("PARTICIPATION_LINK_DAYS", 14)
 PARTICIPATION_MAX_GUESSES = env_int("PARTICIPATION_MAX_GUESSES", 20)  # wrong links per address per 15 minutes
+PARTICIPATION_MAX_GUESSES_CITY = env_int("PARTICIPATION_MAX_GUESSES_CITY", 500)  # from all addresses

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC
 from typing import Any
 
+from django.conf import settings
 from django.db import connections, models, router, transaction
 from django.utils import timezone
 
@@ -57,7 +59,9 @@ def record(
     )
 
 
-def record_list(*, actor: Any, via: str, child_ids: Iterable[int], filters: dict[str, Any] | None = None) -> None:
+def record_list(
+    *, actor: Any, via: str, child_ids: Iterable[int], filters: dict[str, Any] | None = None
+) -> None:
     """A page or export that names children: one LIST event per child shown, written
     with one statement."""
     record_many(
@@ -68,14 +72,16 @@ def record_list(*, actor: Any, via: str, child_ids: Iterable[int], filters: dict
 
 def record_many(entries: Iterable[Entry]) -> None:
     """Append events in order, extending the chain under a lock on its head."""
+    key = audit_key()
     with transaction.atomic():
         head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
         if head is None:
-            head = AuditChainHead.objects.create(pk=1, last_hash=GENESIS_HASH)
-        previous = head.last_hash
+            head = AuditChainHead.objects.create(pk=1, last_hash=GENESIS_HASH, last_sequence=0)
+        previous, sequence = head.last_hash, head.last_sequence
         now = timezone.now()
         rows = []
         for entry in entries:
+            sequence += 1
             row = AuditEvent(
                 at=now,
                 actor=entry.actor if entry.actor is not None and entry.actor.pk else None,
@@ -87,16 +93,17 @@ def record_many(entries: Iterable[Entry]) -> None:
                 via=entry.via,
                 reason=entry.reason,
                 changes=entry.changes,
+                sequence=sequence,
                 previous_hash=previous,
             )
-            row.hash = event_hash(row)
+            row.hash = event_hash(row, key)
             previous = row.hash
             rows.append(row)
         if not rows:
             return
         _insert(rows)
-        head.last_hash = previous
-        head.save(update_fields=["last_hash"])
+        head.last_hash, head.last_sequence = previous, sequence
+        head.save(update_fields=["last_hash", "last_sequence"])
 
 
 def _insert(rows: list[AuditEvent]) -> None:
@@ -124,44 +131,109 @@ def _actor_name(actor: Any) -> str:
     return str(actor.get_username())
 
 
-def event_hash(event: AuditEvent) -> str:
-    payload = {
-        "at": event.at.astimezone(UTC).isoformat(),
-        "actor_id": event.actor_id,
-        "actor_name": event.actor_name,
-        "action": event.action,
-        "child_id": event.child_id,
-        "object_type": event.object_type,
-        "object_id": event.object_id,
-        "via": event.via,
-        "reason": event.reason,
-        "changes": event.changes,
-        "previous_hash": event.previous_hash,
-    }
+def audit_key() -> bytes:
+    return settings.AUDIT_KEY.encode("utf-8")
+
+
+# The fields the HMAC covers: every field but the primary key and the hash itself.
+SEALED_FIELDS = (
+    "sequence",
+    "at",
+    "actor_id",
+    "actor_name",
+    "action",
+    "child_id",
+    "object_type",
+    "object_id",
+    "via",
+    "reason",
+    "changes",
+    "previous_hash",
+)
+
+
+def event_hash(event: AuditEvent, key: bytes | None = None) -> str:
+    """The row's HMAC-SHA-256 under the audit key (``AUDIT_KEY`` unless given)."""
+    return _seal({name: getattr(event, name) for name in SEALED_FIELDS}, key or audit_key())
+
+
+def _seal(fields: dict[str, Any], key: bytes) -> str:
+    payload = {**fields, "at": fields["at"].astimezone(UTC).isoformat()}
     canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return hmac.new(key, canonical.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """The chain's head at one moment, kept outside the database."""
+
+    sequence: int
+    hash: str
+    at: str
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=2) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> Checkpoint:
+        data = json.loads(text)
+        return cls(sequence=int(data["sequence"]), hash=str(data["hash"]), at=str(data["at"]))
+
+
+def checkpoint() -> Checkpoint:
+    """The current head, refused if it does not match the newest row."""
+    head = AuditChainHead.objects.filter(pk=1).first()
+    sequence, last_hash = (head.last_sequence, head.last_hash) if head else (0, GENESIS_HASH)
+    newest = AuditEvent.objects.order_by("-sequence").values_list("sequence", "hash").first()
+    if newest != ((sequence, last_hash) if sequence else None):
+        raise ValueError("the chain's head does not match the newest row; run `obruten audit verify`")
+    return Checkpoint(sequence=sequence, hash=last_hash, at=timezone.now().astimezone(UTC).isoformat())
 
 
 @dataclass(frozen=True)
 class Problem:
-    event_id: int | None
+    sequence: int | None
     message: str
 
 
-def verify() -> list[Problem]:
-    """Walk the chain; report every row whose hash or link does not hold."""
+def verify(checkpoints: Iterable[Checkpoint] = ()) -> list[Problem]:
+    """Walk the chain from row 1; report every gap, every row whose HMAC or link does not
+    hold, a head that differs from the newest row, and every checkpoint the chain does
+    not extend. Streams the rows, so memory stays flat however long the log."""
+    key = audit_key()
+    wanted = {point.sequence: point for point in checkpoints}
     problems: list[Problem] = []
-    previous = GENESIS_HASH
-    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
-        if event.previous_hash != previous:
-            problems.append(Problem(event.pk, "the row before it was removed or changed (broken link)"))
-        if event_hash(event) != event.hash:
-            problems.append(Problem(event.pk, "the row was changed after it was written"))
-        previous = event.hash
-    head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None and head.last_hash != previous:
-        problems.append(Problem(None, "the newest rows were removed (the chain's head differs)"))
+    expected, previous = 1, GENESIS_HASH
+    rows = AuditEvent.objects.order_by("sequence").values_list(*SEALED_FIELDS, "hash")
+    for values in rows.iterator(chunk_size=5000):
+        fields = dict(zip(SEALED_FIELDS, values, strict=False))
+        sequence, stored = fields["sequence"], values[-1]
+        if sequence != expected:
+            problems.append(Problem(sequence, f"rows {expected} to {sequence - 1} are missing"))
+        if fields["previous_hash"] != previous:
+            problems.append(Problem(sequence, "the row before it was removed or changed (broken link)"))
+        if not hmac.compare_digest(_seal(fields, key), stored):
+            problems.append(Problem(sequence, "the row was changed or written without the audit key"))
+        point = wanted.pop(sequence, None)
+        if point is not None and point.hash != stored:
+            problems.append(Problem(sequence, f"the row differs from the checkpoint of {point.at}"))
+        expected, previous = sequence + 1, stored
+    problems.extend(_head_problems(expected - 1, previous))
+    problems.extend(
+        Problem(point.sequence, f"the row in the checkpoint of {point.at} is missing (the log was cut)")
+        for point in wanted.values()
+        if point.sequence > 0
+    )
     return problems
+
+
+def _head_problems(last_sequence: int, last_hash: str) -> list[Problem]:
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is None:
+        return [Problem(None, "the chain's head row was removed")]
+    if (head.last_sequence, head.last_hash) != (last_sequence, last_hash):
+        return [Problem(None, "the newest rows were removed or changed (the chain's head differs)")]
+    return []
 
 
 def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:

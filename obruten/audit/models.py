@@ -23,7 +23,9 @@ class AuditEvent(models.Model):
     - ``via``: which page, export or command.
     - ``reason``: why, where the user gave a reason.
     - ``changes``: for writes ``{field: [old, new]}``; for list reads, the filters used.
-    - ``previous_hash`` / ``hash``: the chain; ``hash`` covers every other field and the
+    - ``sequence``: 1, 2, 3, ... without gaps, so a removed row leaves a hole.
+    - ``previous_hash`` / ``hash``: the chain; ``hash`` is an HMAC (keyed with
+      ``AUDIT_KEY``, which is never in the database) over every other field and the
       previous row's hash, so a changed or removed row breaks the chain
       (``obruten audit verify``).
     """
@@ -64,6 +66,7 @@ class AuditEvent(models.Model):
     via = models.CharField(_("sida eller export"), max_length=100)
     reason = models.CharField(_("skäl"), max_length=500, blank=True)
     changes = models.JSONField(_("ändringar"), default=dict, blank=True)
+    sequence = models.BigIntegerField(unique=True)
     previous_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
@@ -86,10 +89,11 @@ class AuditEvent(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """A single row holding the newest hash. Writers lock it, so the chain stays one
-    line even with several application servers on one PostgreSQL."""
+    """A single row holding the newest sequence number and hash. Writers lock it, so the
+    chain stays one line even with several application servers on one PostgreSQL."""
 
     last_hash = models.CharField(max_length=64)
+    last_sequence = models.BigIntegerField(default=0)
 
     class Meta:
         verbose_name = _("loggkedjans huvud")
