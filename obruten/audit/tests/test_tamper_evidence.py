@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -36,7 +37,7 @@ POSTGRES_GUARDS = {
 }
 
 
-def _sql(statement: str, params: list[object] | None = None) -> None:
+def _sql(statement: str, params: list[Any] | None = None) -> None:
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
 
