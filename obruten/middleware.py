@@ -3,6 +3,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 
 
 class ChosenLanguageMiddleware:
@@ -23,3 +24,26 @@ class ChosenLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class PrivacyHeadersMiddleware:
+    """``Permissions-Policy`` on every response, and ``Cache-Control: no-store`` on every
+    response that may show personal data: everything a logged-in user sees or downloads,
+    and the child's questionnaire. Static files never reach this middleware (WhiteNoise
+    answers them first), so they stay cacheable."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.permissions_policy = ", ".join(f"{feature}=()" for feature in settings.PERMISSIONS_POLICY_DENY)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.permissions_policy)
+        if request.user.is_authenticated or _is_questionnaire(request):
+            add_never_cache_headers(response)
+        return response
+
+
+def _is_questionnaire(request: HttpRequest) -> bool:
+    match = request.resolver_match
+    return match is not None and match.namespace == "participation" and match.url_name == "answer"

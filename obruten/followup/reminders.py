@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from obruten.accounts import policy
 from obruten.accounts.models import Role, User
+from obruten.proxy import public_url
 from obruten.register.models import Child
 
 from .due import due_items
@@ -54,7 +55,7 @@ def send_reminders(today: date) -> Summary:
                     "user": user,
                     "due": len(items) - overdue,
                     "overdue": overdue,
-                    "url": settings.SITE_URL.rstrip("/") + reverse(policy.start_page(user)),
+                    "url": public_url(reverse(policy.start_page(user))),
                 }
                 send_mail(
                     subject=render_to_string("followup/email/reminder_subject.txt", context).strip(),

@@ -4,6 +4,7 @@ transaction. The token is never stored, logged or audited: only its SHA-256 hash
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -18,12 +19,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from obruten.accounts import policy
 from obruten.accounts.models import Role, User
 from obruten.audit import log as audit
+from obruten.proxy import public_url
 from obruten.register.models import Child
 
 from .models import Alert, Answer, GuessAttempt, Invitation, Question, Template
 
+logger = logging.getLogger(__name__)
 TOKEN_BYTES = 24  # 192 bits of randomness
 VALID_VALUES: dict[str, set[str]] = {
     Question.Kind.SCALE: {"1", "2", "3", "4", "5", ""},
@@ -41,6 +45,7 @@ def create_invitation(
     *, actor: Any, child: Child, template: Template, language: str, via: str
 ) -> tuple[Invitation, str]:
     """A new one-time link; returns the invitation and the token, shown once."""
+    policy.require_child(actor, child, policy.may_change_child(actor, child))
     if not template.published:
         raise ValidationError({"template": _("Välj ett publicerat frågeformulär.")})
     if language not in template.languages:
@@ -65,15 +70,11 @@ def create_invitation(
     return invitation, token
 
 
-def open_invitation(token: str, *, address: str) -> Invitation | None:
+def open_invitation(token: str) -> Invitation | None:
     """The invitation a token opens, or None for a wrong, spent, revoked or expired one
     (the caller shows the same page for all of them and counts the guess)."""
     invitation = Invitation.objects.select_related("template").filter(token_hash=token_hash(token)).first()
     if invitation is None or not invitation.is_open():
-        GuessAttempt.objects.filter(
-            at__lt=timezone.now() - timedelta(days=1)
-        ).delete()  # keep the table small
-        GuessAttempt.objects.create(address_hash=token_hash(address))
         return None
     if invitation.opened_at is None:
         with transaction.atomic():
@@ -89,11 +90,20 @@ def open_invitation(token: str, *, address: str) -> Invitation | None:
     return invitation
 
 
-def too_many_guesses(address: str) -> bool:
-    since = timezone.now() - GUESS_WINDOW
-    return GuessAttempt.objects.filter(address_hash=token_hash(address), at__gte=since).count() >= (
-        settings.PARTICIPATION_MAX_GUESSES
-    )
+def guess_refused(address: str) -> bool:
+    """Count a wrong link from ``address``: True once that address, or all addresses
+    together, have tried more wrong links in 15 minutes than their limit. Crossing the
+    city-wide limit is logged as a warning: someone is guessing from many addresses."""
+    now = timezone.now()
+    GuessAttempt.objects.filter(at__lt=now - timedelta(days=1)).delete()  # keep the table small
+    GuessAttempt.objects.create(address_hash=token_hash(address))
+    recent = GuessAttempt.objects.filter(at__gte=now - GUESS_WINDOW)
+    city = recent.count()
+    if city == settings.PARTICIPATION_MAX_GUESSES_CITY + 1:
+        logger.warning("questionnaire link guessing city-wide: %d wrong links in 15 minutes", city)
+    if city > settings.PARTICIPATION_MAX_GUESSES_CITY:
+        return True
+    return recent.filter(address_hash=token_hash(address)).count() > settings.PARTICIPATION_MAX_GUESSES
 
 
 @dataclass(frozen=True)
@@ -155,7 +165,7 @@ def alert_recipients(child: Child) -> list[User]:
 
 
 def _send_alert_mail(alert: Alert) -> None:
-    url = settings.SITE_URL.rstrip("/") + reverse("home")
+    url = public_url(reverse("home"))
     for user in alert_recipients(alert.child):
         send_mail(
             subject=_("Obruten: ett barns svar behöver ses i dag"),
@@ -167,6 +177,7 @@ def _send_alert_mail(alert: Alert) -> None:
 
 @transaction.atomic
 def revoke_invitation(*, actor: Any, invitation: Invitation, via: str) -> None:
+    policy.require_child(actor, invitation.child, policy.may_change_child(actor, invitation.child))
     if invitation.submitted_at or invitation.revoked_at:
         raise ValidationError(_("Länken är redan stängd."))
     invitation.revoked_at = timezone.now()
@@ -183,6 +194,7 @@ def revoke_invitation(*, actor: Any, invitation: Invitation, via: str) -> None:
 
 @transaction.atomic
 def mark_discussed(*, actor: Any, invitation: Invitation, via: str) -> None:
+    policy.require_child(actor, invitation.child, policy.may_change_child(actor, invitation.child))
     if invitation.submitted_at is None:
         raise ValidationError(_("Barnet har inte skickat sina svar ännu."))
     invitation.discussed_at = timezone.now()

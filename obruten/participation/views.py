@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from obruten.accounts import policy
+from obruten.proxy import client_address, public_url
 from obruten.register.views import records_required
 
 from . import services
@@ -50,7 +51,7 @@ def create(request: HttpRequest, child_id: int) -> HttpResponse:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            link = request.build_absolute_uri(reverse("participation:answer", kwargs={"token": token}))
+            link = public_url(reverse("participation:answer", kwargs={"token": token}), request)
             svg = segno.make(link, error="m").svg_inline(scale=4, title=_("QR-kod till länken"))
             qr = mark_safe(svg)  # noqa: S308 - segno's own SVG of our own link
             response = render(
@@ -99,10 +100,6 @@ def action(request: HttpRequest, child_id: int, invitation_id: int) -> HttpRespo
     return redirect("participation:detail", child_id=child.pk, invitation_id=invitation.pk)
 
 
-def _address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
-
-
 def _child_page(response: HttpResponse) -> HttpResponse:
     response["Cache-Control"] = "no-store"
     response["Referrer-Policy"] = "no-referrer"
@@ -119,11 +116,10 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     Django's origin check would refuse every answer. CSRF forges requests that ride on a
     victim's cookies; this page has none, and the secret token in the URL is what a forger
     would lack."""
-    if services.too_many_guesses(_address(request)):
-        return _child_page(render(request, "participation/not_valid.html", {"ui": None}, status=429))
-    invitation = services.open_invitation(token, address=_address(request))
+    invitation = services.open_invitation(token)  # a valid link is never rate limited
     if invitation is None:
-        return _child_page(render(request, "participation/not_valid.html", {"ui": None}, status=404))
+        status = 429 if services.guess_refused(client_address(request)) else 404
+        return _child_page(render(request, "participation/not_valid.html", {"ui": None}, status=status))
     template, language = invitation.template, invitation.language
     ui = template.ui.get(language) or template.ui["sv"]
     questions = list(template.questions.all())
