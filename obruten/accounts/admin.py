@@ -1,11 +1,19 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.forms import ModelForm
+from django.http import HttpRequest
 
+from . import services
 from .models import User
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    """Users, with role and districts. Every change of access is written to the audit
+    log (``services.record_access_change``); one's own access is read-only."""
+
     list_display = ("username", "first_name", "last_name", "role", "is_active")
     list_filter = ("role", "is_active", "districts")
     fieldsets = (
@@ -13,3 +21,24 @@ class UserAdmin(BaseUserAdmin):
         ("Obruten", {"fields": ("role", "districts")}),
     )
     filter_horizontal = ("districts",)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        readonly = super().get_readonly_fields(request, obj)
+        if obj is not None and obj.pk == request.user.pk:
+            return (*readonly, *services.ACCESS_FIELDS, "groups", "user_permissions")
+        return readonly
+
+    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
+        # The access as stored, before this save; audited once the districts are saved too.
+        stored = User.objects.filter(pk=obj.pk).first() if obj.pk else None
+        request._access_before = services.access_of(stored)  # type: ignore[attr-defined]
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form: ModelForm, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        services.record_access_change(
+            actor=request.user,
+            user=form.instance,
+            before=getattr(request, "_access_before", {}),
+            via="admin:accounts_user",
+        )

@@ -22,12 +22,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from obruten.audit import log as audit
-from obruten.register.models import Child, Placement, ProtectedIdentity
+from obruten.register.models import Child, District, Placement, ProtectedIdentity
 
 from .models import Role
 
@@ -193,3 +195,82 @@ def start_page(user: Any) -> str:
 def may_see_statistics(user: Any) -> bool:
     """Protected aggregates: the analyst city-wide, the enhetschef for follow-up."""
     return getattr(user, "is_authenticated", False) and user.role in {Role.ANALYST, Role.UNIT_MANAGER}
+
+
+# --- Writes: every service function asks these about the record as it is and as it
+# will be. ``actor`` None is the system itself (a command run by cron, demo data).
+
+PROTECTION_ORDER = [
+    ProtectedIdentity.NONE,
+    ProtectedIdentity.CONFIDENTIALITY_MARKING,
+    ProtectedIdentity.PROTECTED_REGISTRATION,
+    ProtectedIdentity.FICTITIOUS_IDENTITY,
+]
+
+
+def in_scope(actor: Any, child: Child) -> bool:
+    return actor is None or children_for(actor).filter(pk=child.pk).exists()
+
+
+def require(actor: Any, allowed: bool) -> None:
+    """The actor's role may do this (raises PermissionDenied otherwise)."""
+    if actor is not None and not allowed:
+        raise PermissionDenied
+
+
+def require_child(actor: Any, child: Child, allowed: bool = True, *, whereabouts: bool = False) -> None:
+    """The child as it is: within the actor's scope, the actor's role may do this, and
+    where the change shows the child's whereabouts, the actor may see them."""
+    if actor is None:
+        return
+    if not allowed or not in_scope(actor, child):
+        raise PermissionDenied
+    if whereabouts and not may_see_whereabouts(actor, child):
+        raise PermissionDenied
+
+
+def own_districts(actor: Any) -> QuerySet[District]:
+    """The districts the actor may place a record in: their own and the districts that
+    were merged into them (history registered after a merger)."""
+    own = list(actor.districts.values_list("pk", flat=True))
+    found, frontier = set(own), own
+    while frontier:
+        frontier = [
+            pk for pk in District.objects.filter(successor__in=frontier).values_list("pk", flat=True)
+            if pk not in found
+        ]
+        found.update(frontier)
+    return District.objects.filter(pk__in=found)
+
+
+def require_district(actor: Any, district: District, field: str = "district") -> None:
+    """The record as it will be: in one of the actor's districts (a field error otherwise)."""
+    if actor is not None and not own_districts(actor).filter(pk=district.pk).exists():
+        raise ValidationError({field: _("Välj en av dina egna stadsdelsnämnder.")})
+
+
+def may_lower_protection(actor: Any, child: Child) -> bool:
+    """Lowering protection is for the responsible case worker and the enhetschef of the
+    child's district."""
+    if actor is None:
+        return True
+    if actor.role == Role.CASE_WORKER:
+        return child.case_worker_id == actor.pk
+    return actor.role == Role.UNIT_MANAGER and actor.districts.filter(pk=child.district_id).exists()
+
+
+def lowers_protection(before: str, after: str) -> bool:
+    return PROTECTION_ORDER.index(after) < PROTECTION_ORDER.index(before)  # type: ignore[arg-type]
+
+
+def require_protection_change(actor: Any, child: Child, *, lowers: bool, reason: str, field: str) -> None:
+    """Raising protection is open to anyone with the child in scope; lowering it needs
+    the responsible case worker or the district's enhetschef, and a written reason."""
+    if not lowers:
+        return
+    if not may_lower_protection(actor, child):
+        raise ValidationError(
+            {field: _("Bara barnets ansvariga socialsekreterare eller enhetschef kan sänka skyddet.")}
+        )
+    if not reason.strip():
+        raise ValidationError({"protection_reason": _("Skriv varför skyddet sänks.")})

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from obruten.accounts import policy
 from obruten.audit import log as audit
 from obruten.lib import grades as grade_rules
 from obruten.register.models import Child, Placement
@@ -106,6 +107,7 @@ def _previous_results(child: Child, before: dt.date) -> dict[str, SubjectResult]
 
 @transaction.atomic
 def record_follow_up(*, actor: Any, child: Child, data: FollowUpData, via: str) -> FollowUp:
+    policy.require_child(actor, child, policy.may_record_follow_up(actor, data.kind))
     _validate_follow_up(child, data)
     previous = _previous_results(child, data.date)
     follow_up = FollowUp.objects.create(
@@ -166,6 +168,7 @@ def record_follow_up(*, actor: Any, child: Child, data: FollowUpData, via: str) 
 def record_final_grades(
     *, actor: Any, child: Child, year: int, grades: dict[str, str], via: str
 ) -> FinalGrades:
+    policy.require_child(actor, child, policy.may_record_school_results(actor))
     unknown = [s for s in grades if s not in grade_rules.SUBJECTS]
     invalid = [s for s, g in grades.items() if g not in grade_rules.GRADE_POINTS]
     if unknown or invalid:
@@ -222,6 +225,15 @@ INTERVENTION_FIELDS = (
 def save_intervention(
     *, actor: Any, child: Child, intervention: Intervention | None, data: InterventionData, via: str
 ) -> Intervention:
+    # As it is (the intervention is the child's, of a kind the actor may edit) and as it
+    # will be (the kind chosen is one the actor may edit).
+    policy.require_child(
+        actor,
+        child,
+        (intervention is None or intervention.child_id == child.pk)
+        and policy.may_edit_intervention(actor, intervention.kind.code if intervention else None)
+        and policy.may_edit_intervention(actor, data.kind.code),
+    )
     errors = {}
     if data.end and data.end < data.start:
         errors["end"] = _("Slutdatum kan inte vara före startdatum.")
@@ -254,6 +266,7 @@ def save_intervention(
 def record_chain_step(
     *, actor: Any, placement: Placement, step: ChainStep, status: str, day: dt.date, via: str
 ) -> ChainStepRecord:
+    policy.require_child(actor, placement.child, policy.may_record_school_results(actor))
     if status not in ChainStepRecord.Status.values:
         raise ValidationError({"status": _("Okänd status.")})
     if day > timezone.localdate():

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from obruten.accounts import policy
 from obruten.accounts.models import Role
+from obruten.audit import log as audit
 from obruten.participation import selectors as participation
 from obruten.register.forms import run_service
 from obruten.register.models import Placement
@@ -22,6 +23,12 @@ from obruten.register.views import records_required
 from . import selectors, services
 from .forms import CORE, FinalGradesForm, FollowUpForm, InterventionForm
 from .models import ChainStep, ChainStepRecord, FollowUp, FollowUpKind, Intervention
+
+
+def _audit_list(request: HttpRequest, via: str, items: list[Any], alerts: list[Any]) -> None:
+    """One LIST event per child the page names (its tasks and its alerts)."""
+    child_ids = [item.child_id for item in items] + [alert.child_id for alert in alerts]
+    audit.record_list(actor=request.user, via=via, child_ids=child_ids)
 
 
 def _only_roles(request: HttpRequest, *roles: str) -> None:
@@ -36,6 +43,8 @@ def todo(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     children = policy.children_for(request.user).filter(case_worker_id=request.user.pk)
     items = selectors.due.due_items(children, today)
+    alerts = list(participation.open_alerts(children))
+    _audit_list(request, "followup:todo", items, alerts)
     return render(
         request,
         "followup/todo.html",
@@ -43,7 +52,7 @@ def todo(request: HttpRequest) -> HttpResponse:
             "items": items,
             "today": today,
             "overdue": sum(i.is_overdue(today) for i in items),
-            "alerts": participation.open_alerts(children),
+            "alerts": alerts,
         },
     )
 
@@ -55,10 +64,12 @@ def district(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     children = policy.children_for(request.user)
     items, loads = selectors.district_overview(children, today)
+    alerts = list(participation.open_alerts(children))
+    _audit_list(request, "followup:district", items, alerts)
     return render(
         request,
         "followup/district.html",
-        {"items": items, "loads": loads, "today": today, "alerts": participation.open_alerts(children)},
+        {"items": items, "loads": loads, "today": today, "alerts": alerts},
     )
 
 
@@ -68,6 +79,7 @@ def coordinator(request: HttpRequest) -> HttpResponse:
     _only_roles(request, Role.SCHOOL_COORDINATOR)
     today = timezone.localdate()
     items = selectors.coordinator_overview(policy.children_for(request.user), today)
+    _audit_list(request, "followup:coordinator", items, [])
     return render(request, "followup/coordinator.html", {"items": items, "today": today})
 
 

@@ -20,6 +20,9 @@ class MunicipalityAdmin(admin.ModelAdmin):
 @admin.register(PlacementForm)
 class PlacementFormAdmin(admin.ModelAdmin):
     list_display = ("name", "code", "is_protected_housing", "school_coordinator_follows_up", "is_family_home")
+    # Which forms are protected housing decides whose whereabouts are hidden: it comes
+    # from the shipped code list (a data migration), never from the admin.
+    readonly_fields = ("code", "is_protected_housing")
 
 
 @admin.register(School)

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from obruten.accounts import policy
 from obruten.accounts.models import Role
 
 from .models import (
@@ -73,6 +74,13 @@ class ChildForm(forms.Form):
         initial=ProtectedIdentity.NONE,
     )
     address = forms.CharField(label=_("Folkbokföringsadress"), max_length=200, required=False)
+    protection_reason = forms.CharField(
+        label=_("Skäl till att skyddet sänks"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Krävs om du sänker eller tar bort skyddade personuppgifter."),
+    )
 
     def __init__(
         self,
@@ -80,6 +88,7 @@ class ChildForm(forms.Form):
         user: Any,
         current_district: District | None = None,
         show_whereabouts: bool = True,
+        current_protection: str = ProtectedIdentity.NONE,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -94,6 +103,8 @@ class ChildForm(forms.Form):
         self.fields["home_municipality"].initial = own_municipality()
         if not show_whereabouts:
             del self.fields["address"]
+        if current_protection == ProtectedIdentity.NONE:
+            del self.fields["protection_reason"]
 
     def clean_personal_number(self) -> str:
         text: str = self.cleaned_data["personal_number"]
@@ -145,10 +156,30 @@ class PlacementEditForm(forms.Form):
         label=_("Placeringsställe (familjehem, HVB m.m.)"), max_length=200, required=False
     )
     address = forms.CharField(label=_("Placeringsadress"), max_length=200, required=False)
+    protection_reason = forms.CharField(
+        label=_("Skäl till att placeringen inte längre räknas som skyddat boende"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Krävs om du ändrar en placering i skyddat boende till en annan placeringsform."),
+    )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        user: Any,
+        current_district: District | None = None,
+        protected: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["placing_municipality"].initial = own_municipality()
+        districts = policy.own_districts(user)
+        if current_district is not None:
+            districts = districts | District.objects.filter(pk=current_district.pk)
+        self.fields["district"].queryset = districts  # type: ignore[attr-defined]
+        if not protected:
+            del self.fields["protection_reason"]
 
     def to_data(self) -> PlacementData:
         data = self.cleaned_data
@@ -164,6 +195,22 @@ class PlacementEditForm(forms.Form):
             unit_name=data["unit_name"],
             address=data["address"],
         )
+
+
+class ProtectionForm(forms.Form):
+    protected_identity = forms.ChoiceField(
+        label=_("Skyddade personuppgifter"), choices=ProtectedIdentity.choices
+    )
+    reason = forms.CharField(
+        label=_("Skäl"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Krävs om du sänker eller tar bort skyddet. Bara barnets ansvariga socialsekreterare "
+            "och enhetschefen kan sänka skyddet; alla som arbetar med barnet kan höja det."
+        ),
+    )
 
 
 class SchoolStartForm(forms.Form):

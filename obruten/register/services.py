@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from obruten.accounts import policy
 from obruten.accounts.models import Role
 from obruten.audit import log as audit
 from obruten.lib import personnummer
@@ -133,16 +134,11 @@ def _validate_child(data: ChildData, *, existing: Child | None) -> dict[str, Any
     return values
 
 
-def _check_actor_district(actor: Any, district: District, field: str) -> None:
-    in_own = actor is None or actor.districts.filter(pk=district.pk).exists()
-    if actor is not None and actor.role == Role.CASE_WORKER and not in_own:
-        raise ValidationError({field: _("Välj en av dina egna stadsdelsnämnder.")})
-
-
 @transaction.atomic
 def register_child(*, actor: Any, data: ChildData, via: str) -> Child:
+    policy.require(actor, policy.may_change_child(actor))
     values = _validate_child(data, existing=None)
-    _check_actor_district(actor, data.district, "district")
+    policy.require_district(actor, data.district)
     if values["case_worker"] is None and actor is not None and actor.role == Role.CASE_WORKER:
         values["case_worker"] = actor
     child = Child.objects.create(**values)
@@ -158,13 +154,21 @@ def register_child(*, actor: Any, data: ChildData, via: str) -> Child:
 
 
 @transaction.atomic
-def update_child(*, actor: Any, child: Child, data: ChildData, via: str) -> Child:
+def update_child(*, actor: Any, child: Child, data: ChildData, via: str, reason: str = "") -> Child:
+    """Change a child's record. ``reason`` is required when protection is lowered."""
+    policy.require_child(actor, child, policy.may_change_child(actor, child))
     before = _snapshot(child, CHILD_FIELDS)
     values = _validate_child(data, existing=child)
     if data.case_worker is None:  # the form does not reassign the case worker
         values["case_worker"] = child.case_worker
+    elif data.case_worker != child.case_worker:
+        policy.require(actor, actor is not None and actor.role == Role.UNIT_MANAGER)
     if values["district"] != child.district:
-        _check_actor_district(actor, data.district, "district")
+        policy.require_district(actor, data.district)
+    if values["address"] != child.address:
+        policy.require_child(actor, child, whereabouts=True)
+    lowers = policy.lowers_protection(child.protected_identity, values["protected_identity"])
+    policy.require_protection_change(actor, child, lowers=lowers, reason=reason, field="protected_identity")
     for name, value in values.items():
         setattr(child, name, value)
     child.save()
@@ -177,7 +181,34 @@ def update_child(*, actor: Any, child: Child, data: ChildData, via: str) -> Chil
             child=child,
             obj=child,
             changes=changes,
+            reason=reason.strip() if lowers else "",
         )
+    return child
+
+
+@transaction.atomic
+def change_protection(*, actor: Any, child: Child, level: str, reason: str, via: str) -> Child:
+    """Set the child's protected-identity level: raised by anyone with the child in
+    scope, lowered only by the responsible case worker or the enhetschef, with a reason."""
+    policy.require_child(actor, child)
+    if level not in ProtectedIdentity.values:
+        raise ValidationError({"protected_identity": _("Välj en nivå av skyddade personuppgifter i listan.")})
+    lowers = policy.lowers_protection(child.protected_identity, level)
+    policy.require_protection_change(actor, child, lowers=lowers, reason=reason, field="protected_identity")
+    before = child.protected_identity
+    if level == before:
+        return child
+    child.protected_identity = level
+    child.save(update_fields=["protected_identity"])
+    audit.record(
+        actor=actor,
+        action=audit.Action.UPDATE,
+        via=via,
+        child=child,
+        obj=child,
+        changes={"protected_identity": [before, level]},
+        reason=reason.strip(),
+    )
     return child
 
 
@@ -220,8 +251,18 @@ def _follow_newest_placement(child: Child) -> None:
         child.save(update_fields=["district"])
 
 
+def _authorize_placement(actor: Any, child: Child, data: PlacementData, existing: Placement | None) -> None:
+    """The placement as it is and as it will be: the child in scope with its whereabouts
+    visible to the actor, the district one of the actor's own, and protected housing
+    ended only as protection may be lowered."""
+    policy.require_child(actor, child, policy.may_change_child(actor, child), whereabouts=True)
+    if existing is None or data.district != existing.district:
+        policy.require_district(actor, data.district)
+
+
 @transaction.atomic
 def register_placement(*, actor: Any, child: Child, data: PlacementData, via: str) -> Placement:
+    _authorize_placement(actor, child, data, None)
     _validate_placement(child, data, existing=None)
     placement = Placement.objects.create(
         child=child, **{name: getattr(data, name) for name in PLACEMENT_FIELDS}
@@ -239,7 +280,17 @@ def register_placement(*, actor: Any, child: Child, data: PlacementData, via: st
 
 
 @transaction.atomic
-def update_placement(*, actor: Any, placement: Placement, data: PlacementData, via: str) -> Placement:
+def update_placement(
+    *, actor: Any, placement: Placement, data: PlacementData, via: str, reason: str = ""
+) -> Placement:
+    """Change a placement. ``reason`` is required when it stops being protected housing."""
+    _authorize_placement(actor, placement.child, data, placement)
+    ends_protection = placement.is_protected_housing and not (
+        data.accompanying or data.form.is_protected_housing
+    )
+    policy.require_protection_change(
+        actor, placement.child, lowers=ends_protection, reason=reason, field="form"
+    )
     before = _snapshot(placement, PLACEMENT_FIELDS)
     _validate_placement(placement.child, data, existing=placement)
     if hasattr(placement, "school_start") and data.start_date > placement.school_start.first_school_day:
@@ -263,6 +314,7 @@ def update_placement(*, actor: Any, placement: Placement, data: PlacementData, v
             child=placement.child,
             obj=placement,
             changes=changes,
+            reason=reason.strip() if ends_protection else "",
         )
     return placement
 
@@ -271,6 +323,7 @@ def update_placement(*, actor: Any, placement: Placement, data: PlacementData, v
 def record_school_start(
     *, actor: Any, placement: Placement, school: School, first_school_day: date, via: str
 ) -> SchoolStart:
+    policy.require_child(actor, placement.child, policy.may_record_school_start(actor), whereabouts=True)
     if first_school_day < placement.start_date:
         message = _("Första skoldag kan inte vara före placeringens startdatum %(date)s.") % {
             "date": f"{placement.start_date:%Y-%m-%d}"

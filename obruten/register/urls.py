@@ -8,6 +8,7 @@ urlpatterns = [
     path("barn/nytt/", views.child_create, name="child_create"),
     path("barn/<int:child_id>/", views.child_detail, name="child_detail"),
     path("barn/<int:child_id>/andra/", views.child_edit, name="child_edit"),
+    path("barn/<int:child_id>/skydd/", views.protection, name="protection"),
     path("barn/<int:child_id>/placeringar/ny/", views.placement_create, name="placement_create"),
     path(
         "barn/<int:child_id>/placeringar/<int:placement_id>/andra/",

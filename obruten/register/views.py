@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
+from obruten import uploads
 from obruten.accounts import policy
 from obruten.audit import log as audit
 from obruten.followup import selectors as followup_selectors
@@ -27,6 +28,7 @@ from .forms import (
     ChildForm,
     ImportForm,
     PlacementEditForm,
+    ProtectionForm,
     SchoolStartForm,
     run_service,
 )
@@ -118,6 +120,7 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
             "may_change": policy.may_change_child(user, child),
             "may_record_school_start": policy.may_record_school_start(user),
             "may_see_audit_trail": policy.may_see_audit_trail(user, child),
+            "may_lower_protection": policy.may_lower_protection(user, child),
         },
     )
 
@@ -167,6 +170,7 @@ def child_edit(request: HttpRequest, child_id: int) -> HttpResponse:
         user=request.user,
         current_district=child.district,
         show_whereabouts=show_whereabouts,
+        current_protection=child.protected_identity,
     )
     if request.method == "POST" and form.is_valid():
         updated = run_service(
@@ -176,12 +180,36 @@ def child_edit(request: HttpRequest, child_id: int) -> HttpResponse:
                 child=child,
                 data=form.to_data(keep_address=child.address),
                 via="register:child_edit",
+                reason=form.cleaned_data.get("protection_reason", ""),
             ),
         )
         if updated is not None:
             messages.success(request, _("Uppgifterna är sparade."))
             return redirect("register:child_detail", child_id=child.pk)
     return render(request, "register/child_form.html", {"form": form, "child": child})
+
+
+@records_required
+@require_http_methods(["GET", "POST"])
+def protection(request: HttpRequest, child_id: int) -> HttpResponse:
+    """Raise or lower the child's protected-identity level (lowering needs a reason)."""
+    child = policy.child_for_user(request.user, child_id, via="register:protection")
+    form = ProtectionForm(request.POST or None, initial={"protected_identity": child.protected_identity})
+    if request.method == "POST" and form.is_valid():
+        changed = run_service(
+            form,
+            lambda: services.change_protection(
+                actor=request.user,
+                child=child,
+                level=form.cleaned_data["protected_identity"],
+                reason=form.cleaned_data["reason"],
+                via="register:protection",
+            ),
+        )
+        if changed is not None:
+            messages.success(request, _("Skyddsnivån är sparad."))
+            return redirect("register:child_detail", child_id=child.pk)
+    return render(request, "register/protection_form.html", {"form": form, "child": child})
 
 
 def _placement_form_page(
@@ -195,7 +223,13 @@ def _placement_form_page(
     initial: dict[str, Any] = {"district": child.district}
     if placement is not None:
         initial = {name: getattr(placement, name) for name in services.PLACEMENT_FIELDS}
-    form = PlacementEditForm(request.POST or None, initial=initial)
+    form = PlacementEditForm(
+        request.POST or None,
+        initial=initial,
+        user=request.user,
+        current_district=placement.district if placement else None,
+        protected=placement is not None and placement.is_protected_housing,
+    )
     if request.method == "POST" and form.is_valid():
         if placement is None:
             saved = run_service(
@@ -208,7 +242,11 @@ def _placement_form_page(
             saved = run_service(
                 form,
                 lambda: services.update_placement(
-                    actor=request.user, placement=placement, data=form.to_data(), via=via
+                    actor=request.user,
+                    placement=placement,
+                    data=form.to_data(),
+                    via=via,
+                    reason=form.cleaned_data.get("protection_reason", ""),
                 ),
             )
         if saved is not None:
@@ -279,8 +317,12 @@ def school_start(request: HttpRequest, child_id: int, placement_id: int) -> Http
 def school_start_breaches(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     since = today - timedelta(days=365)
-    placements = selectors.school_start_breaches(request.user, today=today, since=since)
-    audit.record(actor=request.user, action=audit.Action.LIST, via="register:school_start_breaches")
+    placements = list(selectors.school_start_breaches(request.user, today=today, since=since))
+    audit.record_list(
+        actor=request.user,
+        via="register:school_start_breaches",
+        child_ids=[placement.child_id for placement in placements],
+    )
     return render(
         request,
         "register/school_start_breaches.html",
@@ -293,11 +335,14 @@ def school_start_breaches(request: HttpRequest) -> HttpResponse:
 def import_placements(request: HttpRequest) -> HttpResponse:
     if not policy.may_import(request.user):
         raise PermissionDenied
+    if "errors" in request.POST:  # the error list posted back for download
+        return uploads.error_download(request, imports.RULES, "obruten-importfel.csv")
     form = ImportForm(request.POST or None, request.FILES or None)
-    result = None
+    result = report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         result = imports.import_placements(
-            upload.read(), filename=upload.name, actor=request.user, via="register:import"
+            upload.file, filename=upload.name, actor=request.user, via="register:import"
         )
-    return render(request, "register/import.html", {"form": form, "result": result})
+        report = uploads.error_report(result.errors, request.user)
+    return render(request, "register/import.html", {"form": form, "result": result, "report": report})

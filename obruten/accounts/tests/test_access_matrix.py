@@ -162,6 +162,8 @@ CHILD_URLS |= {
         "administrator": (403, 403, 403),
     },
 }
+# Anyone with the child in scope may raise its protection (lowering is checked by the service).
+CHILD_URLS["register:protection"] = CHILD_URLS["register:child_detail"]
 CHILD_URLS["participation:detail"] = CHILD_URLS["followup:detail"]
 CHILD_URLS["participation:action"] = CHILD_URLS["followup:chain_step"]
 CHILD_URLS["register:placement_edit"] = CHILD_URLS["register:placement_create"]
@@ -193,6 +195,7 @@ OTHER_URLS: dict[str, dict[str, int]] = {
     "register:import": _by_role({"case_worker", "case_worker_2", "case_worker_bromma", "unit_manager"}),
     "followup:todo": _by_role({"case_worker", "case_worker_2", "case_worker_bromma"}),
     "followup:district": _by_role({"unit_manager"}),
+    "access_changes": _by_role({"unit_manager"}),
     "followup:coordinator": _by_role({"school_coordinator"}),
     "statistics:index": _by_role({"analyst", "unit_manager"}),
     "statistics:report": _by_role({"analyst", "unit_manager"}),

@@ -154,6 +154,8 @@ def test_an_end_before_the_start_is_refused(world: World) -> None:
 def test_a_district_must_have_been_responsible_on_the_start_date(world: World) -> None:
     from obruten.register.models import District
 
+    jarva = District.objects.get(code="jarva")
+    world.users["case_worker_bromma"].districts.add(jarva)  # Järva is hers, but not before 2023
     client = Client()
     client.force_login(world.users["case_worker_bromma"])
     url = reverse("register:placement_create", kwargs={"child_id": world.other.pk})
@@ -161,7 +163,7 @@ def test_a_district_must_have_been_responsible_on_the_start_date(world: World) -
         url,
         _placement_post(
             world,
-            district=District.objects.get(code="jarva").pk,
+            district=jarva.pk,
             start_date="2021-03-01",
             end_date="2021-06-01",
         ),
