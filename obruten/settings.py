@@ -80,7 +80,9 @@ OBRUTEN_BASE_URL = env("OBRUTEN_BASE_URL") or env("SITE_URL") or ""
 # header each appends the address it was called from to. 0: no proxy, REMOTE_ADDR is the client.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 TRUSTED_PROXY_HEADER = env("TRUSTED_PROXY_HEADER", "X-Forwarded-For") or "X-Forwarded-For"
-if env("SECURE_PROXY_SSL_HEADER"):  # e.g. X-Forwarded-Proto,https
+if env("SECURE_PROXY_SSL_HEADER"):
+    if len(env_list("SECURE_PROXY_SSL_HEADER", "")) != 2:
+        raise ImproperlyConfigured("SECURE_PROXY_SSL_HEADER must be header,value: X-Forwarded-Proto,https")
     _ssl_header, _ssl_value = env_list("SECURE_PROXY_SSL_HEADER", "")
     SECURE_PROXY_SSL_HEADER = ("HTTP_" + _ssl_header.upper().replace("-", "_"), _ssl_value)
 
