@@ -9,12 +9,12 @@ from django.db import migrations, models
 from obruten.audit.log import GENESIS_HASH, SEALED_FIELDS, _seal, audit_key
 
 UNGUARD = {
-    "sqlite": ["DROP TRIGGER audit_event_no_update;"],
+    "sqlite": ["DROP TRIGGER IF EXISTS audit_event_no_update;"],
     "postgresql": ["ALTER TABLE audit_auditevent DISABLE TRIGGER audit_event_no_change;"],
 }
 GUARD = {
     "sqlite": [
-        """CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_auditevent
+        """CREATE TRIGGER IF NOT EXISTS audit_event_no_update BEFORE UPDATE ON audit_auditevent
            BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"""
     ],
     "postgresql": ["ALTER TABLE audit_auditevent ENABLE TRIGGER audit_event_no_change;"],
