@@ -1,14 +1,23 @@
 """Reading a table of rows from CSV or XLSX and checking it row by row: the shared part of
-every import. Plain Python (openpyxl for XLSX), no Django."""
+every import. Plain Python (python-calamine for XLSX), no Django.
+
+Every upload is hostile until read: its size is checked before it is read, its rows are
+counted while they stream, and an XLSX file's zip members are measured before anything
+is unpacked (docs/import-format.md, "Limits")."""
 
 from __future__ import annotations
 
 import csv
 import io
+import itertools
+import re
 import zipfile
-from collections.abc import Callable, Sequence
-from datetime import date
-from typing import Generic, TypeVar
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import IO, Generic, TypeVar
+
+import python_calamine
 
 
 def iso_date(text: str) -> date | None:
@@ -19,51 +28,58 @@ def iso_date(text: str) -> date | None:
         return None
 
 
-READ_ERRORS = (ValueError, KeyError, OSError, csv.Error, zipfile.BadZipFile)
-# File-level rules every import shares: F01 cannot be read, F02 a column is missing, F03 no rows.
+# File-level rules every import shares: F01 cannot be read, F02 a column is missing, F03 no
+# rows, F06 too large, F07 too many rows, F08 an XLSX file that unpacks too large.
 FileError = tuple[int, str, str]
 E = TypeVar("E")
+MB = 1_000_000
 
 
-def read_table(content: bytes, filename: str) -> list[dict[str, str]]:
-    """Rows as dicts of stripped text keyed by the lower-cased header; raises one of
-    ``READ_ERRORS`` if the file cannot be read."""
-    if filename.lower().endswith(".xlsx"):
-        return _read_xlsx(content)
-    text = content.decode("utf-8-sig")
-    dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
-    return _as_dicts(list(csv.reader(io.StringIO(text), dialect)))
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int = 10 * MB
+    max_rows: int = 50_000  # data rows, the header not counted
+    max_unpacked_bytes: int = 100 * MB  # all members of an XLSX file together
+    max_ratio: int = 100  # unpacked / packed size of any large XLSX member
+    max_columns: int = 52  # A–AZ: an XLSX sheet is read into a dense grid
 
 
-def _read_xlsx(content: bytes) -> list[dict[str, str]]:
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    table = [
-        ["" if v is None else (v.date().isoformat() if hasattr(v, "date") else str(v)) for v in values]
-        for values in workbook.worksheets[0].iter_rows(values_only=True)
-    ]
-    workbook.close()
-    return _as_dicts(table)
+class Unreadable(Exception):
+    """F01: not CSV or XLSX, or broken."""
 
 
-def _as_dicts(table: list[list[str]]) -> list[dict[str, str]]:
-    if not table:
-        return []
-    header = [cell.strip().lower() for cell in table[0]]
-    return [
-        {name: (row[i].strip() if i < len(row) else "") for i, name in enumerate(header)}
-        for row in table[1:]
-        if any(cell.strip() for cell in row)
-    ]
+class LimitExceeded(Exception):
+    def __init__(self, rule: str) -> None:
+        super().__init__(rule)
+        self.rule = rule
+
+
+# What the readers raise on broken input (calamine's errors derive from CalamineError).
+READ_ERRORS = (
+    ValueError,  # includes UnicodeDecodeError
+    KeyError,
+    OSError,
+    EOFError,
+    csv.Error,
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    NotImplementedError,  # zipfile: an unsupported compression method
+    python_calamine.CalamineError,
+    Unreadable,
+)
 
 
 def read_file(
-    content: bytes, filename: str, columns: Sequence[str]
+    source: bytes | IO[bytes], filename: str, columns: Sequence[str], limits: Limits | None = None
 ) -> tuple[list[dict[str, str]], list[FileError]]:
-    """The rows, or the file-level errors (F01–F03) that stop the import before any row."""
+    """The rows, or the file-level errors (F01–F03, F06–F08) that stop the import before
+    any row."""
+    limits = limits or Limits()
+    stream = io.BytesIO(source) if isinstance(source, bytes) else source
     try:
-        table = read_table(content, filename)
+        table = read_table(stream, filename, limits)
+    except LimitExceeded as exceeded:
+        return [], [(0, "", exceeded.rule)]
     except READ_ERRORS:
         return [], [(0, "", "F01")]
     if not table:
@@ -72,6 +88,140 @@ def read_file(
     if missing:
         return [], [(1, name, "F02") for name in missing]
     return table, []
+
+
+def read_table(stream: IO[bytes], filename: str, limits: Limits) -> list[dict[str, str]]:
+    """Rows as dicts of stripped text keyed by the lower-cased header; raises
+    ``LimitExceeded`` or one of ``READ_ERRORS``."""
+    if _size(stream) > limits.max_bytes:
+        raise LimitExceeded("F06")
+    rows = _xlsx_rows(stream, limits) if filename.lower().endswith(".xlsx") else _csv_rows(stream)
+    return _as_dicts(rows, limits.max_rows)
+
+
+def _size(stream: IO[bytes]) -> int:
+    size = stream.seek(0, io.SEEK_END)
+    stream.seek(0)
+    return size
+
+
+def _csv_rows(stream: IO[bytes]) -> Iterator[list[str]]:
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="strict", newline="")
+    try:
+        first = text.readline()
+        if not first:
+            return  # an empty file: F03
+        dialect = csv.Sniffer().sniff(first, delimiters=",;\t")
+        yield from csv.reader(_without_nul(first, text), dialect)
+    finally:
+        text.detach()  # the caller's stream stays open
+
+
+def _without_nul(first: str, rest: Iterable[str]) -> Iterator[str]:
+    for line in itertools.chain((first,), rest):
+        if "\0" in line:  # binary junk; Python 3.13's csv would read it silently
+            raise Unreadable("NUL byte")
+        yield line
+
+
+def _xlsx_rows(stream: IO[bytes], limits: Limits) -> Iterator[list[str]]:
+    _check_zip(stream, limits)
+    stream.seek(0)
+    workbook = python_calamine.CalamineWorkbook.from_filelike(stream)
+    try:
+        sheet = workbook.get_sheet_by_index(0)
+        for values in sheet.iter_rows():
+            yield [_cell_text(value) for value in values]
+    finally:
+        workbook.close()
+
+
+def _cell_text(value: object) -> str:
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # calamine reads every number as a float
+    return str(value)
+
+
+def _as_dicts(rows: Iterator[list[str]], max_rows: int) -> list[dict[str, str]]:
+    header = [cell.strip().lower() for cell in next(rows, [])]
+    table: list[dict[str, str]] = []
+    for row in rows:
+        if any(cell.strip() for cell in row):
+            if len(table) == max_rows:
+                raise LimitExceeded("F07")
+            table.append({name: (row[i].strip() if i < len(row) else "") for i, name in enumerate(header)})
+    return table
+
+
+# calamine reads a sheet into a dense grid as tall as its last row and as wide as its
+# widest row: a few bytes of XML naming cell XFD1048576 ask for half a terabyte and abort
+# the process. So the sheets' rows and cells are counted before calamine sees the file.
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+_ROW_NUMBER = re.compile(rb"<(?:\w+:)?row\s[^>]*?\br=\"(\d+)\"")
+_CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s>/]")
+_WIDE_CELL = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Z]{2,})\d")
+CHUNK = 1 << 20
+
+
+def _check_zip(stream: IO[bytes], limits: Limits) -> None:
+    """Refuse a zip whose members would unpack too large (by the central directory), then
+    unpack each member as a stream, which also proves the directory told the truth."""
+    with zipfile.ZipFile(stream) as archive:
+        members = archive.infolist()
+        if sum(member.file_size for member in members) > limits.max_unpacked_bytes:
+            raise LimitExceeded("F08")
+        if any(
+            member.file_size > MB and member.file_size > limits.max_ratio * member.compress_size
+            for member in members
+        ):
+            raise LimitExceeded("F08")
+        for member in members:
+            with archive.open(member) as unpacked:
+                if "worksheets/" in member.filename:
+                    _check_sheet(_chunks(unpacked), limits)
+                else:
+                    for _chunk in _chunks(unpacked):
+                        pass
+
+
+def _chunks(unpacked: IO[bytes]) -> Iterator[bytes]:
+    """The member's bytes in pieces that each end just after a tag, so no tag is split."""
+    rest = b""
+    while chunk := unpacked.read(CHUNK):
+        rest += chunk
+        cut = rest.rfind(b">") + 1
+        if cut or len(rest) > CHUNK:
+            cut = cut or len(rest)
+            yield rest[:cut]
+            rest = rest[cut:]
+    yield rest
+
+
+def _check_sheet(chunks: Iterator[bytes], limits: Limits) -> None:
+    rows, cells_in_row, max_rows = 0, 0, limits.max_rows + 1  # the header is a row too
+    for chunk in chunks:
+        pieces = _ROW_TAG.split(chunk)
+        for i, piece in enumerate(pieces):
+            if i:  # a new row begins
+                rows, cells_in_row = rows + 1, 0
+            cells_in_row += len(_CELL_TAG.findall(piece))
+            if cells_in_row > limits.max_columns:
+                raise LimitExceeded("F08")
+        if rows > max_rows or any(int(n) > max_rows for n in _ROW_NUMBER.findall(chunk)):
+            raise LimitExceeded("F07")
+        if any(_column_number(letters) > limits.max_columns for letters in _WIDE_CELL.findall(chunk)):
+            raise LimitExceeded("F08")
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - ord("A") + 1
+    return number
 
 
 class RowCheck(Generic[E]):

@@ -1,0 +1,116 @@
+"""Reading an upload: every broken or hostile file is a file-level rule, never an exception."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+
+from obruten.lib.tabular import Limits, read_file
+from obruten.lib.tests.hostile import big_csv, cells, sheet, truncated_xlsx, xlsx, zip_bomb
+
+COLUMNS = ["personal_number", "sex", "start_date"]
+HEADER = ",".join(COLUMNS)
+
+
+def _zip_of(files: dict[str, str]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+def _rules(content: bytes, filename: str, limits: Limits | None = None) -> list[str]:
+    return [rule for _row, _column, rule in read_file(content, filename, COLUMNS, limits)[1]]
+
+
+def test_it_reads_csv_and_xlsx_alike() -> None:
+    csv_table, _ = read_file(f"{HEADER}\n200607092384,F,2025-01-10\n".encode(), "a.csv", COLUMNS)
+    xlsx_table, _ = read_file(
+        xlsx(sheet(cells(COLUMNS, ["200607092384", "F", "2025-01-10"]))), "a.xlsx", COLUMNS
+    )
+    assert (
+        csv_table
+        == xlsx_table
+        == [{"personal_number": "200607092384", "sex": "F", "start_date": "2025-01-10"}]
+    )
+
+
+def test_an_open_file_is_read_as_a_stream() -> None:
+    table, errors = read_file(io.BytesIO(f"{HEADER}\n1,F,2025-01-10\n".encode()), "a.csv", COLUMNS)
+    assert (len(table), errors) == (1, [])
+
+
+@pytest.mark.parametrize(
+    ("content", "filename"),
+    [
+        pytest.param(truncated_xlsx(COLUMNS), "a.xlsx", id="truncated XML"),
+        pytest.param(f"{HEADER}\n1,F,2025-01-10\n".encode(), "a.xlsx", id="not a zip"),
+        pytest.param(xlsx(sheet(cells(COLUMNS)))[:-30], "a.xlsx", id="truncated zip"),
+        pytest.param(f"{HEADER}\nÅsa,F,2025-01-10\n".encode("latin-1"), "a.csv", id="wrong encoding"),
+        pytest.param(bytes(range(256)) * 40, "a.csv", id="binary junk as CSV"),
+        pytest.param(bytes(range(256)) * 40, "a.xlsx", id="binary junk as XLSX"),
+        pytest.param(f"{HEADER}\n1,F\0,2025-01-10\n".encode(), "a.csv", id="NUL byte"),
+        pytest.param(b"\xef\xbb\xbf" + b"a b c\n" * 3, "a.csv", id="no delimiter"),
+        pytest.param(xlsx("<worksheet>"), "a.xlsx", id="sheet is not spreadsheet XML"),
+    ],
+)
+def test_a_file_that_cannot_be_read_is_f01(content: bytes, filename: str) -> None:
+    assert _rules(content, filename) == ["F01"]
+
+
+@pytest.mark.parametrize(
+    ("content", "filename"),
+    [(b"", "a.csv"), (f"{HEADER}\n".encode(), "a.csv"), (xlsx(sheet("")), "a.xlsx")],
+    ids=["empty CSV", "header only", "empty sheet"],
+)
+def test_a_file_without_rows_is_f03(content: bytes, filename: str) -> None:
+    assert _rules(content, filename) == ["F03"]
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read() -> None:
+    assert _rules(big_csv(COLUMNS, 1_000_001), "a.csv", Limits(max_bytes=1_000_000)) == ["F06"]
+
+
+@pytest.mark.parametrize("filename", ["a.csv", "a.xlsx"])
+def test_one_row_over_the_row_limit_is_refused(filename: str) -> None:
+    def file(rows: int) -> bytes:
+        data = [["200607092384", "F", "2025-01-10"]] * rows
+        if filename == "a.csv":
+            return "\n".join([HEADER, *(",".join(row) for row in data)]).encode()
+        return xlsx(sheet(cells(COLUMNS, *data)))
+
+    assert _rules(file(10), filename, Limits(max_rows=10)) == []
+    assert _rules(file(11), filename, Limits(max_rows=10)) == ["F07"]
+
+
+def test_a_zip_bomb_is_refused_by_its_directory_before_unpacking() -> None:
+    assert _rules(zip_bomb(COLUMNS), "a.xlsx") == ["F08"]
+
+
+def test_a_zip_bomb_within_the_size_limits_is_refused_by_its_ratio() -> None:
+    assert _rules(zip_bomb(COLUMNS), "a.xlsx", Limits(max_unpacked_bytes=10**12)) == ["F08"]
+
+
+def test_without_the_size_limits_the_rows_are_counted_before_calamine_reads_them() -> None:
+    limits = Limits(max_unpacked_bytes=10**12, max_ratio=10**6)
+    assert _rules(zip_bomb(COLUMNS), "a.xlsx", limits) == ["F07"]
+
+
+@pytest.mark.parametrize(
+    ("body", "rule"),
+    [
+        # calamine would allocate a dense grid of 2^20 x 2^14 cells and abort the process.
+        (
+            '<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row>',
+            "F07",
+        ),
+        ('<row r="1"><c r="A1"><v>1</v></c><c r="XFD1"><v>1</v></c></row>', "F08"),
+        ("<row>" + "<c/>" * 1000 + "</row>", "F08"),
+    ],
+    ids=["last row", "last column", "a thousand unnamed cells"],
+)
+def test_a_sheet_that_would_become_a_huge_grid_is_refused(body: str, rule: str) -> None:
+    assert _rules(xlsx(sheet(body)), "a.xlsx") == [rule]
