@@ -115,10 +115,9 @@ def test_spraying_one_password_over_many_usernames_from_one_address_is_locked_ou
     assert _login(colleague, "chef_farsta", "a-long-test-password") == 302  # same proxy, other client
 
 
-@override_settings(TRUSTED_PROXY_COUNT=1)
 def test_guessing_one_username_from_many_addresses_is_locked_out(world: World) -> None:
-    guessers = [Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}") for n in range(5)]
+    guessers = [Client(REMOTE_ADDR=f"192.0.2.{n}") for n in range(5)]
     statuses = [_login(guesser, "cw_farsta", f"guess-{n}") for n, guesser in enumerate(guessers)]
     assert statuses == [200] * 4 + [429]
-    owner = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    owner = Client(REMOTE_ADDR="198.51.100.7")
     assert _login(owner, "cw_farsta", "a-long-test-password") == 429
