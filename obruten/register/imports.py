@@ -16,13 +16,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import pairwise
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from obruten import uploads
 from obruten.accounts.models import Role
 from obruten.audit import log as audit
 from obruten.lib import personnummer
@@ -69,7 +70,7 @@ REQUIRED = (
 
 # Rule codes, as in docs/import-format.md.
 RULES = {
-    "F01": _("Filen kan inte läsas som CSV eller XLSX."),
+    **uploads.FILE_RULES,  # F01, F06–F08
     "F02": _("Rubrikraden saknar kolumner."),
     "F03": _("Filen innehåller inga rader."),
     "R01": _("Uppgiften saknas men är obligatorisk."),
@@ -139,9 +140,13 @@ class _Row:
     school_start: date | None
 
 
-def import_placements(content: bytes, *, filename: str, actor: Any, via: str) -> ImportResult:
+def import_placements(
+    content: bytes | IO[bytes], *, filename: str, actor: Any, via: str
+) -> ImportResult:
+    """Import a file (its bytes, or an open binary file, which is checked against the
+    upload limits before it is read)."""
     result = ImportResult()
-    table, file_errors = read_file(content, filename, COLUMNS)
+    table, file_errors = read_file(content, filename, COLUMNS, uploads.limits())
     if file_errors:
         result.errors.extend(RowError(*error) for error in file_errors)
         return result

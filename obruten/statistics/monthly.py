@@ -6,11 +6,12 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import IO, Any
 
 import xlsxwriter
 from django.db import transaction
 
+from obruten import uploads
 from obruten.audit import log as audit
 from obruten.lib.calendar import period_bounds
 from obruten.lib.disclosure import protect
@@ -31,8 +32,8 @@ COLUMNS = (
     "school_start_date",
 )
 REQUIRED = ("district", "month", "placement_form", "sex", "start_date", "school_change")
-RULES = {
-    "F01": "Filen kan inte läsas som CSV eller XLSX.",
+RULES: dict[str, str] = {
+    **uploads.FILE_RULES,  # F01, F06–F08
     "F02": "Rubrikraden saknar kolumner.",
     "F03": "Filen innehåller inga rader.",
     "F04": "Filen ska gälla en stadsdelsnämnd och en månad.",
@@ -59,7 +60,7 @@ class RowError:
 
     @property
     def message(self) -> str:
-        return RULES[self.rule]
+        return str(RULES[self.rule])
 
 
 @dataclass
@@ -83,10 +84,13 @@ def _month(text: str) -> date | None:
         return None
 
 
-def import_statistics(content: bytes, *, filename: str, actor: Any, via: str) -> ImportResult:
-    """Validate every row, then write all or nothing."""
+def import_statistics(
+    content: bytes | IO[bytes], *, filename: str, actor: Any, via: str
+) -> ImportResult:
+    """Validate every row, then write all or nothing (an open file is checked against the
+    upload limits before it is read)."""
     result = ImportResult()
-    table, file_errors = read_file(content, filename, COLUMNS)
+    table, file_errors = read_file(content, filename, COLUMNS, uploads.limits())
     if file_errors:
         result.errors.extend(RowError(*error) for error in file_errors)
         return result

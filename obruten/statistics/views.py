@@ -12,12 +12,13 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
+from obruten import uploads
 from obruten.accounts import policy
 
 from . import renderers
 from .definitions import REPORTS, Params
 from .forms import MonthForm, MonthlyImportForm, ReportFilterForm
-from .monthly import export_month, import_statistics
+from .monthly import RULES, export_month, import_statistics
 from .protection import run_report
 
 
@@ -84,17 +85,20 @@ def download(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def monthly(request: HttpRequest) -> HttpResponse:
     """The analyst's page for the monthly statistics file: export a month, import a file."""
+    if "errors" in request.POST:  # the error list posted back for download
+        return uploads.error_download(request, RULES, "obruten-manadsfil-fel.csv")
     form = MonthlyImportForm(request.POST or None, request.FILES or None)
-    result = None
+    result = report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         result = import_statistics(
-            upload.read(), filename=upload.name, actor=request.user, via="statistics:monthly"
+            upload.file, filename=upload.name, actor=request.user, via="statistics:monthly"
         )
+        report = uploads.error_report(result.errors, request.user)
     return render(
         request,
         "statistics/monthly.html",
-        {"form": form, "result": result, "export_form": MonthForm(request.GET or None)},
+        {"form": form, "result": result, "report": report, "export_form": MonthForm(request.GET or None)},
     )
 
 

@@ -23,9 +23,8 @@ class Command(BaseCommand):
             actor = User.objects.filter(username=options["user"]).first()
             if actor is None:
                 raise CommandError(f"No user {options['user']!r}")
-        result = import_placements(
-            path.read_bytes(), filename=path.name, actor=actor, via="obruten import-placements"
-        )
+        with path.open("rb") as file:
+            result = import_placements(file, filename=path.name, actor=actor, via="obruten import-placements")
         if not result.ok:
             for error in result.errors:
                 self.stderr.write(

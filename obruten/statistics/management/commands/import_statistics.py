@@ -16,9 +16,8 @@ class Command(BaseCommand):
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
-        result = import_statistics(
-            path.read_bytes(), filename=path.name, actor=None, via="obruten import-statistics"
-        )
+        with path.open("rb") as file:
+            result = import_statistics(file, filename=path.name, actor=None, via="obruten import-statistics")
         if not result.ok:
             for error in result.errors:
                 self.stderr.write(

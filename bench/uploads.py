@@ -1,0 +1,75 @@
+"""Upload benchmark: the three hostile files of issue 9 through the import page.
+
+Goal: each is answered with its message within 2 s, writes nothing, and the process's
+memory (peak resident size) grows by less than 300 MB. Runs on a fresh SQLite file (or
+DATABASE_URL if set) and prints each figure with its goal and the ratio figure / goal.
+
+    make bench
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+workdir = Path(tempfile.mkdtemp(prefix="obruten-bench-"))
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}")
+os.environ.setdefault("SECRET_KEY", "bench-only")
+os.environ["DEMO_MODE"] = "1"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "obruten.settings")
+os.environ["ALLOWED_HOSTS"] = "testserver"
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from obruten.accounts.models import Role, User  # noqa: E402
+from obruten.lib.tests.hostile import big_csv, truncated_xlsx, zip_bomb  # noqa: E402
+from obruten.register.imports import COLUMNS  # noqa: E402
+from obruten.register.models import Child, District, Placement  # noqa: E402
+
+GOAL_S = 2.0
+MEMORY_GOAL_MB = 300
+FILES = {
+    "30 MB of bad rows (CSV)": (lambda: big_csv(COLUMNS), "stor.csv", "F06"),
+    "zip bomb (XLSX, 1,000,000 rows, 505 MB unpacked)": (lambda: zip_bomb(COLUMNS), "bomb.xlsx", "F08"),
+    "truncated XML (XLSX)": (lambda: truncated_xlsx(COLUMNS), "trasig.xlsx", "F01"),
+}
+
+
+def resident_mb() -> float:
+    return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def main() -> None:
+    call_command("migrate", verbosity=0)
+    user = User.objects.create_user(username="bench", role=Role.CASE_WORKER)
+    user.districts.set(District.objects.filter(code="farsta"))
+    client = Client()
+    client.force_login(user)
+    for name, (make, filename, rule) in FILES.items():
+        content = make()
+        before = resident_mb()
+        started = time.perf_counter()
+        response = client.post("/import/", {"file": SimpleUploadedFile(filename, content)})
+        seconds = time.perf_counter() - started
+        growth = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - before
+        assert response.status_code == 200 and f"<td>{rule}</td>" in response.content.decode(), name
+        assert Child.objects.count() == Placement.objects.count() == 0
+        print(
+            f"{name}: {rule} in {seconds:.2f} s (goal <= {GOAL_S} s, ratio {seconds / GOAL_S:.2f}); "
+            f"peak memory growth {max(growth, 0):.0f} MB (goal < {MEMORY_GOAL_MB} MB)"
+        )
+
+
+if __name__ == "__main__":
+    main()
