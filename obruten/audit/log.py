@@ -157,10 +157,12 @@ def event_hash(event: AuditEvent, key: bytes | None = None) -> str:
     return _seal({name: getattr(event, name) for name in SEALED_FIELDS}, key or audit_key())
 
 
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def _seal(fields: dict[str, Any], key: bytes) -> str:
     payload = {**fields, "at": fields["at"].astimezone(UTC).isoformat()}
-    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hmac.new(key, canonical.encode("utf-8"), hashlib.sha256).hexdigest()
+    return hmac.new(key, _CANONICAL.encode(payload).encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 @dataclass(frozen=True)
