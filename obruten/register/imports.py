@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from obruten import uploads
+from obruten.accounts import policy
 from obruten.accounts.models import Role
 from obruten.audit import log as audit
 from obruten.lib import personnummer
@@ -91,6 +92,10 @@ RULES = {
     "R16": _("Placeringen överlappar en annan placering för samma barn."),
     "R17": _("Stadsdelsnämnden är inte en av dina."),
     "R18": _("Samma barn har olika namn eller kön på olika rader."),
+    "R19": _(
+        "Personnumret hör inte till ett barn du får ändra. Ett barn som handläggs av en annan "
+        "stadsdelsnämnd flyttas genom en överflyttning, inte genom import."
+    ),
 }
 LOCATING_COLUMNS = {"school_unit_code", "school_start_date"}
 SCHOOL_UNIT_CODE = re.compile(r"^\d{8}$")
@@ -145,20 +150,21 @@ def import_placements(
 ) -> ImportResult:
     """Import a file (its bytes, or an open binary file, which is checked against the
     upload limits before it is read)."""
+    policy.require(actor, policy.may_import(actor))
     result = ImportResult()
     table, file_errors = read_file(content, filename, COLUMNS, uploads.limits())
     if file_errors:
         result.errors.extend(RowError(*error) for error in file_errors)
         return result
     result.rows = len(table)
-    rows = _validate(table, actor, result.errors)
+    rows = _validate(table, actor, result.errors, via=via)
     if result.errors:
         return result
     _write(rows, actor=actor, via=via, result=result)
     return result
 
 
-def _validate(table: list[dict[str, str]], actor: Any, errors: list[RowError]) -> list[_Row]:
+def _validate(table: list[dict[str, str]], actor: Any, errors: list[RowError], *, via: str) -> list[_Row]:
     today = timezone.localdate()
     municipalities = {m.code: m for m in Municipality.objects.all()}
     districts: dict[str, District] = {}
@@ -167,8 +173,8 @@ def _validate(table: list[dict[str, str]], actor: Any, errors: list[RowError]) -
         districts[each.name.lower()] = each
     forms = {f.code: f for f in PlacementForm.objects.all()}
     own_districts = None
-    if actor is not None and actor.role in {Role.CASE_WORKER, Role.UNIT_MANAGER}:
-        own_districts = set(actor.districts.values_list("pk", flat=True))
+    if actor is not None:
+        own_districts = set(policy.own_districts(actor).values_list("pk", flat=True))
 
     rows: list[_Row] = []
     for number, raw in enumerate(table, start=2):
@@ -233,9 +239,42 @@ def _validate(table: list[dict[str, str]], actor: Any, errors: list[RowError]) -
                 school_start=school_day,
             )
         )
+    rows = _check_scope(rows, actor, errors, via)
     _check_children(rows, errors)
     errors.sort(key=lambda error: (error.row, COLUMNS.index(error.column) if error.column in COLUMNS else -1))
     return rows
+
+
+def _check_scope(rows: list[_Row], actor: Any, errors: list[RowError], via: str) -> list[_Row]:
+    """Rows naming a child already in the register that the importer may not change get
+    R19, before any other rule about that child, so the report tells nothing about it;
+    each such attempt is audited on the child's record. The other rows are returned."""
+    if actor is None:
+        return rows
+    numbers = list({row.pnr for row in rows})
+    registered = dict(
+        _by_chunks(
+            lambda chunk: Child.objects.filter(personal_number__in=chunk).values_list(
+                "personal_number", "pk"
+            ),
+            numbers,
+        )
+    )
+    visible = set(
+        _by_chunks(
+            lambda chunk: policy.children_for(actor)
+            .filter(personal_number__in=chunk)
+            .values_list("personal_number", flat=True),
+            list(registered),
+        )
+    )
+    refused = [row for row in rows if row.pnr in registered and row.pnr not in visible]
+    errors.extend(RowError(row.number, "personal_number", "R19") for row in refused)
+    audit.record_many(
+        audit.Entry(action=audit.Action.REFUSED, via=via, actor=actor, child_id=child_id, reason="R19")
+        for child_id in dict.fromkeys(registered[row.pnr] for row in refused)
+    )
+    return [row for row in rows if row not in refused]
 
 
 def _check_children(rows: list[_Row], errors: list[RowError]) -> None:
