@@ -227,13 +227,23 @@ class SchoolStartForm(forms.Form):
 
 
 class CaseloadFilterForm(forms.Form):
+    """The caseload's search and filters. The free-text search may be a personnummer, so
+    the page posts it and keeps it in the session; the other filters are in the URL."""
+
     MINE, DISTRICT = "mina", "stadsdel"
+    IN_URL = ("scope", "form", "district", "school_start_missing", "over_goal")
+    SEARCH_MAX = 100
     scope = forms.ChoiceField(
         label=_("Visa"),
         choices=[(MINE, _("Barn jag ansvarar för")), (DISTRICT, _("Alla barn jag får se"))],
         required=False,
     )
-    q = forms.CharField(label=_("Sök namn eller personnummer"), required=False)
+    q = forms.CharField(
+        label=_("Sök namn eller personnummer"),
+        required=False,
+        max_length=SEARCH_MAX,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
     form = forms.ModelChoiceField(
         label=_("Placeringsform"),
         queryset=PlacementForm.objects.all(),

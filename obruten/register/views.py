@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -62,34 +62,77 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "register/no_records.html")
 
 
+SEARCH_SESSION_KEY = "caseload_search"
+SEARCHED = "sok"  # in the URL: filter by the search text kept in the session
+
+
+def _url_filters(data: QueryDict) -> QueryDict:
+    """The caseload filters that may be in a URL: none of them names a child."""
+    kept = QueryDict(mutable=True)
+    for name in (*CaseloadFilterForm.IN_URL, SEARCHED):
+        values = [value for value in data.getlist(name) if value]
+        if values:
+            kept.setlist(name, values)
+    return kept
+
+
+def _search(request: HttpRequest) -> HttpResponse:
+    """The posted search: its text goes to the session, the filters to the URL."""
+    text = request.POST.get("q", "").strip()[:CaseloadFilterForm.SEARCH_MAX]
+    query = _url_filters(request.POST)
+    if text:
+        request.session[SEARCH_SESSION_KEY] = text
+        query[SEARCHED] = "1"
+    else:
+        request.session.pop(SEARCH_SESSION_KEY, None)
+        query.pop(SEARCHED, None)
+    return redirect(f"{request.path}?{query.urlencode()}")
+
+
 @records_required
+@require_http_methods(["GET", "POST"])
 def caseload(request: HttpRequest) -> HttpResponse:
+    """The children the user may see, filtered. The search text may be a personnummer,
+    so it is posted and kept in the session, never in a URL (docs/architecture.md)."""
+    if request.method == "POST":
+        return _search(request)
     today = timezone.localdate()
-    # A case worker starts on their own caseload; the filter widens it to the district.
-    params = request.GET if request.GET else {"scope": CaseloadFilterForm.MINE}
+    params = _url_filters(request.GET)
+    if "scope" not in params:
+        # A case worker starts on their own caseload; the filter widens it to the district.
+        params["scope"] = CaseloadFilterForm.MINE
+    if SEARCHED in params:
+        params["q"] = request.session.get(SEARCH_SESSION_KEY, "")
     form = CaseloadFilterForm(params, user=request.user)
-    filters = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()  # a bad value shows its error and filters nothing
+    filters = form.cleaned_data
     children = selectors.caseload(request.user, today=today, filters=filters)
     page = Paginator(children, 50).get_page(request.GET.get("sida"))
-    audit.record(
+    audit.record_list(
         actor=request.user,
-        action=audit.Action.LIST,
         via="register:caseload",
-        changes={k: str(v) for k, v in filters.items() if v},
+        child_ids=[child.pk for child in page],
+        filters=_audited_filters(filters),
     )
-    query = request.GET.copy()
-    query.pop("sida", None)
     return render(
         request,
         "register/caseload.html",
         {
             "form": form,
             "page": page,
-            "query": query.urlencode(),
+            "query": _url_filters(request.GET).urlencode(),
             "today": today,
             "may_create": policy.may_change_child(request.user),
         },
     )
+
+
+def _audited_filters(filters: dict[str, Any]) -> dict[str, Any]:
+    """The filters for the audit log: that a search was made, not what was searched for."""
+    audited: dict[str, Any] = {name: str(value) for name, value in filters.items() if value and name != "q"}
+    if filters.get("q"):
+        audited["search"] = True
+    return audited
 
 
 @records_required
