@@ -22,7 +22,7 @@ def _pages(world: World) -> list[str]:
         for name in OTHER_URLS
         if name not in {"admin:*", "logout"}
     ]
-    urls += [reverse("register:caseload") + "?q=Cilla", reverse("register:caseload") + "?over_goal=on"]
+    urls += [reverse("register:caseload") + "?scope=stadsdel", reverse("register:caseload") + "?over_goal=on"]
     return urls
 
 
