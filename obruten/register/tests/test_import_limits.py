@@ -57,20 +57,24 @@ def test_a_hostile_file_gets_a_clear_swedish_message_and_writes_nothing(world: W
     assert _written() == before
 
 
-# The import run in a fresh process on a file on disk, as `obruten import-placements` and a
-# spooled upload read it: the growth of the peak resident size counts calamine's (Rust)
-# memory too, which tracemalloc would not see.
+# The import's reading step run in a fresh process on a file on disk, as
+# `obruten import-placements` and a spooled upload read it (no database in that process, and
+# a refused file never gets past reading): the growth of the peak resident size counts
+# calamine's (Rust) memory too, which tracemalloc would not see.
+# VmHWM, not getrusage: ru_maxrss keeps the parent's peak across fork and exec.
 MEASURE = """
-import json, os, resource, sys
+import json, re, sys
 import django
 django.setup()
-from obruten.register.imports import import_placements
-def resident(): return int(open("/proc/self/statm").read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-before = resident()
+from obruten import uploads
+from obruten.lib.tabular import read_file
+from obruten.register.imports import COLUMNS
+def kib(name): return int(re.search(name + r":\\s+(\\d+) kB", open("/proc/self/status").read())[1])
+before = kib("VmRSS")
 with open(sys.argv[1], "rb") as file:
-    result = import_placements(file, filename=sys.argv[1], actor=None, via="test")
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-print(json.dumps({"rules": [e.rule for e in result.errors], "growth": peak - before}))
+    _table, errors = read_file(file, sys.argv[1], COLUMNS, uploads.limits())
+growth = (kib("VmHWM") - before) * 1024
+print(json.dumps({"rules": [rule for _row, _column, rule in errors], "growth": growth}))
 """
 
 
