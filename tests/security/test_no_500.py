@@ -178,18 +178,15 @@ def _path_value(draw: st.DrawFn, pools: dict[str, list[str]], converter: str, na
     return draw(st.one_of(st.sampled_from(real or numbers), values.filter(bool)))
 
 
-def _form_fields(response: Any) -> dict[str, Any]:
-    """The fields of every form on the page, with the value each would post unchanged."""
+def _bound_fields(response: Any) -> list[forms.BoundField]:
+    """The fields of every form on the page."""
     context = response.context
     if context is None:
-        return {}
+        return []
     # One template rendered gives a Context, several a ContextList.
     names = context.flatten() if hasattr(context, "flatten") else context.keys()
-    fields: dict[str, Any] = {}
-    for form in (context[name] for name in names):
-        if isinstance(form, forms.BaseForm):
-            fields |= {bound.html_name: bound.value() for bound in form}
-    return {name: "" if value is None else value for name, value in fields.items()}
+    found = (context[name] for name in names)
+    return [bound for form in found if isinstance(form, forms.BaseForm) for bound in form]
 
 
 class Site:
@@ -198,7 +195,7 @@ class Site:
     def __init__(self, world: World) -> None:
         self.users = world.users
         self.pools = _path_pools(world)
-        self.fields: dict[tuple[str, str], dict[str, Any]] = {}
+        self.fields: dict[tuple[str, str], list[forms.BoundField]] = {}
 
     def client(self, role: str) -> Client:
         client = Client(raise_request_exception=False)
@@ -206,10 +203,15 @@ class Site:
             client.force_login(self.users[role])
         return client
 
-    def page_fields(self, role: str, url: str) -> dict[str, Any]:
+    def bound_fields(self, role: str, url: str) -> list[forms.BoundField]:
         if (role, url) not in self.fields:
-            self.fields[role, url] = _form_fields(self.client(role).get(url))
+            self.fields[role, url] = _bound_fields(self.client(role).get(url))
         return self.fields[role, url]
+
+    def page_fields(self, role: str, url: str) -> dict[str, Any]:
+        """The page's form fields with the values they would post unchanged."""
+        values = {bound.html_name: bound.value() for bound in self.bound_fields(role, url)}
+        return {name: "" if value is None else value for name, value in values.items()}
 
 
 @st.composite
@@ -287,3 +289,27 @@ def test_a_report_period_that_does_not_exist_is_refused_with_a_message(world: Wo
     assert response.context["report"] is None
     download = client.get("/statistik/placements/ladda-ned.csv", {"year": "2025", "period": "0000-01"})
     assert download.status_code == 400
+
+
+EXTREME_DATES = ["0001-01-01", "9999-12-31"]
+FORM_ROLES = ["case_worker", "larteamet", "school_coordinator", "skolfam"]
+
+
+def test_no_form_answers_500_to_the_first_or_last_day_python_knows(world: World) -> None:
+    """Dates at the ends of the calendar pass a DateField; what is computed from them must not
+    overflow. Every form as the roles that may post it, one date field at a time."""
+    site = Site(world)
+    for route in (route for route in ROUTES if route not in ADMIN_ROUTES):
+        path = {name: site.pools.get(name, ["1"])[0] for _, name in route.parameters}
+        url = route.url(path)
+        for role in FORM_ROLES:
+            fields = site.page_fields(role, url)
+            bound = site.bound_fields(role, url)
+            dates = [b.html_name for b in bound if isinstance(b.field, forms.DateField)]
+            for name, day in ((name, day) for name in dates for day in EXTREME_DATES):
+                status = _status(site, role, "POST", url, fields | {name: day})
+                assert status != 500, f"500 on POST {url} as {role} with {name}={day}"
+    for route in (route for route in ROUTES if route not in ADMIN_ROUTES):  # what shows the dates
+        url = route.url({name: site.pools.get(name, ["1"])[0] for _, name in route.parameters})
+        for role in ["case_worker", "unit_manager"]:
+            assert _status(site, role, "GET", url, None) != 500, f"500 on GET {url} as {role}"
