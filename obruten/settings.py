@@ -286,6 +286,12 @@ IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10_000_000)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50_000)
 IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 10 * IMPORT_MAX_BYTES)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_500_000
+# The first handler stops reading a file as soon as it passes IMPORT_MAX_BYTES.
+FILE_UPLOAD_HANDLERS = [
+    "obruten.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_500_000  # the form fields, files not counted
 
 # Disclosure control of every table that leaves the register (docs/statistics.md).

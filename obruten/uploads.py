@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from django.conf import settings
 from django.core import signing
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils.formats import number_format
 from django.utils.functional import lazy
@@ -24,6 +25,25 @@ from obruten.lib.tabular import MB, Limits
 
 SHOWN_ERRORS = 100
 _SALT = "obruten.uploads.errors"
+
+
+class SizeLimitedUploadHandler(FileUploadHandler):
+    """Stops reading an uploaded file once it passes ``IMPORT_MAX_BYTES``: the rest of the
+    body is skipped, not parsed or spooled to disk, and the page answers F06 at once."""
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        if start + len(raw_data) > settings.IMPORT_MAX_BYTES:
+            self.request.upload_too_large = True  # type: ignore[union-attr]
+            raise StopUpload(connection_reset=False)
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
+def too_large(request: HttpRequest) -> bool:
+    """Whether the request's file was cut off by ``SizeLimitedUploadHandler``."""
+    return getattr(request, "upload_too_large", False)
 
 
 def limits() -> Limits:

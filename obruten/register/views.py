@@ -382,10 +382,14 @@ def import_placements(request: HttpRequest) -> HttpResponse:
         return uploads.error_download(request, imports.RULES, "obruten-importfel.csv")
     form = ImportForm(request.POST or None, request.FILES or None)
     result = report = None
-    if request.method == "POST" and form.is_valid():
+    if uploads.too_large(request):
+        form = ImportForm()
+        result = imports.ImportResult(errors=[imports.RowError(0, "", "F06")])
+    elif request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         result = imports.import_placements(
             upload.file, filename=upload.name, actor=request.user, via="register:import"
         )
+    if result is not None:
         report = uploads.error_report(result.errors, request.user)
     return render(request, "register/import.html", {"form": form, "result": result, "report": report})

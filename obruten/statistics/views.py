@@ -18,7 +18,7 @@ from obruten.accounts import policy
 from . import renderers
 from .definitions import REPORTS, Params
 from .forms import MonthForm, MonthlyImportForm, ReportFilterForm
-from .monthly import RULES, export_month, import_statistics
+from .monthly import RULES, ImportResult, RowError, export_month, import_statistics
 from .protection import run_report
 
 
@@ -89,11 +89,15 @@ def monthly(request: HttpRequest) -> HttpResponse:
         return uploads.error_download(request, RULES, "obruten-manadsfil-fel.csv")
     form = MonthlyImportForm(request.POST or None, request.FILES or None)
     result = report = None
-    if request.method == "POST" and form.is_valid():
+    if uploads.too_large(request):
+        form = MonthlyImportForm()
+        result = ImportResult(errors=[RowError(0, "", "F06")])
+    elif request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         result = import_statistics(
             upload.file, filename=upload.name, actor=request.user, via="statistics:monthly"
         )
+    if result is not None:
         report = uploads.error_report(result.errors, request.user)
     return render(
         request,
