@@ -123,12 +123,11 @@ def _grid(rows: list[int], cols: list[int], counts: dict[tuple[int, int], int]) 
 
 
 def _imported(params: Params) -> QuerySet[ImportedPlacement]:
-    """Rows of districts' monthly files overlapping the period, filtered like placements.
-    Each row is one placement without identity, counted as one child."""
+    """Rows of districts' monthly files for a month within the period, filtered like
+    placements. Each row is one placement without identity, counted as one child, and
+    only in the month its file describes, whatever its end date."""
     start, end = params.bounds()
-    rows = ImportedPlacement.objects.filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=start), start_date__lte=end
-    )
+    rows = ImportedPlacement.objects.filter(source__month__range=(start, end))
     if params.sex:
         rows = rows.filter(sex=params.sex)
     if params.form:
