@@ -158,6 +158,22 @@ def may_import(user: Any) -> bool:
     return user.role in {Role.CASE_WORKER, Role.UNIT_MANAGER}
 
 
+@_system_may
+def may_exchange_monthly_file(user: Any) -> bool:
+    """Import or export the monthly statistics file: the analyst (every district) and the
+    enhetschef (their own districts, ``monthly_file_districts``)."""
+    return user.is_active and user.role in {Role.ANALYST, Role.UNIT_MANAGER}
+
+
+def monthly_file_districts(user: Any) -> QuerySet[District]:
+    """The districts whose monthly file the user may import or export."""
+    if user is None or user.role == Role.ANALYST:
+        return District.objects.all()
+    if user.role == Role.UNIT_MANAGER:
+        return own_districts(user)
+    return District.objects.none()
+
+
 def child_for_audit_trail(user: Any, child_id: int) -> Child | None:
     """The child whose audit trail the user may read, or None (answer 404).
 
