@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-sqlite test-postgres lint install clean bench bench-national
+.PHONY: run test test-deps test-sqlite test-postgres lint install clean bench bench-national
 
 $(STAMP): pyproject.toml requirements.lock
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -32,14 +32,18 @@ run: install .secret_key .audit_key
 	$(BIN)/obruten runserver 127.0.0.1:8000
 
 # Every test, first on SQLite, then on a throwaway PostgreSQL cluster.
-test: install
+test: test-deps install
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
 
-test-sqlite: install
+# Chromium and PostgreSQL: installed when run as root, else one line saying how, and stop.
+test-deps:
+	$(PYTHON) scripts/ensure-test-deps.py
+
+test-sqlite: test-deps install
 	SECRET_KEY=test-only-$$RANDOM AUDIT_KEY=test-only-$$RANDOM DATABASE_URL= $(BIN)/pytest -q
 
-test-postgres: install
+test-postgres: test-deps install
 	SECRET_KEY=test-only-$$RANDOM AUDIT_KEY=test-only-$$RANDOM $(BIN)/python scripts/with_postgres.py $(BIN)/pytest -q
 
 lint: install
