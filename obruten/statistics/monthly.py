@@ -190,9 +190,7 @@ def _check_row(
     return [], (district, month), row
 
 
-def import_statistics(
-    content: bytes | IO[bytes], *, filename: str, actor: Any, via: str
-) -> ImportResult:
+def import_statistics(content: bytes | IO[bytes], *, filename: str, actor: Any, via: str) -> ImportResult:
     """Validate every row, then write all or nothing (an open file is checked against the
     upload limits before it is read). Only the analyst and the district's own enhetschef
     may import (S15 for another district)."""

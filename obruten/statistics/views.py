@@ -84,7 +84,8 @@ def download(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
 @statistics_required
 @require_http_methods(["GET", "POST"])
 def monthly(request: HttpRequest) -> HttpResponse:
-    """The analyst's page for the monthly statistics file: export a month, import a file."""
+    """The monthly statistics file, for the analyst (every district) and the enhetschef
+    (their own): export a month, import a file."""
     if "errors" in request.POST:  # the error list posted back for download
         return uploads.error_download(request, RULES, "obruten-manadsfil-fel.csv")
     form = MonthlyImportForm(request.POST or None, request.FILES or None)
@@ -102,7 +103,13 @@ def monthly(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "statistics/monthly.html",
-        {"form": form, "result": result, "report": report, "export_form": MonthForm(request.GET or None)},
+        {
+            "form": form,
+            "result": result,
+            "report": report,
+            "export_form": MonthForm(request.GET or None),
+            "districts": policy.monthly_file_districts(request.user),
+        },
     )
 
 
@@ -111,7 +118,14 @@ def monthly_export(request: HttpRequest) -> HttpResponse:
     form = MonthForm(request.GET)
     if not form.is_valid():
         return render(
-            request, "statistics/monthly.html", {"form": MonthlyImportForm(), "export_form": form}, status=400
+            request,
+            "statistics/monthly.html",
+            {
+                "form": MonthlyImportForm(),
+                "export_form": form,
+                "districts": policy.monthly_file_districts(request.user),
+            },
+            status=400,
         )
     year, month = form.cleaned_data["month"]
     content = export_month(year, month, actor=request.user, via="statistics:monthly_export")
