@@ -303,3 +303,6 @@ DISCLOSURE_SYMBOL = env("DISCLOSURE_SYMBOL", "*") or "*"
 PARTICIPATION_LINK_DAYS = env_int("PARTICIPATION_LINK_DAYS", 14)
 PARTICIPATION_MAX_GUESSES = env_int("PARTICIPATION_MAX_GUESSES", 20)  # wrong links per address per 15 minutes
 PARTICIPATION_MAX_GUESSES_CITY = env_int("PARTICIPATION_MAX_GUESSES_CITY", 500)  # from all addresses
+# The municipality's social emergency service (socialjour), shown to a child who asked for help now.
+# Empty: the child is told to call 112 and ask for the socialjour. Set it for every municipality.
+SOCIAL_EMERGENCY_NUMBER = env("SOCIAL_EMERGENCY_NUMBER", "") or ""

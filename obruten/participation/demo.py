@@ -14,12 +14,14 @@ from obruten.register.models import Child
 
 from .models import Alert, Answer, Invitation, Question, Template
 from .services import token_hash
+from .working_day import respond_by
 
 
 @transaction.atomic
 def generate(*, seed: int, today: date) -> dict[str, int]:
     rng = random.Random(seed * 104729)  # noqa: S311 - synthetic data, not security
-    template = Template.objects.get(code="barnets-rost", version=1)
+    template = Template.objects.filter(code="barnets-rost", published=True).order_by("-version").first()
+    assert template is not None, "the questionnaires are loaded by migration"
     questions = list(template.questions.all())
     sender = User.objects.filter(role=Role.CASE_WORKER).order_by("pk").first()
     assert sender is not None, "create the demo users first"
@@ -63,7 +65,7 @@ def generate(*, seed: int, today: date) -> dict[str, int]:
                 value = rng.choice(["", "", "Jag vill träffa min mamma oftare.", "Det går bra i skolan nu."])
             answers.append(Answer(invitation=invitation, question=question, value=value))
         if worried:
-            alerts.append(Alert(child=child, invitation=invitation))
+            alerts.append(Alert(child=child, invitation=invitation, respond_by=respond_by(submitted)))
     Answer.objects.bulk_create(answers, batch_size=2000)
     Alert.objects.bulk_create(alerts)
     return {"invitations": invitations, "alerts": len(alerts)}

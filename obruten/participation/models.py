@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -32,7 +34,7 @@ class Template(models.Model):
         verbose_name_plural = _("frågeformulär")
 
     def __str__(self) -> str:
-        return f"{self.name} v{self.version} ({self.age_band})"
+        return f"{self.name}, version {self.version}"
 
 
 class Area(models.TextChoices):
@@ -117,18 +119,25 @@ class Answer(models.Model):
 
 class Alert(models.Model):
     """An answer that signals danger: on the case worker's and the enhetschef's start page
-    at once, and by e-mail without personal data."""
+    at once, on the child's page and by e-mail without personal data, until someone
+    acknowledges it with a note of what was done. Not acknowledged by ``respond_by`` (the
+    end of the working day it came), the enhetschef sees it as overdue."""
 
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="+")
     invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="alerts")
     created_at = models.DateTimeField(auto_now_add=True)
+    respond_by = models.DateTimeField(_("kvitteras senast"))
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    note = models.TextField(_("vad som gjordes"), blank=True)
 
     def __str__(self) -> str:
         return f"{self.child_id} {self.created_at:%Y-%m-%d}"
+
+    def is_overdue(self, now: datetime | None = None) -> bool:
+        return self.acknowledged_at is None and self.respond_by < (now or timezone.now())
 
 
 class GuessAttempt(models.Model):

@@ -64,4 +64,8 @@ def for_follow_up(child_id: int, day: date) -> Invitation | None:
 
 
 def open_alerts(children: QuerySet[Child]) -> QuerySet[Alert]:
-    return Alert.objects.filter(child__in=children, acknowledged_at__isnull=True).select_related("child")
+    return (
+        Alert.objects.filter(child__in=children, acknowledged_at__isnull=True)
+        .select_related("child__case_worker")
+        .order_by("respond_by")
+    )

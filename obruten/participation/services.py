@@ -26,6 +26,7 @@ from obruten.proxy import public_url
 from obruten.register.models import Child
 
 from .models import Alert, Answer, GuessAttempt, Invitation, Question, Template
+from .working_day import respond_by
 
 logger = logging.getLogger(__name__)
 TOKEN_BYTES = 24  # 192 bits of randomness
@@ -119,9 +120,10 @@ def _is_danger(question: Question, given: Given) -> bool:
 
 
 @transaction.atomic
-def save_answers(*, invitation: Invitation, answers: dict[int, Given], submit: bool) -> None:
+def save_answers(*, invitation: Invitation, answers: dict[int, Given], submit: bool) -> Alert | None:
     """Save what the child has answered so far; with ``submit`` the link closes and an
-    answer that signals danger raises an alert the same day."""
+    answer that signals danger raises an alert, to be acknowledged the same working day
+    (returned, so the child can be told whom to call now)."""
     questions = {q.pk: q for q in invitation.template.questions.all()}
     for question_id, given in answers.items():
         question = questions.get(question_id)
@@ -139,7 +141,7 @@ def save_answers(*, invitation: Invitation, answers: dict[int, Given], submit: b
             },
         )
     if not submit:
-        return
+        return None
     invitation.submitted_at = timezone.now()
     invitation.save(update_fields=["submitted_at"])
     audit.record(
@@ -150,9 +152,12 @@ def save_answers(*, invitation: Invitation, answers: dict[int, Given], submit: b
         obj=invitation,
     )
     stored = invitation.answers.select_related("question")
-    if any(_is_danger(a.question, Given(a.value, a.urgent)) for a in stored):
-        alert = Alert.objects.create(child=invitation.child, invitation=invitation)
-        transaction.on_commit(lambda: _send_alert_mail(alert))
+    if not any(_is_danger(a.question, Given(a.value, a.urgent)) for a in stored):
+        return None
+    now = timezone.now()
+    alert = Alert.objects.create(child=invitation.child, invitation=invitation, respond_by=respond_by(now))
+    transaction.on_commit(lambda: _send_alert_mail(alert))
+    return alert
 
 
 def alert_recipients(child: Child) -> list[User]:
@@ -199,9 +204,6 @@ def mark_discussed(*, actor: Any, invitation: Invitation, via: str) -> None:
         raise ValidationError(_("Barnet har inte skickat sina svar ännu."))
     invitation.discussed_at = timezone.now()
     invitation.save(update_fields=["discussed_at"])
-    Alert.objects.filter(invitation=invitation, acknowledged_at__isnull=True).update(
-        acknowledged_at=timezone.now(), acknowledged_by=actor
-    )
     audit.record(
         actor=actor,
         action=audit.Action.UPDATE,
@@ -210,3 +212,32 @@ def mark_discussed(*, actor: Any, invitation: Invitation, via: str) -> None:
         obj=invitation,
         changes={"discussed": [False, True]},
     )
+
+
+def may_acknowledge_alert(actor: Any) -> bool:
+    """The alert goes to the responsible case worker and the enhetschef; either may act."""
+    return actor is None or actor.role in {Role.CASE_WORKER, Role.UNIT_MANAGER}
+
+
+@transaction.atomic
+def acknowledge_alert(*, actor: Any, alert: Alert, note: str, via: str) -> None:
+    """Someone has acted on the alert: what they did is kept, and the alert closes.
+    Separate from having discussed the answers with the child, which may come later."""
+    policy.require_child(actor, alert.child, may_acknowledge_alert(actor))
+    note = note.strip()
+    if not note:
+        raise ValidationError({"note": _("Skriv vad du har gjort.")})
+    locked = Alert.objects.select_for_update().get(pk=alert.pk)
+    if locked.acknowledged_at is not None:
+        raise ValidationError(_("Larmet är redan kvitterat."))
+    locked.acknowledged_at, locked.acknowledged_by, locked.note = timezone.now(), actor, note[:4000]
+    locked.save(update_fields=["acknowledged_at", "acknowledged_by", "note"])
+    audit.record(
+        actor=actor,
+        action=audit.Action.UPDATE,
+        via=via,
+        child=alert.child,
+        obj=locked,
+        changes={"acknowledged": [False, True], "note": [None, locked.note]},
+    )
+    alert.refresh_from_db()

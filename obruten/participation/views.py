@@ -16,11 +16,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from obruten.accounts import policy
 from obruten.proxy import client_address, public_url
+from obruten.register.models import Child
 from obruten.register.views import records_required
 
 from . import services
-from .forms import InvitationForm
-from .models import Invitation, Question
+from .child_texts import help_now
+from .faces import FACES
+from .forms import AcknowledgeForm, InvitationForm
+from .models import Alert, Invitation, Question
 from .selectors import answers_with_change
 
 RTL_LANGUAGES = {"ar", "fa", "prs"}
@@ -37,19 +40,20 @@ def create(request: HttpRequest, child_id: int) -> HttpResponse:
     """Make a one-time link for the child and show it once, as text and QR code."""
     child = policy.child_for_user(request.user, child_id, via="participation:create")
     _may_send(request)
-    form = InvitationForm(request.POST or None)
+    form = InvitationForm(request.POST or None, child=child)
     if request.method == "POST" and form.is_valid():
+        template, language = form.cleaned_data["questionnaire"]
         try:
             invitation, token = services.create_invitation(
                 actor=request.user,
                 child=child,
-                template=form.cleaned_data["template"],
-                language=form.cleaned_data["language"],
+                template=template,
+                language=language,
                 via="participation:create",
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            for errors in exc.message_dict.values():
+                form.add_error("questionnaire", errors)
         else:
             link = public_url(reverse("participation:answer", kwargs={"token": token}), request)
             svg = segno.make(link, error="m").svg_inline(scale=4, title=_("QR-kod till länken"))
@@ -70,6 +74,14 @@ def detail(request: HttpRequest, child_id: int, invitation_id: int) -> HttpRespo
     invitation = get_object_or_404(
         Invitation.objects.select_related("template"), pk=invitation_id, child=child
     )
+    return _detail_page(request, child, invitation, AcknowledgeForm())
+
+
+def _detail_page(
+    request: HttpRequest, child: Child, invitation: Invitation, form: AcknowledgeForm
+) -> HttpResponse:
+    alert = invitation.alerts.filter(acknowledged_at__isnull=True).first()
+    acknowledged = invitation.alerts.filter(acknowledged_at__isnull=False).select_related("acknowledged_by")
     return render(
         request,
         "participation/detail.html",
@@ -78,8 +90,39 @@ def detail(request: HttpRequest, child_id: int, invitation_id: int) -> HttpRespo
             "invitation": invitation,
             "rows": answers_with_change(invitation),
             "may_change": policy.may_change_child(request.user),
+            "alert": alert if services.may_acknowledge_alert(request.user) else None,
+            "acknowledged": acknowledged,
+            "form": form,
         },
     )
+
+
+@records_required
+@require_POST
+def acknowledge(request: HttpRequest, child_id: int, invitation_id: int) -> HttpResponse:
+    """Acknowledge the alert of these answers, with a note of what was done."""
+    child = policy.child_for_user(request.user, child_id, via="participation:acknowledge")
+    if not services.may_acknowledge_alert(request.user):
+        raise PermissionDenied
+    invitation = get_object_or_404(
+        Invitation.objects.select_related("template"), pk=invitation_id, child=child
+    )
+    alert = get_object_or_404(Alert, invitation=invitation, acknowledged_at__isnull=True)
+    form = AcknowledgeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.acknowledge_alert(
+                actor=request.user,
+                alert=alert,
+                note=form.cleaned_data["note"],
+                via="participation:acknowledge",
+            )
+        except ValidationError as exc:
+            form.add_error("note" if hasattr(exc, "error_dict") else None, exc)
+        else:
+            messages.success(request, _("Larmet är kvitterat."))
+            return redirect("participation:detail", child_id=child.pk, invitation_id=invitation.pk)
+    return _detail_page(request, child, invitation, form)
 
 
 @records_required
@@ -132,12 +175,14 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
         }
         submit = request.POST.get("action") != "save"
         try:
-            services.save_answers(invitation=invitation, answers=given, submit=submit)
+            alert = services.save_answers(invitation=invitation, answers=given, submit=submit)
         except ValidationError:
             pass  # a tampered value: show the form again with what was stored
         else:
             page = "participation/thanks.html" if submit else "participation/saved.html"
-            return _child_page(render(request, page, _child_context(invitation, ui, questions)))
+            context = _child_context(invitation, ui, questions)
+            context["help_now"] = help_now(invitation.language) if alert else None
+            return _child_page(render(request, page, context))
     return _child_page(
         render(request, "participation/answer.html", _child_context(invitation, ui, questions))
     )
@@ -163,4 +208,5 @@ def _child_context(invitation: Invitation, ui: dict[str, Any], questions: list[Q
             for n, q in enumerate(questions, start=1)
         ],
         "total": len(questions),
+        "faces": FACES,
     }

@@ -166,6 +166,7 @@ CHILD_URLS |= {
 CHILD_URLS["register:protection"] = CHILD_URLS["register:child_detail"]
 CHILD_URLS["participation:detail"] = CHILD_URLS["followup:detail"]
 CHILD_URLS["participation:action"] = CHILD_URLS["followup:chain_step"]
+CHILD_URLS["participation:acknowledge"] = CHILD_URLS["followup:chain_step"]
 CHILD_URLS["register:placement_edit"] = CHILD_URLS["register:placement_create"]
 CHILD_URLS["followup:intervention_edit"] = CHILD_URLS["followup:intervention_create"]
 for expectations in CHILD_URLS.values():
@@ -258,7 +259,7 @@ def _child_url(name: str, world: World, which: str) -> str:
         kwargs["step_id"] = steps.values_list("pk", flat=True)[0]
     if name == "followup:detail":
         kwargs["follow_up_id"] = child.follow_ups.first().pk
-    if name in {"participation:detail", "participation:action"}:
+    if name in {"participation:detail", "participation:action", "participation:acknowledge"}:
         kwargs["invitation_id"] = child.invitations.first().pk
     if name == "followup:intervention_edit":
         kwargs["intervention_id"] = child.interventions.first().pk

@@ -82,7 +82,7 @@ def _create_link_page(world: World, headers: dict[str, str] | None = None) -> st
     client.force_login(world.users["case_worker"])
     response = client.post(
         reverse("participation:create", kwargs={"child_id": world.own.pk}),
-        {"template": Template.objects.get(code="barnets-rost", version=1).pk, "language": "sv"},
+        {"questionnaire": f"{Template.objects.get(code='barnets-rost', version=2).pk}:sv"},
         headers=headers or {},
     )
     assert response.status_code == 200

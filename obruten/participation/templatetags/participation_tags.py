@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django import template
+from django.utils import timezone
+
+from obruten.participation.models import Alert
+from obruten.register.models import Child
+
+register = template.Library()
+
+
+@register.simple_tag
+def open_alerts_of(child: Child) -> list[Alert]:
+    """The child's alerts no one has acknowledged yet (the page already reads the child)."""
+    return list(Alert.objects.filter(child=child, acknowledged_at__isnull=True).order_by("created_at"))
+
+
+@register.filter
+def overdue(alerts: Iterable[Alert]) -> list[Alert]:
+    now = timezone.now()
+    return [alert for alert in alerts if alert.is_overdue(now)]
