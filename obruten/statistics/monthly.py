@@ -209,6 +209,14 @@ def import_statistics(content: bytes | IO[bytes], *, filename: str, actor: Any, 
         if key and row:
             keys.add((key[0].pk, key[1]))
             rows.append(row)
+    if any(error.rule == "S15" for error in result.errors):
+        audit.record(
+            actor=actor,
+            action=audit.Action.REFUSED,
+            via=via,
+            reason="S15",
+            changes={"file": [None, filename[:200]]},
+        )
     if result.errors:
         return result
     if len(keys) != 1:

@@ -116,6 +116,8 @@ def test_an_enhetschef_imports_only_their_own_districts(world: World) -> None:
     chef = world.users["unit_manager"]  # Farsta
     assert _rules(_file(*_rows("Skärholmen", "2025-03", 2)), chef) == [("district", "S15")] * 2
     assert not ImportedPlacement.objects.exists()
+    attempt = AuditEvent.objects.get(action="refused", reason="S15")
+    assert attempt.actor == chef and attempt.changes == {"file": [None, "f.csv"]}
     assert _rules(_file(*_rows("Farsta", "2025-03", 2)), chef) == []
 
 
