@@ -37,8 +37,8 @@ def make_link(page: Any, server: str, language: str) -> str:
     page.goto(f"{server}/barn/")
     page.get_by_role("link", name="Testsson, Röst").click()
     page.get_by_role("link", name="Skicka frågeformulär").click()
-    page.get_by_label("Frågeformulär").select_option(label="Barnets röst 13–20 år v1 (13-20)")
-    page.get_by_label("Formulärets språk").select_option(language)
+    choice = page.get_by_label("Frågeformulär och språk")
+    choice.select_option(label=f"Frågor till barn 13–20 år – {language}")
     page.get_by_role("button", name="Skapa länk").click()
     return str(page.get_by_label("Länk till barnet").input_value())
 
@@ -54,8 +54,8 @@ def test_a_child_answers_on_a_phone_and_the_case_worker_sees_it(server: str, bro
     staff = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
     page = staff.new_page()
     log_in(page, server, "farsta")
-    swedish_link = make_link(page, server, "sv")
-    arabic_link = make_link(page, server, "ar")
+    swedish_link = make_link(page, server, "svenska")
+    arabic_link = make_link(page, server, "arabiska")
 
     child = browser.new_context(**PHONE)
     phone = child.new_page()
@@ -82,6 +82,8 @@ def test_a_child_answers_on_a_phone_and_the_case_worker_sees_it(server: str, bro
     safe.get_by_role("radio", name="لا", exact=True).check()  # "no": I do not feel safe where I live
     phone.get_by_role("button", name="أرسل الإجابات").click()
     phone.get_by_text("شكراً!", exact=False).wait_for()
+    assert "116 111" in phone.content() and "112" in phone.content()  # whom to call now
+    assert_accessible(phone)
     child.close()
 
     page.goto(f"{server}/att-gora/")
@@ -90,6 +92,12 @@ def test_a_child_answers_on_a_phone_and_the_case_worker_sees_it(server: str, bro
     alerts.get_by_role("link", name="Testsson, Röst").click()
     assert "Nej" in page.get_by_role("table").inner_text()
     page.get_by_role("button", name="Markera som genomgånget med barnet").click()
+    assert "hör av dig till barnet i dag" in page.content()  # going through is not acknowledging
+    assert_accessible(page)
+    page.get_by_role("link", name="Se svaren och kvittera").click()
+    page.get_by_label("Vad har du gjort?").fill("Ringde barnet och boendet. Barnet är tryggt, möte i morgon.")
+    page.get_by_role("button", name="Kvittera larmet").click()
+    page.get_by_text("Larmet är kvitterat.").wait_for()
     page.goto(f"{server}/att-gora/")
     assert "Barn som behöver höras av i dag" not in page.content()
     staff.close()
