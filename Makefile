@@ -55,6 +55,7 @@ bench: install
 	SECRET_KEY=bench-$$RANDOM AUDIT_KEY=bench-$$RANDOM $(BIN)/python bench/foundation.py
 	BENCH_SCALE=city SECRET_KEY=bench-$$RANDOM AUDIT_KEY=bench-$$RANDOM $(BIN)/python bench/reports.py
 	SECRET_KEY=bench-$$RANDOM AUDIT_KEY=bench-$$RANDOM $(BIN)/python bench/uploads.py
+	SECRET_KEY=bench-$$RANDOM AUDIT_KEY=bench-$$RANDOM $(BIN)/python bench/start_pages.py
 
 bench-national: install
 	BENCH_SCALE=national SECRET_KEY=bench-$$RANDOM AUDIT_KEY=bench-$$RANDOM $(BIN)/python bench/reports.py

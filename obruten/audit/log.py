@@ -64,8 +64,9 @@ def record_list(
 ) -> None:
     """A page or export that names children: one LIST event per child shown, written
     with one statement."""
+    changes = filters or {}
     record_many(
-        Entry(action=Action.LIST, via=via, actor=actor, child_id=child_id, changes=filters or {})
+        Entry(action=Action.LIST, via=via, actor=actor, child_id=child_id, changes=changes)
         for child_id in dict.fromkeys(child_ids)
     )
 
@@ -118,7 +119,22 @@ def _insert(rows: list[dict[str, Any]]) -> None:
         ", ".join(quote(field.column) for field in fields),
         ", ".join(["%s"] * len(fields)),
     )
-    params = [[field.get_db_prep_save(row[field.attname], connection) for field in fields] for row in rows]
+    # A list writes the same time, actor, page and filters on every row: prepare those once.
+    first = rows[0]
+    shared = {
+        field.attname: field.get_db_prep_save(first[field.attname], connection)
+        for field in fields
+        if all(row[field.attname] is first[field.attname] for row in rows)
+    }
+    params = [
+        [
+            shared[field.attname]
+            if field.attname in shared
+            else field.get_db_prep_save(row[field.attname], connection)
+            for field in fields
+        ]
+        for row in rows
+    ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
 
