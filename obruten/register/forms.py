@@ -201,7 +201,7 @@ class ProtectionForm(forms.Form):
     protected_identity = forms.ChoiceField(
         label=_("Skyddade personuppgifter"), choices=ProtectedIdentity.choices
     )
-    reason = forms.CharField(
+    protection_reason = forms.CharField(
         label=_("Skäl"),
         max_length=500,
         required=False,

@@ -245,7 +245,7 @@ def protection(request: HttpRequest, child_id: int) -> HttpResponse:
                 actor=request.user,
                 child=child,
                 level=form.cleaned_data["protected_identity"],
-                reason=form.cleaned_data["reason"],
+                reason=form.cleaned_data["protection_reason"],
                 via="register:protection",
             ),
         )

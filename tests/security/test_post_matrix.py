@@ -91,7 +91,7 @@ CASES = {
     "protection lowered by a colleague": Case(
         "case_worker_2",
         lambda w: reverse("register:protection", kwargs={"child_id": w.protected.pk}),
-        lambda w: {"reason": "flyttat"},
+        lambda w: {"protection_reason": "flyttat"},
         "protected_identity",
         lambda w: "sekretessmarkering",
         lambda w: "fingerade_personuppgifter",

@@ -145,14 +145,14 @@ def test_the_unit_manager_lowers_protection_with_a_reason_and_anyone_in_scope_ra
     manager = _client(world, "unit_manager")
     assert "Skriv varför skyddet sänks." in manager.post(url, {"protected_identity": "none"}).content.decode()
     response = manager.post(
-        url, {"protected_identity": "none", "reason": "Skyddet har upphört enligt Skatteverket"}
+        url, {"protected_identity": "none", "protection_reason": "Skyddet har upphört enligt Skatteverket"}
     )
     assert response.status_code == 302 and _state(world.protected)[2] == "none"
     colleague = _client(world, "case_worker_2")
     raise_url = reverse("register:protection", kwargs={"child_id": world.own.pk})
     assert colleague.post(raise_url, {"protected_identity": "sekretessmarkering"}).status_code == 302
     assert _state(world.own)[2] == "sekretessmarkering"
-    lowered = colleague.post(raise_url, {"protected_identity": "none", "reason": "fel"})
+    lowered = colleague.post(raise_url, {"protected_identity": "none", "protection_reason": "fel"})
     assert (
         "Bara barnets ansvariga" in lowered.content.decode() and _state(world.own)[2] == "sekretessmarkering"
     )
