@@ -278,6 +278,10 @@ LOGGING = {
 
 # Obruten's own rules.
 SCHOOL_START_GOAL_DAYS = env_int("SCHOOL_START_GOAL_DAYS", 7)
+# Term dates as MM-DD (docs/statistics.md, "Counting rules"): "placed all of year 9" means
+# placed from the autumn term's first day to the spring term's last day.
+SCHOOL_AUTUMN_TERM_START = env("SCHOOL_AUTUMN_TERM_START", "08-20") or "08-20"
+SCHOOL_SPRING_TERM_END = env("SCHOOL_SPRING_TERM_END", "06-12") or "06-12"
 OWN_MUNICIPALITY_CODE = env("OWN_MUNICIPALITY_CODE", "0180") or "0180"
 
 # Uploads (docs/import-format.md, "Limits"): checked before a file is parsed. A file larger

@@ -4,6 +4,7 @@ Plain Python, no Django."""
 from __future__ import annotations
 
 import calendar
+from dataclasses import dataclass
 from datetime import date
 
 
@@ -35,18 +36,51 @@ def tertial(day: date) -> int:
 
 
 TERTIALS = {"T1": (1, 4), "T2": (5, 8), "T3": (9, 12)}
+# Year to date, as the city's tertial reports count: tertial report 2 covers January–August
+# (T1 is January–April either way; the annual report is the whole year, the empty period).
+YEAR_TO_DATE = {"T2-ACK": (1, 8)}
+MONTHS_OF = {**TERTIALS, **YEAR_TO_DATE}
+PERIOD_LABELS = {
+    "": "helår",
+    "T1": "tertial 1 (januari–april)",
+    "T2": "tertial 2 (maj–augusti)",
+    "T3": "tertial 3 (september–december)",
+    "T2-ACK": "januari–augusti (tertial 2, ackumulerat)",
+}
 
 
 def period_bounds(year: int, period: str | None = None) -> tuple[date, date]:
-    """The first and last day of a year, a tertial (``T1``–``T3``) or a month (``YYYY-MM``)."""
+    """The first and last day of a year, a tertial (``T1``–``T3``), January–August year to
+    date (``T2-ACK``) or a month (``YYYY-MM``)."""
     if not period:
         return date(year, 1, 1), date(year, 12, 31)
-    if period in TERTIALS:
-        first, last = TERTIALS[period]
+    if period in MONTHS_OF:
+        first, last = MONTHS_OF[period]
         return date(year, first, 1), date(year, last, calendar.monthrange(year, last)[1])
     try:
         period_year, month = (int(part) for part in period.split("-"))
         start = date(period_year, month, 1)
     except ValueError as exc:
-        raise ValueError(f"{period!r} is not T1, T2, T3 or YYYY-MM") from exc
+        raise ValueError(f"{period!r} is not T1, T2, T3, T2-ACK or YYYY-MM") from exc
     return start, date(period_year, month, calendar.monthrange(period_year, month)[1])
+
+
+def period_label(year: int, period: str = "") -> str:
+    """A period in plain Swedish: "2025, januari–augusti (tertial 2, ackumulerat)", "2025-03"."""
+    if period in PERIOD_LABELS:
+        return f"{year}, {PERIOD_LABELS[period]}" if period else str(year)
+    return period
+
+
+@dataclass(frozen=True)
+class SchoolTerms:
+    """The school year's teaching terms: the autumn term starts in August and the spring
+    term ends in June (month, day)."""
+
+    autumn_start: tuple[int, int] = (8, 20)
+    spring_end: tuple[int, int] = (6, 12)
+
+    def year9(self, graduation_year: int) -> tuple[date, date]:
+        """From the autumn term's first day to the spring term's last day of the school
+        year that ends in ``graduation_year``."""
+        return date(graduation_year - 1, *self.autumn_start), date(graduation_year, *self.spring_end)

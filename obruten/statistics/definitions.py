@@ -10,11 +10,27 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from typing import Any
 
-from django.db.models import Case, Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.conf import settings
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from obruten.followup.models import (
     FinalGrades,
@@ -25,7 +41,7 @@ from obruten.followup.models import (
     SubjectResult,
 )
 from obruten.lib import cadence, grades
-from obruten.lib.calendar import add_months, period_bounds
+from obruten.lib.calendar import SchoolTerms, add_months, period_bounds, period_label, school_year_start
 from obruten.register.models import Child, District, Placement, PlacementForm
 
 from .models import ImportedPlacement
@@ -41,12 +57,14 @@ class Params:
     district: str = ""  # a district's code
     form: str = ""  # a placement form's code
     sex: str = ""  # F or M
+    layout: str = ""  # "" the detailed placement forms, "stad" the city's columns (CITY_LAYOUT)
+    history: bool = False  # map every district onto today's (the history view)
 
     def bounds(self) -> tuple[date, date]:
         return period_bounds(self.year, self.period or None)
 
     def label(self) -> str:
-        return f"{self.year} {self.period}".strip() if not self.period[:4].isdigit() else self.period
+        return period_label(self.year, self.period)
 
 
 @dataclass
@@ -73,6 +91,21 @@ class CountTable:
     # whole is hidden, the part is hidden too, or "0 of a small group" would tell about
     # every child in it.
     parts_of: dict[int, int] = field(default_factory=dict)
+    # Totals that are not the sums of the cells (distinct children); None: the sums.
+    totals: Totals | None = None
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Distinct children: a child in two forms counts in both cells and once in the totals,
+    so each total lies between the largest cell it covers and their sum. ``covers`` are the
+    columns the row totals (the total column) are about; the others (medföljande) stand
+    beside them."""
+
+    rows: list[int]  # the total column, per body row
+    cols: list[int]  # the total row, per body column
+    grand: int
+    covers: list[int]
 
 
 @dataclass(frozen=True)
@@ -85,18 +118,54 @@ class Definition:
     goal: float | None = None  # a goal share in per cent, drawn on the chart
     chart_stat: int | None = None  # chart this derived column (a share) instead of a count
     row_heading: str = "Stadsdelsnämnd"
+    # Cells that cannot hold a count (row, column), shown as –: see voice_blank_cells.
+    blank_cells: Callable[[Params], frozenset[tuple[int, int]]] | None = None
 
 
 def _districts(params: Params, used: Iterable[int | None] = ()) -> list[District]:
-    """The districts valid during the period, in the district file's order, and any other
-    district the counts name (a placement made before a merger counts where it was made)."""
+    """The rows: the districts valid during the period in the district file's order (in the
+    history view, today's), and any other district the counts name."""
     start, end = params.bounds()
-    districts = District.objects.filter(
-        District.valid_between(start, end) | Q(pk__in=[pk for pk in used if pk is not None])
-    )
+    valid = District.valid_between(*((timezone.localdate(),) * 2 if params.history else (start, end)))
+    districts = District.objects.filter(valid | Q(pk__in=[pk for pk in used if pk is not None]))
     if params.district:
         districts = districts.filter(code=params.district)
     return list(districts.order_by("sort_order"))
+
+
+def _district_pk(params: Params) -> int | None:
+    return District.objects.filter(code=params.district).values_list("pk", flat=True).first()
+
+
+def _responsible(params: Params, district: str = "district_id", end: str | None = "end_date") -> Case | F:
+    """The district responsible for a record: after a merger, the successor is responsible
+    for every ongoing placement. A placement counts under the district responsible on its
+    last day in the period (``end`` is its end date; None for a child's district, counted at
+    the period's end). In the history view, every district maps onto today's."""
+    _start, period_end = params.bounds()
+    whens = []
+    for merged in District.objects.filter(successor__isnull=False, valid_to__isnull=False):
+        chain = _successions(merged)
+        if params.history:
+            whens.append(When(Q(**{district: merged.pk}), then=Value(chain[-1][1].pk)))
+            continue
+        for last_day, successor in reversed(chain):  # the latest successor first
+            if last_day >= period_end:
+                continue
+            condition = Q(**{district: merged.pk})
+            if end is not None:
+                condition &= Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gt": last_day})
+            whens.append(When(condition, then=Value(successor.pk)))
+    return Case(*whens, default=F(district), output_field=IntegerField()) if whens else F(district)
+
+
+def _successions(district: District) -> list[tuple[date, District]]:
+    """(last day of the one before, successor) for each merger after ``district``'s own."""
+    chain: list[tuple[date, District]] = []
+    while district.successor is not None and district.valid_to is not None:
+        chain.append((district.valid_to, district.successor))
+        district = district.successor
+    return chain
 
 
 def _forms(params: Params) -> list[PlacementForm]:
@@ -104,17 +173,45 @@ def _forms(params: Params) -> list[PlacementForm]:
     return list(forms.filter(code=params.form) if params.form else forms)
 
 
+# The city's layout (seed 001, the 2020 table of "Stöd till placerade barn och unga"): which
+# placement forms fold into which column. Behandlingsfamilj is a family home with treatment
+# (SoF 3 kap. 2 §), so it folds into Familjehem with närståendehem.
+CITY_LAYOUT = {
+    "§12-hem": ["sis"],
+    "HVB": ["hvb"],
+    "Jourhem": ["jourhem"],
+    "Familjehem": ["familjehem", "narstaendehem", "behandlingsfamilj"],
+    "Skyddat boende": ["skyddat_boende"],
+    "Stödboende": ["stodboende"],
+}
+
+
+def _columns(params: Params) -> tuple[list[str], Case | F]:
+    """The form columns of the placements table and an expression for a placement's column."""
+    forms = _forms(params)
+    if params.layout != "stad":
+        return [f.name for f in forms], F("form_id")
+    codes = {f.code: f.pk for f in forms}
+    groups = {label: [codes[c] for c in group if c in codes] for label, group in CITY_LAYOUT.items()}
+    groups = {label: pks for label, pks in groups.items() if pks}
+    whens = [When(form_id__in=pks, then=Value(i)) for i, pks in enumerate(groups.values())]
+    return list(groups), Case(*whens, default=Value(-1), output_field=IntegerField())
+
+
 def _overlapping(params: Params) -> QuerySet[Placement]:
+    """Placements any day of the period, with the district responsible for each
+    (``responsible``), filtered on it and on sex and form. Medföljande are included: leave
+    them out with ``accompanying=False`` where placed children are counted."""
     start, end = params.bounds()
     placements = Placement.objects.filter(
         Q(end_date__isnull=True) | Q(end_date__gte=start), start_date__lte=end
-    )
+    ).annotate(responsible=_responsible(params))
     if params.sex:
         placements = placements.filter(child__sex=params.sex)
     if params.form:
         placements = placements.filter(form__code=params.form)
     if params.district:
-        placements = placements.filter(district__code=params.district)
+        placements = placements.filter(responsible=_district_pk(params))
     return placements
 
 
@@ -137,34 +234,78 @@ def _imported(params: Params) -> QuerySet[ImportedPlacement]:
     return rows
 
 
+def _count(rows: Iterable[dict], *keys: str) -> dict[tuple[int, ...], int]:
+    return {tuple(row[k] for k in keys): row["n"] for row in rows}
+
+
 def placements(params: Params) -> CountTable:
-    counts: dict[tuple[int, int], int] = defaultdict(int)
-    for source in (
-        _overlapping(params).values("district_id", "form_id").annotate(n=Count("child_id", distinct=True)),
-        _imported(params).values("district_id", "form_id").annotate(n=Count("pk")),
-    ):
-        for row in source:
-            counts[(row["district_id"], row["form_id"])] += row["n"]
-    districts, forms = _districts(params, [district for district, _ in counts]), _forms(params)
+    """Distinct placed children per responsible district and form, with distinct totals,
+    and medföljande children in a column of their own, outside the totals."""
+    col_labels, column = _columns(params)
+    overlapping = _overlapping(params)
+    placed = overlapping.filter(accompanying=False).annotate(column=column)
+    children = Count("child_id", distinct=True)
+    cells = _count(placed.values("responsible", "column").annotate(n=children), "responsible", "column")
+    by_row = _count(placed.values("responsible").annotate(n=children), "responsible")
+    by_col = _count(placed.values("column").annotate(n=children), "column")
+    grand = placed.aggregate(n=children)["n"]
+    medfoljande = overlapping.filter(accompanying=True).annotate(column=Value(0))
+    accompanying = _count(medfoljande.values("responsible").annotate(n=children), "responsible")
+    grand_accompanying = overlapping.filter(accompanying=True).aggregate(n=children)["n"]
+    # Monthly files: each row is one placement without identity, counted as one child.
+    imported = _imported(params).values("district_id", "form_id").annotate(n=Count("pk"))
+    imported_column = _imported_columns(params)
+    for record in imported:
+        district, col, n = record["district_id"], imported_column.get(record["form_id"], -1), record["n"]
+        for table, key in ((cells, (district, col)), (by_row, (district,)), (by_col, (col,))):
+            table[key] = table.get(key, 0) + n
+        grand += n
+    districts = _districts(params, [d for d, _ in cells] + [d for (d,) in accompanying])
+    cols = range(len(col_labels))
+    grid = [[cells.get((d.pk, c), 0) for c in cols] for d in districts]
+    col_totals = [by_col.get((c,), 0) for c in cols]
+    if not params.form or any(f.is_protected_housing for f in _forms(params)):
+        col_labels = [*col_labels, "Medföljande"]
+        for row, d in zip(grid, districts, strict=True):
+            row.append(accompanying.get((d.pk,), 0))
+        col_totals.append(grand_accompanying)
     return CountTable(
         [d.name for d in districts],
-        [f.name for f in forms],
-        _grid([d.pk for d in districts], [f.pk for f in forms], counts),
+        col_labels,
+        grid,
+        totals=Totals(
+            rows=[by_row.get((d.pk,), 0) for d in districts], cols=col_totals, grand=grand, covers=list(cols)
+        ),
     )
+
+
+def _imported_columns(params: Params) -> dict[int, int]:
+    """The column of each placement form's imported rows."""
+    forms = _forms(params)
+    if params.layout != "stad":
+        return {f.pk: i for i, f in enumerate(forms)}
+    codes = {f.code: f.pk for f in forms}
+    groups = [[codes[c] for c in group if c in codes] for group in CITY_LAYOUT.values()]
+    return {pk: i for i, pks in enumerate(g for g in groups if g) for pk in pks}
 
 
 def school_start(params: Params) -> CountTable:
+    """Placements with a school change that began in the period. One still inside its goal
+    days without a school start has no outcome yet and is left out until the goal passes."""
     start, _end = params.bounds()
-    goal = 7
+    goal = settings.SCHOOL_START_GOAL_DAYS
+    still_inside = timezone.localdate() - timedelta(days=goal)
     placements = (
         _overlapping(params)
         .filter(school_change=True, start_date__gte=start)
+        .exclude(school_start__isnull=True, start_date__gt=still_inside)
         .annotate(days=F("school_start__days_to_school_start"))
     )
-    rows = list(placements.values_list("district_id", "days"))
+    rows = list(placements.values_list("responsible", "days"))
     rows += list(
         _imported(params)
         .filter(school_change=True, start_date__gte=start)
+        .exclude(days_to_school_start__isnull=True, start_date__gt=still_inside)
         .values_list("district_id", "days_to_school_start")
     )
     districts = _districts(params, {district_id for district_id, _ in rows})
@@ -183,10 +324,10 @@ def school_start(params: Params) -> CountTable:
     per_row = [days[r] for r in range(len(districts))] + [every]
     return CountTable(
         [d.name for d in districts],
-        ["Skolstart inom 7 dagar", "Skolstart efter mer än 7 dagar", "Ingen skolstart ännu"],
+        [f"Skolstart inom {goal} dagar", f"Skolstart efter mer än {goal} dagar", "Ingen skolstart ännu"],
         cells,
         stats=[
-            Stat("Andel inom 7 dagar (%)", "share", denominator_col=3, numerator_col=0),
+            Stat(f"Andel inom {goal} dagar (%)", "share", denominator_col=3, numerator_col=0),
             Stat(
                 "Median dagar",
                 "median",
@@ -233,59 +374,78 @@ def _reached(follow_up: OuterRef) -> Coalesce:
     return Coalesce(Subquery(mask), Value(0))
 
 
-def results(params: Params) -> CountTable:
+def _compulsory_school_births(params: Params) -> tuple[int, int]:
+    """Birth years of children in grundskola years 1–9 some day of the period: a child
+    starts year 1 in the autumn of the year it turns 7 (skollagen 7 kap. 10 §), so in the
+    school year starting in autumn Y, birth years Y − 15 (year 9) to Y − 7 (year 1)."""
     start, end = params.bounds()
-    follow_ups = FollowUp.objects.filter(
-        kind__in=[FollowUpKind.REVIEW, FollowUpKind.COORDINATOR],
-        date__range=(start, end),
-        school_form__in=[SchoolForm.COMPULSORY, SchoolForm.ADAPTED_COMPULSORY],
+    return school_year_start(start).year - 15, school_year_start(end).year - 7
+
+
+def results(params: Params) -> CountTable:
+    """Every child placed in the period (not medföljande) of compulsory-school age, by its
+    latest follow-up in the period in grundskola or anpassad grundskola; a child without
+    one counts under "no known result"."""
+    start, end = params.bounds()
+    placed = _overlapping(params).filter(accompanying=False, child=OuterRef("pk"))
+    latest = (
+        FollowUp.objects.filter(
+            child=OuterRef("pk"),
+            kind__in=[FollowUpKind.REVIEW, FollowUpKind.COORDINATOR],
+            date__range=(start, end),
+            school_form__in=[SchoolForm.COMPULSORY, SchoolForm.ADAPTED_COMPULSORY],
+        )
+        .order_by("-date", "-pk")
+        .values("pk")[:1]
     )
-    if params.sex:
-        follow_ups = follow_ups.filter(child__sex=params.sex)
-    if params.form:
-        follow_ups = follow_ups.filter(Exists(_overlapping(params).filter(child=OuterRef("child"))))
-    latest = follow_ups.values("child").annotate(last=Max("pk")).values("last")
     groups = (
-        FollowUp.objects.filter(pk__in=latest)
-        .annotate(mask=_reached(OuterRef("pk")))
-        .values("child__district_id", "mask")
+        Child.objects.filter(Exists(placed), birth_date__year__range=_compulsory_school_births(params))
+        .annotate(latest=Subquery(latest), responsible=_responsible(params, end=None))
+        .annotate(mask=Case(When(latest__isnull=True, then=Value(-1)), default=_reached(OuterRef("latest"))))
+        .values("responsible", "mask")
         .annotate(n=Count("pk"))
     )
-    # At most eight masks per district: add them up into the five counts.
-    by_district: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+    # At most nine masks per district: add them up into the six counts.
+    by_district: dict[int, list[int]] = defaultdict(lambda: [0] * 6)
     every = sum(SUBJECT_BITS.values())
     for group in groups:
-        counts, mask, n = by_district[group["child__district_id"]], group["mask"], group["n"]
+        counts, mask, n = by_district[group["responsible"]], group["mask"], group["n"]
         counts[0] += n
+        if mask < 0:
+            counts[5] += n
+            continue
         for column, bit in enumerate(SUBJECT_BITS.values(), start=1):
             counts[column] += n if mask & bit else 0
         counts[4] += n if mask == every else 0
     districts = _districts(params, by_district)
-    cells = [by_district.get(d.pk, [0, 0, 0, 0, 0]) for d in districts]
+    cells = [by_district.get(d.pk, [0] * 6) for d in districts]
     return CountTable(
         [d.name for d in districts],
         [
-            "Barn i grundskolan",
+            "Placerade barn i grundskoleålder",
             "Når kraven i svenska/sva",
             "Når kraven i matematik",
             "Når kraven i engelska",
             "Når kraven i alla tre",
+            "Inget känt resultat",
         ],
         cells,
         row_totals=False,
-        parts_of={1: 0, 2: 0, 3: 0, 4: 0},
+        parts_of={1: 0, 2: 0, 3: 0, 4: 0, 5: 0},
         stats=[
             Stat("Andel svenska/sva (%)", "share", 0, 1),
             Stat("Andel matematik (%)", "share", 0, 2),
             Stat("Andel engelska (%)", "share", 0, 3),
             Stat("Andel alla tre (%)", "share", 0, 4),
+            Stat("Andel utan känt resultat (%)", "share", 0, 5),
         ],
     )
 
 
 def health(params: Params) -> CountTable:
     _start, end = params.bounds()
-    children = Child.objects.filter(Exists(_overlapping(params).filter(child=OuterRef("pk"))))
+    placed = _overlapping(params).filter(accompanying=False, child=OuterRef("pk"))
+    children = Child.objects.filter(Exists(placed)).annotate(responsible=_responsible(params, end=None))
     own = FollowUp.objects.filter(child=OuterRef("pk"), date__lte=end)
     rows = (
         children.annotate(
@@ -293,7 +453,7 @@ def health(params: Params) -> CountTable:
             done=Exists(own.filter(health_exam_done__isnull=False)),
             dental=Exists(own.filter(dental_exam_latest__gt=end - timedelta(days=365))),
         )
-        .values("district_id")
+        .values("responsible")
         .annotate(
             n=Count("pk"),
             n_requested=Count("pk", filter=Q(requested=True)),
@@ -301,7 +461,7 @@ def health(params: Params) -> CountTable:
             n_dental=Count("pk", filter=Q(dental=True)),
         )
     )
-    by_district = {row["district_id"]: row for row in rows}
+    by_district = {row["responsible"]: row for row in rows}
     districts = _districts(params, by_district)
     keys = ["n", "n_requested", "n_done", "n_dental"]
     return CountTable(
@@ -323,31 +483,45 @@ def health(params: Params) -> CountTable:
     )
 
 
+def school_terms() -> SchoolTerms:
+    autumn, spring = settings.SCHOOL_AUTUMN_TERM_START, settings.SCHOOL_SPRING_TERM_END
+    month_day = [(int(text[:2]), int(text[3:5])) for text in (autumn, spring)]
+    return SchoolTerms(*month_day)
+
+
 def year9(params: Params) -> CountTable:
-    """Öppna jämförelser's split: placed for all of year 9 (the school year ending in June
-    of ``year``) or for part of it."""
-    school_year = (date(params.year - 1, 7, 1), date(params.year, 6, 30))
-    final = FinalGrades.objects.filter(year=params.year).select_related("child")
-    if params.sex:
-        final = final.filter(child__sex=params.sex)
-    spans: dict[int, list[tuple[date, date]]] = defaultdict(list)
-    placed = Placement.objects.filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=school_year[0]),
-        start_date__lte=school_year[1],
-        child__in=final.values("child"),
+    """Öppna jämförelser's split: every child placed some day of year 9 (the school year
+    ending in June of ``year``), placed all of it (from the autumn term's first day to the
+    spring term's last) or part of it, whether or not the child got final grades. A child is
+    in year 9 by its final grades' year, else by birth year (the year it turns 16)."""
+    first, last = school_terms().year9(params.year)
+    graded = {record.child_id: record for record in FinalGrades.objects.filter(year=params.year)}
+    in_year9 = Q(pk__in=list(graded)) | (
+        Q(birth_date__year=params.year - 16) & ~Q(final_grades__isnull=False)
     )
+    placed = Placement.objects.filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=first),
+        start_date__lte=last,
+        accompanying=False,
+        child__in=Child.objects.filter(in_year9).values("pk"),
+    ).annotate(responsible=_responsible(params))
+    if params.sex:
+        placed = placed.filter(child__sex=params.sex)
     if params.form:
         placed = placed.filter(form__code=params.form)
     if params.district:
-        placed = placed.filter(district__code=params.district)
-    for child_id, first, last in placed.values_list("child_id", "start_date", "end_date"):
-        spans[child_id].append((first, last or school_year[1]))
-    cells = [[0] * 6 for _ in range(2)]
+        placed = placed.filter(responsible=_district_pk(params))
+    spans: dict[int, list[tuple[date, date]]] = defaultdict(list)
+    for child_id, start, end in placed.values_list("child_id", "start_date", "end_date"):
+        spans[child_id].append((start, end or last))
+    cells = [[0] * 7 for _ in range(2)]
     merits: list[list[float]] = [[], []]
-    for record in final:
-        if record.child_id not in spans:
+    for child_id, child_spans in spans.items():
+        row = 0 if _covers(child_spans, first, last) else 1
+        cells[row][0] += 1
+        record = graded.get(child_id)
+        if record is None:
             continue
-        row = 0 if _covers(spans[record.child_id], *school_year) else 1
         result = grades.year9_result(record.grades)
         flags = [
             True,
@@ -355,14 +529,15 @@ def year9(params: Params) -> CountTable:
             *(e.eligible for e in result.preparatory.values()),
             result.programme_oriented.eligible,
         ]
-        for column, flag in enumerate(flags):
+        for column, flag in enumerate(flags, start=1):
             cells[row][column] += int(flag)
         merits[row].append(result.meritvarde)
     per_row = [*merits, merits[0] + merits[1]]
     return CountTable(
         ["Placerad hela årskurs 9", "Placerad del av årskurs 9"],
         [
-            "Barn med slutbetyg",
+            "Placerade barn i årskurs 9",
+            "Med slutbetyg",
             "Behöriga yrkesprogram",
             "Behöriga ekonomi, humaniora, samhälle",
             "Behöriga natur, teknik",
@@ -371,13 +546,14 @@ def year9(params: Params) -> CountTable:
         ],
         cells,
         row_totals=False,
-        parts_of={1: 0, 2: 0, 3: 0, 4: 0, 5: 0},
+        parts_of={1: 0, 2: 0, 3: 0, 4: 0, 5: 0, 6: 0},
         stats=[
-            Stat("Andel behöriga yrkesprogram (%)", "share", 0, 1),
+            Stat("Andel med slutbetyg (%)", "share", 0, 1),
+            Stat("Andel behöriga yrkesprogram (%)", "share", 0, 2),
             Stat(
                 "Medel meritvärde",
                 "mean",
-                0,
+                1,
                 values=[_mean(m) for m in per_row],
                 observations=[len(m) for m in per_row],
             ),
@@ -400,17 +576,22 @@ def followup_compliance(params: Params) -> CountTable:
     """Reviews and school-coordinator follow-ups that fell due in the period, and how many
     were done by their date."""
     start, end = params.bounds()
-    placements = _overlapping(params).select_related("form").order_by("child_id", "start_date")
+    placements = (
+        _overlapping(params)
+        .filter(accompanying=False)
+        .select_related("form")
+        .order_by("child_id", "start_date")
+    )
     follow_ups: dict[int, dict[str, list[date]]] = defaultdict(lambda: defaultdict(list))
     for child_id, kind, day in FollowUp.objects.filter(child__in=placements.values("child")).values_list(
         "child_id", "kind", "date"
     ):
         follow_ups[child_id][kind].append(day)
-    districts = _districts(params, set(placements.values_list("district_id", flat=True)))
+    districts = _districts(params, set(placements.values_list("responsible", flat=True)))  # type: ignore[misc]
     index = {d.pk: i for i, d in enumerate(districts)}
     cells = [[0, 0, 0, 0] for _ in districts]
     for placement in placements:
-        row = index.get(placement.district_id)
+        row = index.get(placement.responsible)  # type: ignore[attr-defined]
         if row is None:
             continue
         reviews = sorted(follow_ups[placement.child_id][FollowUpKind.REVIEW])
@@ -468,15 +649,16 @@ def skolfam(params: Params) -> CountTable:
     )
     if params.sex:
         interventions = interventions.filter(child__sex=params.sex)
+    interventions = interventions.annotate(responsible=_responsible(params, "child__district_id", end=None))
     if params.district:
-        interventions = interventions.filter(child__district__code=params.district)
+        interventions = interventions.filter(responsible=_district_pk(params))
     chosen = list(interventions)
-    districts = _districts(params, {item.child.district_id for item in chosen})
+    districts = _districts(params, {item.responsible for item in chosen})
     index = {d.pk: i for i, d in enumerate(districts)}
     cells = [[0, 0, 0, 0] for _ in districts]
     scores: list[list[list[float]]] = [[[], [], [], []] for _ in range(len(districts) + 1)]
     for item in chosen:
-        row = index.get(item.child.district_id)
+        row = index.get(item.responsible)
         if row is None:
             continue
         cells[row][0] += 1
@@ -518,34 +700,78 @@ def child_voice(params: Params) -> CountTable:
     if params.sex:
         answers = answers.filter(invitation__child__sex=params.sex)
     if params.district:
-        answers = answers.filter(invitation__child__district__code=params.district)
+        answers = answers.annotate(
+            responsible=_responsible(params, "invitation__child__district_id", end=None)
+        ).filter(responsible=_district_pk(params))
     if params.form:
         answers = answers.filter(Exists(_overlapping(params).filter(child=OuterRef("invitation__child"))))
     counts = answers.values("question__template__code", "question__order", "value").annotate(n=Count("pk"))
-    questions = list(
+    questions = _voice_questions()
+    index = {key: i for i, key in enumerate(questions)}
+    cells = [[0] * len(VOICE_ANSWERS) for _ in questions]
+    for row in counts:
+        key = (row["question__template__code"], row["question__order"])
+        if key in index and row["value"] in VOICE_ANSWERS:
+            cells[index[key]][list(VOICE_ANSWERS).index(row["value"])] += row["n"]
+    return CountTable(
+        [f"{q.template.age_band}: {q.text('sv')}" for q in questions.values()],
+        list(VOICE_ANSWERS.values()),
+        cells,
+    )
+
+
+VOICE_ANSWERS = {
+    "1": "1 Mycket dåligt",
+    "2": "2 Dåligt",
+    "3": "3 Sådär",
+    "4": "4 Bra",
+    "5": "5 Mycket bra",
+    "yes": "Ja",
+    "no": "Nej",
+    "dont_know": "Vet inte",
+}
+
+
+def _voice_questions() -> dict[tuple[str, int], Any]:
+    """The scale and yes/no questions by (form, place in it); the newest published version
+    names each place."""
+    from obruten.participation.models import Question
+
+    questions = (
         Question.objects.filter(
             kind__in=[Question.Kind.SCALE, Question.Kind.YES_NO], template__published=True
         )
         .select_related("template")
         .order_by("template__code", "order")
     )
-    seen: dict[tuple[str, int], Question] = {}
-    for question in questions:  # the newest published version names each place in a form
+    seen: dict[tuple[str, int], Any] = {}
+    for question in questions:
         seen.setdefault((question.template.code, question.order), question)
-    keys = sorted(seen)
-    index = {key: i for i, key in enumerate(keys)}
-    columns = ["1", "2", "3", "4", "5", "yes", "no", "dont_know"]
-    cells = [[0] * len(columns) for _ in keys]
-    for row in counts:
-        key = (row["question__template__code"], row["question__order"])
-        if key in index and row["value"] in columns:
-            cells[index[key]][columns.index(row["value"])] += row["n"]
-    labels = [f"{seen[k].template.age_band}: {seen[k].text('sv')}" for k in keys]
-    return CountTable(
-        labels,
-        ["1 Mycket dåligt", "2 Dåligt", "3 Sådär", "4 Bra", "5 Mycket bra", "Ja", "Nej", "Vet inte"],
-        cells,
+    return dict(sorted(seen.items()))
+
+
+def voice_blank_cells(_params: Params) -> frozenset[tuple[int, int]]:
+    """Answer alternatives a question does not have: a yes/no question has no 1–5 and a
+    scale no yes/no. They are shown as –, never as a count."""
+    from obruten.participation.models import Question
+
+    scale = [i for i, key in enumerate(VOICE_ANSWERS) if key.isdigit()]
+    yes_no = [i for i in range(len(VOICE_ANSWERS)) if i not in scale]
+    return frozenset(
+        (row, col)
+        for row, question in enumerate(_voice_questions().values())
+        for col in (yes_no if question.kind == Question.Kind.SCALE else scale)
     )
+
+
+PLACEMENTS_RULE = (
+    "Antal barn med minst en placering någon dag under perioden, per ansvarig stadsdelsnämnd och "
+    "placeringsform. Efter en sammanslagning är den nya stadsdelsnämnden ansvarig för varje pågående "
+    "placering från sammanslagningsdagen; en placering räknas under den nämnd som var ansvarig dess sista "
+    "dag i perioden. Ett barn i flera placeringsformer räknas i var och en av dem men en gång i totalen. "
+    "Medföljande barn till skyddat boende är inte placerade: de räknas i en egen kolumn utanför totalen. "
+    "Från stadsdelsnämnders importerade månadsfiler räknas varje rad som ett barn."
+)
 
 
 REPORTS = {
@@ -554,46 +780,63 @@ REPORTS = {
         Definition(
             "placements",
             "Placerade barn per stadsdelsnämnd och placeringsform",
-            "Antal barn med minst en placering någon dag under perioden, per den stadsdelsnämnd som var ansvarig "
-            "för placeringen och placeringsform. Ett barn med placeringar i flera former eller nämnder räknas i "
-            "var och en av dem; totalerna är summor av cellerna. Från stadsdelsnämnders importerade "
-            "månadsfiler räknas varje rad som ett barn.",
+            PLACEMENTS_RULE,
             placements,
+        ),
+        Definition(
+            "placements-stad",
+            "Placerade barn per stadsdelsnämnd, stadens indelning",
+            PLACEMENTS_RULE + " Kolumnerna som i stadens årsrapport: Familjehem omfattar närståendehem och "
+            "behandlingsfamilj.",
+            lambda params: placements(replace(params, layout="stad")),
+        ),
+        Definition(
+            "placements-idag",
+            "Placerade barn per dagens stadsdelsnämnder (historik)",
+            PLACEMENTS_RULE + " Historikvy: varje tidigare stadsdelsnämnds placeringar räknas under den "
+            "stadsdelsnämnd som har ansvaret i dag.",
+            lambda params: placements(replace(params, history=True)),
         ),
         Definition(
             "school-start",
             "Dagar från placering till skolstart",
             "Placeringar som innebar skolbyte och började under perioden, per ansvarig stadsdelsnämnd. Dagar "
-            "räknas från placeringens startdatum till första dag med faktisk skolgång. Median och medel gäller "
-            "placeringar med registrerad skolstart.",
+            "räknas från placeringens startdatum till första dag med faktisk skolgång; målet är stadens (antal "
+            "dagar i kolumnrubriken). En placering utan registrerad skolstart som ännu är inom målet räknas inte "
+            "förrän målet har passerat. Median och medel gäller placeringar med registrerad skolstart.",
             school_start,
-            chart_col=0,
+            chart_stat=0,
         ),
         Definition(
             "results",
             "Resultat i svenska, matematik och engelska",
-            "Placerade barn i grundskolan eller anpassad grundskola med en uppföljning (övervägande eller "
-            "skolsamordnare) under perioden; den senaste uppföljningen räknas. Barnet når kraven med betyget "
-            "A–E, eller med bedömningen \u201dnår kunskapskraven\u201d där betyg inte sätts. Ett betyg som förts "
-            "vidare räknas. Stadens mål: 75 %. Stadsdelsnämnd: barnets ansvariga nämnd.",
+            "Alla barn placerade någon dag under perioden (inte medföljande) i grundskoleålder: födda det år de "
+            "fyller 7 till det år de fyller 16 räknat på läsåren perioden berör. Den senaste uppföljningen "
+            "(övervägande eller skolsamordnare) under perioden i grundskolan eller anpassad grundskola räknas; "
+            "barn utan en sådan räknas som \u201dinget känt resultat\u201d. Barnet når kraven med betyget A–E, "
+            "eller med bedömningen \u201dnår kunskapskraven\u201d där betyg inte sätts. Andelarna räknas på alla "
+            "barnen. Stadens mål: 75 %. Stadsdelsnämnd: barnets ansvariga nämnd vid periodens slut.",
             results,
-            chart_col=4,
+            chart_stat=3,
             goal=GOAL_SHARE,
         ),
         Definition(
             "year9",
             "Årskurs 9: behörighet och meritvärde",
-            "Barn med slutbetyg från årskurs 9 det valda året och en placering under det läsåret, uppdelat på "
-            "om barnet var placerat hela läsåret (1 juli–30 juni) eller del av det, som i Öppna jämförelser. "
-            "Behörighet enligt gymnasieförordningen 7 kap.; meritvärde enligt Skolverket.",
+            "Alla barn i årskurs 9 läsåret som slutar i juni det valda året (efter slutbetygens år, annars "
+            "födelseåret: det år barnet fyller 16) med en placering någon dag från höstterminens första dag "
+            "till vårterminens sista, med eller utan slutbetyg; uppdelat på placerad hela årskurs 9 (hela "
+            "tiden mellan de dagarna) eller del av den, som i Öppna jämförelser. Barn utan slutbetyg räknas "
+            "som inte behöriga. Behörighet enligt gymnasieförordningen 7 kap.; meritvärde enligt Skolverket, "
+            "medel över barnen med slutbetyg.",
             year9,
-            chart_col=1,
+            chart_stat=1,
             row_heading="Placering",
         ),
         Definition(
             "health",
             "Hälsoundersökning och tandvård",
-            "Barn med en placering någon dag under perioden, per barnets ansvariga stadsdelsnämnd: om en "
+            "Barn placerade någon dag under perioden (inte medföljande), per barnets ansvariga stadsdelsnämnd: om en "
             "hälsoundersökning har begärts och gjorts, och om barnet undersökts av tandvården det senaste året "
             "(räknat från periodens slut).",
             health,
@@ -603,7 +846,8 @@ REPORTS = {
             "followup-compliance",
             "Uppföljningar i tid",
             "Övervägande/omprövning och skolsamordnarens uppföljningar som skulle göras under perioden, per "
-            "ansvarig stadsdelsnämnd, och hur många som gjordes senast på sitt datum (regler: docs/rules.md).",
+            "ansvarig stadsdelsnämnd, och hur många som gjordes senast på sitt datum. Tidsgränserna är "
+            "socialtjänstlagens och stadens regler för övervägande och skolsamordnarens uppföljning.",
             followup_compliance,
             chart_col=1,
         ),
@@ -623,6 +867,7 @@ REPORTS = {
             "på. Fritext visas aldrig utanför barnets akt. Urval på stadsdelsnämnd, placeringsform och kön.",
             child_voice,
             row_heading="Fråga",
+            blank_cells=voice_blank_cells,
         ),
     ]
 }

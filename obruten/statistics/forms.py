@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from obruten.lib.calendar import MONTHS_OF
 from obruten.register.models import District, PlacementForm, Sex
 
 from .definitions import Params
@@ -29,7 +30,10 @@ class ReportFilterForm(forms.Form):
     period = forms.CharField(
         label=_("Period"),
         required=False,
-        help_text=_("Tomt för hela året, T1, T2 eller T3 för ett tertial, eller ÅÅÅÅ-MM för en månad."),
+        help_text=_(
+            "Tomt för hela året, T1, T2 eller T3 för ett tertial, T2-ACK för januari–augusti "
+            "(tertialrapport 2), eller ÅÅÅÅ-MM för en månad."
+        ),
     )
     district = forms.ChoiceField(label=_("Stadsdelsnämnd"), required=False)
     form = forms.ChoiceField(label=_("Placeringsform"), required=False)
@@ -43,10 +47,12 @@ class ReportFilterForm(forms.Form):
 
     def clean_period(self) -> str:
         period: str = self.cleaned_data["period"].strip().upper()
-        if period and period not in {"T1", "T2", "T3"}:
+        if period and period not in MONTHS_OF:
             month = parse_month(period)
             if month is None:
-                raise forms.ValidationError(_("Skriv T1, T2, T3 eller en månad som 2025-03."))
+                raise forms.ValidationError(
+                    _("Skriv T1, T2, T3 eller en månad som 2025-03, eller T2-ACK för januari–augusti.")
+                )
             period = f"{month[0]:04d}-{month[1]:02d}"
         return period
 

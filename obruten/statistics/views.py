@@ -59,6 +59,8 @@ def report(request: HttpRequest, name: str) -> HttpResponse:
             "header": renderers.header(result) if result else [],
             "rows": renderers.body(result) if result else [],
             "chart": mark_safe(renderers.chart_svg(result)) if result else "",  # noqa: S308 - built with escape()
+            "empty": renderers.is_empty(result) if result else False,
+            "source": renderers.source_line(),
             "query": request.GET.urlencode(),
         },
     )

@@ -14,7 +14,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("name", choices=sorted(REPORTS))
         parser.add_argument("--year", type=int, required=True)
-        parser.add_argument("--period", default="", help="T1, T2, T3 or YYYY-MM; empty for the year")
+        parser.add_argument(
+            "--period", default="", help="T1, T2, T3, T2-ACK (January-August) or YYYY-MM; empty for the year"
+        )
         parser.add_argument("--district", default="", help="a district's code")
         parser.add_argument("--form", default="", help="a placement form's code")
         parser.add_argument("--sex", default="", choices=["", "F", "M"])
@@ -59,5 +61,7 @@ def _html(report: Any) -> str:
             "header": renderers.header(report),
             "rows": renderers.body(report),
             "chart": mark_safe(renderers.chart_svg(report)),  # noqa: S308
+            "empty": renderers.is_empty(report),
+            "source": renderers.source_line(),
         },
     )
