@@ -186,14 +186,19 @@ CITY_LAYOUT = {
 }
 
 
-def _columns(params: Params) -> tuple[list[str], Case | F]:
-    """The form columns of the placements table and an expression for a placement's column."""
+def _column_groups(params: Params) -> dict[str, list[int]]:
+    """The form columns of the placements table: each label with the placement forms in it."""
     forms = _forms(params)
     if params.layout != "stad":
-        return [f.name for f in forms], F("form_id")
+        return {f.name: [f.pk] for f in forms}
     codes = {f.code: f.pk for f in forms}
     groups = {label: [codes[c] for c in group if c in codes] for label, group in CITY_LAYOUT.items()}
-    groups = {label: pks for label, pks in groups.items() if pks}
+    return {label: pks for label, pks in groups.items() if pks}
+
+
+def _columns(params: Params) -> tuple[list[str], Case]:
+    """The column labels and an expression for a placement's column (its index)."""
+    groups = _column_groups(params)
     whens = [When(form_id__in=pks, then=Value(i)) for i, pks in enumerate(groups.values())]
     return list(groups), Case(*whens, default=Value(-1), output_field=IntegerField())
 
@@ -281,12 +286,7 @@ def placements(params: Params) -> CountTable:
 
 def _imported_columns(params: Params) -> dict[int, int]:
     """The column of each placement form's imported rows."""
-    forms = _forms(params)
-    if params.layout != "stad":
-        return {f.pk: i for i, f in enumerate(forms)}
-    codes = {f.code: f.pk for f in forms}
-    groups = [[codes[c] for c in group if c in codes] for group in CITY_LAYOUT.values()]
-    return {pk: i for i, pks in enumerate(g for g in groups if g) for pk in pks}
+    return {pk: i for i, pks in enumerate(_column_groups(params).values()) for pk in pks}
 
 
 def school_start(params: Params) -> CountTable:
