@@ -19,10 +19,13 @@ either count is hidden.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
+from scipy import sparse
 from scipy.optimize import linprog
 
 Cell = tuple[int, int]
@@ -232,3 +235,223 @@ def hide_more(table: ProtectedTable, cells: set[Cell]) -> ProtectedTable:
     """The table with more cells hidden. Hiding more only widens what an attacker can
     infer, so the protection of the cells hidden already holds."""
     return replace(table, hidden=table.hidden | frozenset(cells))
+
+
+# Linked suppression: many published tables that share their children (every filter and
+# period of a report) protected together, as one set of cells and the relations between them.
+
+Key = Any  # any hashable name of a cell
+
+
+@dataclass(frozen=True)
+class Relation:
+    """What an attacker knows about published cells: ``total`` is the sum of ``parts``
+    (``exact``), or, where the total counts distinct children (a child in two forms, or
+    placed in two months of a tertial), each part is at most the total and the total at
+    most the sum of the parts."""
+
+    total: Key
+    parts: tuple[Key, ...]
+    exact: bool = True
+
+    def cells(self) -> tuple[Key, ...]:
+        return (self.total, *self.parts)
+
+
+@dataclass(frozen=True)
+class LinkedProtection:
+    values: Mapping[Key, int]
+    hidden: frozenset[Key]
+    primary: frozenset[Key]
+
+
+class _System:
+    """The attacker's linear program over the hidden cells, all counts >= 0."""
+
+    def __init__(self, values: Mapping[Key, int], hidden: set[Key], relations: Sequence[Relation]) -> None:
+        self.variables = sorted(hidden, key=repr)
+        self.index = {key: i for i, key in enumerate(self.variables)}
+        eq: list[tuple[dict[int, float], float]] = []
+        ub: list[tuple[dict[int, float], float]] = []
+        for relation in relations:
+            if not any(key in self.index for key in relation.cells()):
+                continue
+            total_minus_parts = self._row(
+                [(relation.total, 1.0), *((p, -1.0) for p in relation.parts)], values
+            )
+            if relation.exact:
+                eq.append(total_minus_parts)
+                continue
+            ub.append(total_minus_parts)  # total <= sum of the parts
+            for part in relation.parts:
+                ub.append(self._row([(part, 1.0), (relation.total, -1.0)], values))  # part <= total
+        self.a_eq, self.b_eq = self._matrix(eq)
+        self.a_ub, self.b_ub = self._matrix(ub)
+
+    def _row(
+        self, terms: list[tuple[Key, float]], values: Mapping[Key, int]
+    ) -> tuple[dict[int, float], float]:
+        coefficients: dict[int, float] = defaultdict(float)
+        constant = 0.0
+        for key, sign in terms:
+            if key in self.index:
+                coefficients[self.index[key]] += sign
+            else:
+                constant -= sign * values[key]
+        return coefficients, constant
+
+    def _matrix(
+        self, rows: list[tuple[dict[int, float], float]]
+    ) -> tuple[sparse.csr_array | None, np.ndarray | None]:
+        rows = [(c, b) for c, b in rows if any(c.values())]
+        if not rows:
+            return None, None
+        data, row_index, col_index = [], [], []
+        for r, (coefficients, _) in enumerate(rows):
+            for c, value in coefficients.items():
+                if value:
+                    data.append(value)
+                    row_index.append(r)
+                    col_index.append(c)
+        matrix = sparse.csr_array((data, (row_index, col_index)), shape=(len(rows), len(self.variables)))
+        return matrix, np.array([b for _, b in rows])
+
+    def solve(
+        self, objective: np.ndarray, cap: list[int] | None = None, limit: float = 0.0
+    ) -> np.ndarray | None:
+        """A feasible point minimising ``objective``; with ``cap``, one that maximises
+        sum(min(x_i, limit)) over the capped cells instead (as many of them at ``limit``
+        at once as possible)."""
+        n = len(self.variables)
+        a_eq, a_ub, b_ub = self.a_eq, self.a_ub, self.b_ub
+        bounds: list[tuple[float, float | None]] = [(0.0, None)] * n
+        if cap:
+            # t_i <= x_i, 0 <= t_i <= limit; maximise sum(t_i).
+            k = len(cap)
+            link = sparse.csr_array(
+                (
+                    np.r_[np.full(k, -1.0), np.ones(k)],
+                    (np.r_[np.arange(k), np.arange(k)], np.r_[cap, n + np.arange(k)]),
+                ),
+                shape=(k, n + k),
+            )
+            a_ub = (
+                link
+                if a_ub is None
+                else sparse.vstack([sparse.hstack([a_ub, sparse.csr_array((a_ub.shape[0], k))]), link])
+            )
+            b_ub = np.zeros(k) if b_ub is None else np.r_[b_ub, np.zeros(k)]
+            if a_eq is not None:
+                a_eq = sparse.hstack([a_eq, sparse.csr_array((a_eq.shape[0], k))])
+            objective = np.r_[np.zeros(n), -np.ones(k)]
+            bounds = bounds + [(0.0, limit)] * k
+        result = linprog(
+            objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=self.b_eq, bounds=bounds, method="highs"
+        )
+        return np.asarray(result.x[:n]) if result.status == 0 else None
+
+
+def weak_cells(
+    values: Mapping[Key, int],
+    hidden: set[Key] | frozenset[Key],
+    relations: Sequence[Relation],
+    cells: set[Key],
+    rules: Rules = DEFAULT_RULES,
+) -> set[Key]:
+    """The attacker's check over every relation at once: the cells of ``cells`` that
+    cannot be both 0 and ``threshold`` or more given everything published.
+
+    One linear program per cell and bound would be thousands at city scale. Any feasible
+    point is a witness instead: a cell that is 0 in one, and ``threshold`` or more in
+    another, is protected. A few programs that push as many cells as possible to 0, and to
+    the threshold, at once prove most cells; the rest get their own program."""
+    if not cells:
+        return set()
+    system = _System(values, set(hidden), relations)
+    index, eps, limit = system.index, 1e-6, float(rules.threshold)
+    need_low, need_high = set(cells), set(cells)
+
+    def witness(point: np.ndarray | None) -> bool:
+        if point is None:
+            return False
+        before = len(need_low) + len(need_high)
+        need_low.difference_update({k for k in need_low if point[index[k]] <= eps})
+        need_high.difference_update({k for k in need_high if point[index[k]] >= limit - eps})
+        return len(need_low) + len(need_high) < before
+
+    while need_low:
+        objective = np.zeros(len(index))
+        objective[[index[k] for k in need_low]] = 1.0
+        if not witness(system.solve(objective)):
+            break
+    while need_high:
+        point = system.solve(
+            np.zeros(len(index)), cap=[index[k] for k in sorted(need_high, key=repr)], limit=limit
+        )
+        if not witness(point):
+            break
+    weak = set()
+    for key in sorted(need_low | need_high, key=repr):
+        if key in need_low:
+            objective = np.zeros(len(index))
+            objective[index[key]] = 1.0
+            witness(system.solve(objective))
+        if key in need_high:
+            witness(system.solve(np.zeros(len(index)), cap=[index[key]], limit=limit))
+        if key in need_low or key in need_high:
+            weak.add(key)
+    return weak
+
+
+def protect_linked(
+    values: Mapping[Key, int], relations: Sequence[Relation], rules: Rules = DEFAULT_RULES
+) -> LinkedProtection:
+    """Protect every published cell at once: primary suppression of each count 1 to
+    ``threshold - 1``, a partner for every sum left with one hidden cell, and the
+    attacker's check over all relations together, hiding a partner of each weak cell
+    until none is left."""
+    primary = {key for key, value in values.items() if 0 < value < rules.threshold}
+    hidden = set(primary)
+    related: dict[Key, list[Relation]] = defaultdict(list)
+    for relation in relations:
+        for key in relation.cells():
+            related[key].append(relation)
+    safe: set[Key] = set()
+    while True:
+        _close_linked(values, relations, hidden, rules)
+        # Hiding more only widens the attacker's ranges, so a cell found safe stays safe.
+        weak = weak_cells(values, hidden, relations, primary - safe, rules)
+        safe |= primary - weak
+        partners = {_linked_partner(values, related[key], hidden, rules) for key in weak} - {None}
+        if not partners:
+            break
+        hidden |= partners
+    return LinkedProtection(values=dict(values), hidden=frozenset(hidden), primary=frozenset(primary))
+
+
+def _close_linked(
+    values: Mapping[Key, int], relations: Sequence[Relation], hidden: set[Key], rules: Rules
+) -> None:
+    changed = True
+    while changed:
+        changed = False
+        for relation in relations:
+            if relation.exact and sum(key in hidden for key in relation.cells()) == 1:
+                partner = _linked_partner(values, [relation], hidden, rules)
+                if partner is not None:
+                    hidden.add(partner)
+                    changed = True
+
+
+def _linked_partner(
+    values: Mapping[Key, int], relations: list[Relation], hidden: set[Key], rules: Rules
+) -> Key | None:
+    """The visible cell to hide with, from the cell's relations: the smallest count of
+    ``threshold`` or more (it can absorb a small cell's uncertainty), else the largest."""
+    visible = {key for relation in relations for key in relation.cells() if key not in hidden}
+    if not visible:
+        return None
+    large = [key for key in visible if values[key] >= rules.threshold]
+    if large:
+        return min(large, key=lambda key: (values[key], repr(key)))
+    return max(visible, key=lambda key: (values[key], repr(key)))

@@ -1,0 +1,176 @@
+"""Linked suppression: an attacker who combines every output of a period — all filters,
+girls and boys, every period of the year — narrows no count of 1–4 to an interval that
+excludes 0 or 5 (issue 10)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from obruten.followup import demo as followup_demo
+from obruten.lib.disclosure import Relation, protect, weak_cells
+from obruten.register import demo
+from obruten.register.models import District, PlacementForm
+from obruten.statistics.definitions import REPORTS, Params
+from obruten.statistics.protection import LINKING, ProtectedReport, _months, _tilings, run_report
+
+TODAY = date(2026, 11, 22)
+YEAR = 2025
+SEXES = ("", "F", "M")
+
+
+@pytest.fixture
+def demo_data(db: None) -> None:
+    demo.generate(seed=5, scale="small", today=TODAY)
+    followup_demo.generate(seed=5, today=TODAY)
+
+
+def _periods(name: str) -> list[str]:
+    kind = LINKING[name].periods if name in LINKING else "single"
+    if kind in {"overlap", "additive"}:
+        return ["", "T1", "T2", "T3", "T2-ACK"]
+    return [""]
+
+
+def _published(report: ProtectedReport, view: tuple[str, str]) -> tuple[dict, set, set, list[Relation]]:
+    """What a table tells: its cells (hidden ones are unknowns), and that each row and
+    column adds up to its total — or, for distinct totals, lies between its cells' largest
+    and their sum."""
+    table = report.table
+    rows, cols = table.row_labels, table.col_labels
+    values: dict[Any, int] = {}
+    hidden: set[Any] = set()
+    primary: set[Any] = set()
+    relations: list[Relation] = []
+    for r, row in enumerate(table.grid):
+        for c, value in enumerate(row):
+            key = (*view, rows[r], cols[c])
+            values[key] = value
+            hidden |= {key} if (r, c) in table.hidden else set()
+            primary |= {key} if (r, c) in table.primary else set()
+    counts = report.definition.compute(report.params)
+    distinct = counts.totals is not None
+    covered = counts.totals.covers if counts.totals is not None else range(len(cols) - 1)
+    for c in range(len(cols)):
+        parts = tuple((*view, rows[r], cols[c]) for r in range(len(rows) - 1))
+        relations.append(Relation((*view, rows[-1], cols[c]), parts, exact=not distinct))
+    if table.row_totals:
+        for r in range(len(rows)):
+            parts = tuple((*view, rows[r], cols[c]) for c in covered)
+            relations.append(Relation((*view, rows[r], cols[-1]), parts, exact=not distinct))
+    return values, hidden, primary, relations
+
+
+def _holds(relation: Relation, values: dict) -> bool:
+    if any(key not in values for key in relation.cells()):
+        return False
+    total, parts = values[relation.total], [values[p] for p in relation.parts]
+    if relation.exact:
+        return total == sum(parts)
+    return all(p <= total for p in parts) and total <= sum(parts)
+
+
+def _attack(name: str) -> set:
+    """Every report of one name for every period of the year and every sex, combined."""
+    values: dict[Any, int] = {}
+    hidden: set[Any] = set()
+    primary: set[Any] = set()
+    relations: list[Relation] = []
+    periods = _periods(name)
+    for period in periods:
+        for sex in SEXES:
+            report = run_report(name, Params(year=YEAR, period=period, sex=sex), actor=None, via="test")
+            v, h, p, r = _published(report, (period, sex))
+            values |= v
+            hidden |= h
+            primary |= p
+            relations += r
+    labels = {(row, col) for (_p, _s, row, col) in values}
+    for period in periods:
+        for row, col in labels:
+            relations.append(
+                Relation((period, "", row, col), ((period, "F", row, col), (period, "M", row, col)))
+            )
+    if len(periods) > 1:
+        exact = LINKING[name].periods == "additive"
+        months = {period: _months(Params(year=YEAR), period) for period in periods}
+        for period in periods:
+            smaller = {p: m for p, m in months.items() if m < months[period]}
+            for tiling in _tilings(months[period], smaller):
+                for sex in SEXES:
+                    for row, col in labels:
+                        parts = tuple((part, sex, row, col) for part in tiling)
+                        relations.append(Relation((period, sex, row, col), parts, exact=exact))
+    # The attacker knows the counting rule; a relation the figures break is not that rule.
+    relations = [r for r in relations if _holds(r, values)]
+    return weak_cells(values, hidden, relations, primary)
+
+
+def test_girls_and_boys_beside_all_children_recover_nothing(demo_data: None) -> None:
+    """The issue's reproduction: placements 2025, all vs --sex F vs --sex M. Protected one
+    table at a time, subtracting recovered hidden counts."""
+    values: dict[Any, int] = {}
+    hidden: set[Any] = set()
+    primary: set[Any] = set()
+    relations: list[Relation] = []
+    for sex in SEXES:
+        report = run_report("placements", Params(year=YEAR, sex=sex), actor=None, via="test")
+        v, h, p, r = _published(report, ("", sex))
+        values, hidden, primary, relations = values | v, hidden | h, primary | p, relations + r
+    labels = {(row, col) for (_p, _s, row, col) in values}
+    relations += [Relation(("", "", *rc), (("", "F", *rc), ("", "M", *rc))) for rc in labels]
+    relations = [r for r in relations if _holds(r, values)]
+    assert primary
+    assert weak_cells(values, hidden, relations, primary) == set()
+
+
+def test_the_same_tables_protected_one_at_a_time_would_not(demo_data: None) -> None:
+    values: dict[Any, int] = {}
+    hidden: set[Any] = set()
+    primary: set[Any] = set()
+    relations: list[Relation] = []
+    for sex in SEXES:
+        report = run_report("placements", Params(year=YEAR, sex=sex), actor=None, via="test")
+        alone = protect(
+            report.table.row_labels[:-1],
+            report.table.col_labels[:-1],
+            [list(r[:-1]) for r in report.table.grid[:-1]],
+        )
+        lone = ProtectedReport(report.definition, report.params, alone, ())
+        v, h, p, r = _published(lone, ("", sex))
+        values, hidden, primary, relations = values | v, hidden | h, primary | p, relations + r
+    labels = {(row, col) for (_p, _s, row, col) in values}
+    relations += [Relation(("", "", *rc), (("", "F", *rc), ("", "M", *rc))) for rc in labels]
+    relations = [r for r in relations if _holds(r, values)]
+    assert weak_cells(values, hidden, relations, primary)
+
+
+@pytest.mark.parametrize("name", sorted(REPORTS))
+def test_every_period_and_sex_combined_recover_nothing(demo_data: None, name: str) -> None:
+    assert _attack(name) == set()
+
+
+def test_a_district_or_form_filter_shows_a_slice_of_the_whole_table(demo_data: None) -> None:
+    """A filtered table shows nothing but the unfiltered table's row or column, hidden
+    where it is, so it tells an attacker nothing more."""
+    for sex in SEXES:
+        whole = run_report("placements", Params(year=YEAR, sex=sex), actor=None, via="test").table
+        cell = {
+            (whole.row_labels[r], whole.col_labels[c]): whole.display(r, c)
+            for r in range(len(whole.grid))
+            for c in range(len(whole.grid[0]))
+        }
+        for district in District.objects.filter(name__in=whole.row_labels[:-1]):
+            part = run_report(
+                "placements", Params(year=YEAR, sex=sex, district=district.code), actor=None, via="test"
+            ).table
+            for c, col in enumerate(part.col_labels):
+                assert part.display(0, c) in {"*", cell[(district.name, col)]}
+        for form in PlacementForm.objects.filter(name__in=whole.col_labels[:-1]):
+            part = run_report(
+                "placements", Params(year=YEAR, sex=sex, form=form.code), actor=None, via="test"
+            ).table
+            for r, row in enumerate(part.row_labels):
+                assert part.display(r, 0) in {"*", cell[(row, form.name)]}
