@@ -282,6 +282,7 @@ def test_no_counting_rule_points_to_a_file_in_the_source() -> None:
 def test_an_impossible_answer_is_a_dash_never_a_count_or_a_star(world: World) -> None:
     from obruten.statistics.definitions import _voice_questions
 
+    _answer_every_question(world)
     report = run_report("child-voice", Params(year=timezone.localdate().year), actor=None, via="test")
     rows = renderers.body(report)
     kinds = [q.kind for q in _voice_questions().values()]
@@ -313,7 +314,20 @@ def test_pdf_and_xlsx_carry_the_source_and_the_extraction_date(world: World) -> 
     assert source in [c.value for r in sheet.iter_rows() for c in r]
 
 
+def _answer_every_question(world: World) -> None:
+    from obruten.participation import services as participation_services
+    from obruten.participation.models import Invitation
+
+    for invitation in Invitation.objects.all():
+        given = {
+            q.pk: participation_services.Given("4" if q.kind == "scale" else "yes")
+            for q in invitation.template.questions.filter(kind__in=["scale", "yes_no"])
+        }
+        participation_services.save_answers(invitation=invitation, answers=given, submit=True)
+
+
 def test_the_child_voice_pdf_fits_its_content_with_whole_labels(world: World) -> None:
+    _answer_every_question(world)
     report = run_report("child-voice", Params(year=timezone.localdate().year), actor=None, via="test")
     pages = PdfReader(io.BytesIO(renderers.to_pdf(report))).pages
     text = " ".join("".join(p.extract_text() for p in pages).split())
