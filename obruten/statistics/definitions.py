@@ -388,7 +388,8 @@ def results(params: Params) -> CountTable:
     one counts under "no known result"."""
     start, end = params.bounds()
     placed = _overlapping(params).filter(accompanying=False, child=OuterRef("pk"))
-    latest = (
+    first, last = _compulsory_school_births(params)
+    latest_mask = (
         FollowUp.objects.filter(
             child=OuterRef("pk"),
             kind__in=[FollowUpKind.REVIEW, FollowUpKind.COORDINATOR],
@@ -396,12 +397,12 @@ def results(params: Params) -> CountTable:
             school_form__in=[SchoolForm.COMPULSORY, SchoolForm.ADAPTED_COMPULSORY],
         )
         .order_by("-date", "-pk")
-        .values("pk")[:1]
+        .annotate(mask=_reached(OuterRef("pk")))
+        .values("mask")[:1]
     )
     groups = (
-        Child.objects.filter(Exists(placed), birth_date__year__range=_compulsory_school_births(params))
-        .annotate(latest=Subquery(latest), responsible=_responsible(params, end=None))
-        .annotate(mask=Case(When(latest__isnull=True, then=Value(-1)), default=_reached(OuterRef("latest"))))
+        Child.objects.filter(Exists(placed), birth_date__range=(date(first, 1, 1), date(last, 12, 31)))
+        .annotate(mask=Coalesce(Subquery(latest_mask), Value(-1)), responsible=_responsible(params, end=None))
         .values("responsible", "mask")
         .annotate(n=Count("pk"))
     )
