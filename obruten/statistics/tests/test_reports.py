@@ -48,10 +48,11 @@ def test_every_report_survives_the_attacker(demo_data: None, name: str) -> None:
     if counts.totals is not None:
         # Distinct totals (issue 10.4) are not sums: the attacker has inequalities, not equations.
         rows, cols = [*table.row_labels], [*table.col_labels]
-        values = {("", rows[r], cols[c]): v for r, row in enumerate(table.grid) for c, v in enumerate(row)}
-        hidden = {("", rows[r], cols[c]) for r, c in table.hidden}
-        primary = {("", rows[r], cols[c]) for r, c in table.primary}
-        relations = list(_view_relations(("",), counts))
+        view = ("", "")
+        values = {(*view, rows[r], cols[c]): v for r, row in enumerate(table.grid) for c, v in enumerate(row)}
+        hidden = {(*view, rows[r], cols[c]) for r, c in table.hidden}
+        primary = {(*view, rows[r], cols[c]) for r, c in table.primary}
+        relations = list(_view_relations(view, counts))
         assert weak_cells(values, hidden, relations, primary, table.rules) == set(), name
         return
     for cell in table.primary:
