@@ -21,6 +21,7 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -389,28 +390,30 @@ def results(params: Params) -> CountTable:
     start, end = params.bounds()
     placed = _overlapping(params).filter(accompanying=False, child=OuterRef("pk"))
     first, last = _compulsory_school_births(params)
-    latest_mask = (
-        FollowUp.objects.filter(
-            child=OuterRef("pk"),
-            kind__in=[FollowUpKind.REVIEW, FollowUpKind.COORDINATOR],
-            date__range=(start, end),
-            school_form__in=[SchoolForm.COMPULSORY, SchoolForm.ADAPTED_COMPULSORY],
-        )
-        .order_by("-date", "-pk")
-        .annotate(mask=_reached(OuterRef("pk")))
-        .values("mask")[:1]
-    )
-    groups = (
+    children = (
         Child.objects.filter(Exists(placed), birth_date__range=(date(first, 1, 1), date(last, 12, 31)))
-        .annotate(mask=Coalesce(Subquery(latest_mask), Value(-1)), responsible=_responsible(params, end=None))
-        .values("responsible", "mask")
-        .annotate(n=Count("pk"))
+        .annotate(responsible=_responsible(params, end=None))
+        .values_list("pk", "responsible")
     )
+    follow_ups = FollowUp.objects.filter(
+        kind__in=[FollowUpKind.REVIEW, FollowUpKind.COORDINATOR],
+        date__range=(start, end),
+        school_form__in=[SchoolForm.COMPULSORY, SchoolForm.ADAPTED_COMPULSORY],
+    )
+    latest = follow_ups.values("child").annotate(last=Max("pk")).values("last")
+    masks = dict(
+        FollowUp.objects.filter(pk__in=latest)
+        .annotate(mask=_reached(OuterRef("pk")))
+        .values_list("child", "mask")
+    )
+    groups: dict[tuple[int, int], int] = defaultdict(int)
+    for child_id, responsible in children:
+        groups[(responsible, masks.get(child_id, -1))] += 1
     # At most nine masks per district: add them up into the six counts.
     by_district: dict[int, list[int]] = defaultdict(lambda: [0] * 6)
     every = sum(SUBJECT_BITS.values())
-    for group in groups:
-        counts, mask, n = by_district[group["responsible"]], group["mask"], group["n"]
+    for (responsible, mask), n in groups.items():
+        counts = by_district[responsible]
         counts[0] += n
         if mask < 0:
             counts[5] += n
