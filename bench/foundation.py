@@ -9,36 +9,21 @@ each figure with its goal and the ratio figure / goal.
 
 from __future__ import annotations
 
-import os
 import random
 import statistics
-import sys
-import tempfile
 import time
 from datetime import date, timedelta
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-workdir = Path(tempfile.mkdtemp(prefix="obruten-bench-"))
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}")
-os.environ.setdefault("SECRET_KEY", "bench-only")
-os.environ["DEMO_MODE"] = "1"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "obruten.settings")
-os.environ["ALLOWED_HOSTS"] = "testserver"
+import django_setup  # noqa: F401 - sets up Django before Obruten is imported
+from django.core.management import call_command
+from django.test import Client
+from django.test.utils import setup_test_environment
+from django.utils import timezone
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
-from django.utils import timezone  # noqa: E402
-
-from obruten.accounts.models import User  # noqa: E402
-from obruten.register import demo  # noqa: E402
-from obruten.register.imports import COLUMNS, import_placements  # noqa: E402
-from obruten.register.models import District  # noqa: E402
+from obruten.accounts.models import User
+from obruten.register import demo
+from obruten.register.imports import COLUMNS, import_placements
+from obruten.register.models import District
 
 IMPORT_GOAL_S = 2.0
 CASELOAD_GOAL_MS = 100.0

@@ -12,33 +12,17 @@ count. The page medians before the change come from running this script on commi
 
 from __future__ import annotations
 
-import os
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-workdir = Path(tempfile.mkdtemp(prefix="obruten-bench-"))
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}")
-os.environ.setdefault("SECRET_KEY", "bench-only")
-os.environ.setdefault("AUDIT_KEY", "bench-only")
-os.environ["DEMO_MODE"] = "1"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "obruten.settings")
-os.environ["ALLOWED_HOSTS"] = "testserver"
+import django_setup  # noqa: F401 - sets up Django before Obruten is imported
+from django.core.management import call_command
+from django.test import Client
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
-from django.test import Client  # noqa: E402
-
-from obruten.accounts.models import User  # noqa: E402
-from obruten.audit import log as audit  # noqa: E402
-from obruten.audit.models import AuditEvent  # noqa: E402
-from obruten.register.models import Child  # noqa: E402
+from obruten.accounts.models import User
+from obruten.audit import log as audit
+from obruten.audit.models import AuditEvent
+from obruten.register.models import Child
 
 PAGES = [
     ("handlaggare.farsta", "/att-gora/"),

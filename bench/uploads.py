@@ -11,31 +11,18 @@ from __future__ import annotations
 
 import os
 import resource
-import sys
-import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-workdir = Path(tempfile.mkdtemp(prefix="obruten-bench-"))
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}")
-os.environ.setdefault("SECRET_KEY", "bench-only")
-os.environ["DEMO_MODE"] = "1"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "obruten.settings")
-os.environ["ALLOWED_HOSTS"] = "testserver"
+import django_setup  # noqa: F401 - sets up Django before Obruten is imported
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.test import Client
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.test import Client  # noqa: E402
-
-from obruten.accounts.models import Role, User  # noqa: E402
-from obruten.lib.tests.hostile import big_csv, truncated_xlsx, zip_bomb  # noqa: E402
-from obruten.register.imports import COLUMNS  # noqa: E402
-from obruten.register.models import Child, District, Placement  # noqa: E402
+from obruten.accounts.models import Role, User
+from obruten.lib.tests.hostile import big_csv, truncated_xlsx, zip_bomb
+from obruten.register.imports import COLUMNS
+from obruten.register.models import Child, District, Placement
 
 GOAL_S = 2.0
 MEMORY_GOAL_MB = 300
