@@ -22,6 +22,15 @@ class UserAdmin(BaseUserAdmin):
     )
     filter_horizontal = ("districts",)
 
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> Any:
+        """Setting someone's password lets the administrator sign in as them: audited."""
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            services.record_password_change(
+                actor=request.user, user=User.objects.get(pk=id), via="admin:auth_user_password_change"
+            )
+        return response
+
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         readonly = super().get_readonly_fields(request, obj)
         if obj is not None and obj.pk == request.user.pk:

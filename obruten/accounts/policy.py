@@ -119,6 +119,14 @@ def child_for_user(user: Any, child_id: int, *, via: str, reason: str = "") -> C
     return child
 
 
+def children_with_whereabouts_for(user: Any) -> QuerySet[Child]:
+    """The children in scope whose whereabouts the user may see and so may change."""
+    children = children_for(user)
+    if user.role == Role.LARTEAMET:
+        return children
+    return children.filter(~protected_q() | Q(case_worker=user))
+
+
 def is_protected(child: Child) -> bool:
     return Child.objects.filter(protected_q(), pk=child.pk).exists()
 

@@ -47,3 +47,10 @@ def record_access_change(*, actor: Any, user: User, before: dict[str, Any], via:
         obj=user,
         changes={name: [before.get(name), after[name]] for name in changes},
     )
+
+
+def record_password_change(*, actor: Any, user: User, via: str) -> None:
+    """An administrator set ``user``'s password: they could now sign in as them."""
+    audit.record(
+        actor=actor, action=audit.Action.UPDATE, via=via, obj=user, changes={"password": [None, "ändrat"]}
+    )

@@ -14,6 +14,7 @@ LABELS = {
     "is_active": _("Aktivt konto"),
     "is_staff": _("Får administrera"),
     "is_superuser": _("Alla rättigheter i administrationen"),
+    "password": _("Lösenord"),
 }
 
 

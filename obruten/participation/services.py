@@ -136,7 +136,7 @@ def save_answers(*, invitation: Invitation, answers: dict[int, Given], submit: b
             invitation=invitation,
             question=question,
             defaults={
-                "value": given.value[:4000],
+                "value": given.value.replace("\x00", "")[:4000],  # PostgreSQL text holds no NUL
                 "urgent": given.urgent and question.kind == Question.Kind.TEXT,
             },
         )

@@ -40,6 +40,7 @@ from .models import (
     School,
     SchoolStart,
 )
+from .services import registrable_date
 
 COLUMNS = (
     "personal_number",
@@ -95,6 +96,12 @@ RULES = {
     "R19": _(
         "Personnumret hör inte till ett barn du får ändra. Ett barn som handläggs av en annan "
         "stadsdelsnämnd flyttas genom en överflyttning, inte genom import."
+    ),
+    "R20": _("Värdet är för långt: högst 100 tecken."),
+    "R21": _("Datumet ligger utanför det som går att registrera: tidigast 1990-01-01, senast ett år fram."),
+    "R22": _(
+        "En placering i skyddat boende kan inte ändras till en annan placeringsform genom import. "
+        "Ändra den på barnets sida, där du anger skälet."
     ),
 }
 LOCATING_COLUMNS = {"school_unit_code", "school_start_date"}
@@ -195,11 +202,14 @@ def _validate(table: list[dict[str, str]], actor: Any, errors: list[RowError], *
         form = forms.get(raw["placement_form"].lower())
         check("placement_form", form is not None, "R07")
         check("legal_basis", raw["legal_basis"] in LegalBasis.values, "R08")
+        for name in ("first_name", "last_name"):
+            check(name, len(raw[name]) <= NAME_MAX_LENGTH, "R20")
         start = iso_date(raw["start_date"])
-        check("start_date", start is not None, "R09")
+        if check("start_date", start is not None, "R09") and start is not None:
+            check("start_date", registrable_date(start, today), "R21")
         end = iso_date(raw["end_date"]) if raw["end_date"] else None
-        if raw["end_date"]:
-            check("end_date", end is not None, "R09")
+        if raw["end_date"] and check("end_date", end is not None, "R09") and end is not None:
+            check("end_date", registrable_date(end, today), "R21")
         if start and end:
             check("end_date", end >= start, "R10")
         if district and start and check("district", district.is_valid_on(start), "R06"):
@@ -245,6 +255,9 @@ def _validate(table: list[dict[str, str]], actor: Any, errors: list[RowError], *
     return rows
 
 
+NAME_MAX_LENGTH = 100
+
+
 def _check_scope(rows: list[_Row], actor: Any, errors: list[RowError], via: str) -> list[_Row]:
     """Rows naming a child already in the register that the importer may not change get
     R19, before any other rule about that child, so the report tells nothing about it;
@@ -260,9 +273,9 @@ def _check_scope(rows: list[_Row], actor: Any, errors: list[RowError], via: str)
             numbers,
         )
     )
-    visible = set(
+    visible = set(  # a child whose whereabouts are hidden from the actor is not theirs to change
         _by_chunks(
-            lambda chunk: policy.children_for(actor)
+            lambda chunk: policy.children_with_whereabouts_for(actor)
             .filter(personal_number__in=chunk)
             .values_list("personal_number", flat=True),
             list(registered),
@@ -292,11 +305,30 @@ def _check_children(rows: list[_Row], errors: list[RowError]) -> None:
     )
     for pnr, start, end in in_register:
         stored[pnr].append((start, end))
+    protected_housing = {
+        (pnr, start)
+        for pnr, start in _by_chunks(
+            lambda chunk: Placement.objects.filter(
+                child__personal_number__in=chunk, form__is_protected_housing=True, accompanying=False
+            ).values_list("child__personal_number", "start_date"),
+            list(by_child),
+        )
+    }
     for pnr, child_rows in by_child.items():
         first = child_rows[0]
-        for row in child_rows[1:]:
-            if (row.first_name, row.last_name, row.sex) != (first.first_name, first.last_name, first.sex):
+        starts: set[date] = set()
+        for row in child_rows:
+            if row is not first and (row.first_name, row.last_name, row.sex) != (
+                first.first_name,
+                first.last_name,
+                first.sex,
+            ):
                 errors.append(RowError(row.number, "personal_number", "R18"))
+            if row.start in starts:  # two rows for one placement
+                errors.append(RowError(row.number, "start_date", "R16"))
+            starts.add(row.start)
+            if (pnr, row.start) in protected_housing and not row.form.is_protected_housing:
+                errors.append(RowError(row.number, "placement_form", "R22"))
         periods = {start: end for start, end in stored[pnr]}
         for row in child_rows:
             periods[row.start] = row.end  # a row with a known start replaces that placement

@@ -5,7 +5,7 @@ themselves."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -212,8 +212,21 @@ def change_protection(*, actor: Any, child: Child, level: str, reason: str, via:
     return child
 
 
+EARLIEST_DATE = date(1990, 1, 1)
+
+
+def registrable_date(day: date, today: date) -> bool:
+    """A date the register can hold and compute due dates from: 1990 to a year ahead."""
+    return EARLIEST_DATE <= day <= today + timedelta(days=366)
+
+
 def _validate_placement(child: Child, data: PlacementData, *, existing: Placement | None) -> None:
     errors: dict[str, str] = {}
+    today = timezone.localdate()
+    for name in ("start_date", "end_date"):
+        day = getattr(data, name)
+        if day is not None and not registrable_date(day, today):
+            errors[name] = _("Ange ett datum från 1990-01-01 och högst ett år fram i tiden.")
     if data.legal_basis not in LegalBasis.values:
         errors["legal_basis"] = _("Välj lagrum: SoL, LVU 2 § eller LVU 3 §.")
     if data.end_date is not None and data.end_date < data.start_date:
