@@ -13,6 +13,7 @@ from django.db import transaction
 from obruten.accounts.models import Role, User
 from obruten.lib.calendar import add_months
 from obruten.lib.grades import SUBJECTS
+from obruten.register.demo import refresh_planner_statistics
 from obruten.register.models import Child, Placement
 
 from .due import active_steps
@@ -199,6 +200,7 @@ def generate(*, seed: int, today: date) -> dict[str, int]:
                 )
             )
     FinalGrades.objects.bulk_create(final, batch_size=2000)
+    refresh_planner_statistics()
     return {
         "follow_ups": len(follow_ups),
         "chain_steps": len(records),

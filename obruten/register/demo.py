@@ -261,7 +261,18 @@ def generate(*, seed: int, scale: str, today: date) -> dict[str, int]:
         via=f"obruten demo --seed {seed} --scale {scale}",
         changes={"children": len(children), "placements": len(placements)},
     )
+    refresh_planner_statistics()
     return {"children": len(children), "placements": len(placements), "school_starts": len(school_starts)}
+
+
+def refresh_planner_statistics() -> None:
+    """After a bulk load, tell PostgreSQL's planner how large the tables are. Until
+    autovacuum does, it takes them for empty and may pick a nested loop that reads a
+    table once per row of another (minutes instead of milliseconds)."""
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def _placements(
