@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) .secret_key .audit_key
 
 .secret_key:
 	$(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > .secret_key

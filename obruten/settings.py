@@ -56,7 +56,7 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env("SECRET_KEY") or ""
 if not SECRET_KEY:
     raise ImproperlyConfigured(
-        "SECRET_KEY is not set. Set SECRET_KEY (or SECRET_KEY_FILE); `make run` creates one."
+        "SECRET_KEY is not set. Set SECRET_KEY (or SECRET_KEY_FILE); `make install` creates one."
     )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -68,7 +68,7 @@ AUDIT_KEY = env("AUDIT_KEY") or ""
 if not AUDIT_KEY:
     if not (DEBUG or DEMO_MODE):
         raise ImproperlyConfigured(
-            "AUDIT_KEY is not set. Set AUDIT_KEY (or AUDIT_KEY_FILE); `make run` creates one."
+            "AUDIT_KEY is not set. Set AUDIT_KEY (or AUDIT_KEY_FILE); `make install` creates one."
         )
     # Development and demo only: anyone who knows SECRET_KEY can forge this chain.
     AUDIT_KEY = "insecure-dev-audit-key:" + hashlib.sha256(SECRET_KEY.encode()).hexdigest()
