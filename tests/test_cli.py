@@ -27,7 +27,7 @@ def test_no_key_file_no_default(tmp_path: Path) -> None:
 
 def test_a_missing_secret_key_is_one_plain_line() -> None:
     environment = {**os.environ, "SECRET_KEY": ""}
-    result = subprocess.run(  # noqa: S603 (fixed arguments)
+    result = subprocess.run(
         [sys.executable, "-m", "obruten.cli", "audit", "verify"],
         env=environment,
         capture_output=True,
