@@ -20,24 +20,13 @@ from conftest import World
 from obruten.audit.models import AuditEvent
 from obruten.followup.models import InterventionKind
 from obruten.register.models import District, PlacementForm
+from tests.security.posts import child_post
 
 Values = Callable[[World], Any]
 
 
 def _district(code: str) -> Values:
     return lambda world: District.objects.get(code=code).pk
-
-
-def _child_data(world: World, child: Any) -> dict[str, Any]:
-    return {
-        "personal_number": child.formatted_personal_number,
-        "first_name": child.first_name,
-        "last_name": child.last_name,
-        "sex": child.sex,
-        "home_municipality": child.home_municipality_id,
-        "district": child.district_id,
-        "protected_identity": child.protected_identity,
-    }
 
 
 def _placement_data(world: World) -> dict[str, Any]:
@@ -67,7 +56,7 @@ CASES = {
     "new child in another district": Case(
         "case_worker",
         lambda w: reverse("register:child_create"),
-        lambda w: {**_child_data(w, w.own), "personal_number": "20250824-2381"},
+        lambda w: {**child_post(w.own), "personal_number": "20250824-2381"},
         "district",
         _district("bromma"),
         _district("farsta"),
@@ -75,7 +64,7 @@ CASES = {
     "child moved to another district": Case(
         "case_worker",
         lambda w: reverse("register:child_edit", kwargs={"child_id": w.own.pk}),
-        lambda w: _child_data(w, w.own),
+        lambda w: child_post(w.own),
         "district",
         _district("bromma"),
         _district("farsta"),
@@ -83,7 +72,7 @@ CASES = {
     "protection removed by a colleague": Case(
         "case_worker_2",
         lambda w: reverse("register:child_edit", kwargs={"child_id": w.protected.pk}),
-        lambda w: {**_child_data(w, w.protected), "protection_reason": "flyttat"},
+        lambda w: {**child_post(w.protected), "protection_reason": "flyttat"},
         "protected_identity",
         lambda w: "none",
         lambda w: "fingerade_personuppgifter",

@@ -19,6 +19,7 @@ from obruten.audit.models import AuditEvent
 from obruten.register import services
 from obruten.register.imports import COLUMNS
 from obruten.register.models import Child, District, Placement, PlacementForm, ProtectedIdentity
+from tests.security.posts import child_post
 
 
 def _client(world: World, role: str) -> Client:
@@ -91,24 +92,11 @@ def test_a_failed_import_says_the_same_whether_or_not_the_child_exists_elsewhere
 # 3. Protection goes down only with the right person and a reason. --------------------
 
 
-def _edit_post(child: Child, **changes: Any) -> dict[str, Any]:
-    data = {
-        "personal_number": child.formatted_personal_number,
-        "first_name": child.first_name,
-        "last_name": child.last_name,
-        "sex": child.sex,
-        "home_municipality": child.home_municipality_id,
-        "district": child.district_id,
-        "protected_identity": child.protected_identity,
-    }
-    return {**data, **changes}
-
-
 def test_a_colleague_cannot_remove_a_childs_protection(world: World) -> None:
     before, writes = _state(world.protected), _writes()
     response = _client(world, "case_worker_2").post(
         reverse("register:child_edit", kwargs={"child_id": world.protected.pk}),
-        _edit_post(world.protected, protected_identity="none", protection_reason="för att"),
+        child_post(world.protected, protected_identity="none", protection_reason="för att"),
     )
     assert response.status_code == 200
     assert (
@@ -125,12 +113,12 @@ def test_a_colleague_cannot_remove_a_childs_protection(world: World) -> None:
 def test_the_responsible_case_worker_lowers_protection_only_with_a_reason(world: World) -> None:
     client = _client(world, "case_worker")
     url = reverse("register:child_edit", kwargs={"child_id": world.protected.pk})
-    response = client.post(url, _edit_post(world.protected, protected_identity="sekretessmarkering"))
+    response = client.post(url, child_post(world.protected, protected_identity="sekretessmarkering"))
     assert "Skriv varför skyddet sänks." in response.content.decode()
     assert _state(world.protected)[2] == ProtectedIdentity.PROTECTED_REGISTRATION
     response = client.post(
         url,
-        _edit_post(
+        child_post(
             world.protected, protected_identity="sekretessmarkering", protection_reason="Domstolsbeslut"
         ),
     )
