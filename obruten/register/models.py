@@ -134,6 +134,10 @@ class LegalBasis(models.TextChoices):
     SOL = "SoL", _("SoL (frivillig)")
     LVU2 = "LVU2", _("LVU 2 § (miljön)")
     LVU3 = "LVU3", _("LVU 3 § (eget beteende)")
+    LVU23 = "LVU23", _("LVU 2 och 3 §§")
+    LVU6 = "LVU6", _("LVU 6 § (omedelbart omhändertagande)")
+    PROTECTED_HOUSING = "SKYB", _("Beslut om placering i skyddat boende")
+    NONE = "", _("Inget eget beslut (medföljande)")
 
 
 class Child(models.Model):
@@ -204,7 +208,14 @@ class Placement(models.Model):
         default=False,
         help_text=_("Barnet följer med en förälder till skyddat boende utan eget beslut."),
     )
-    legal_basis = models.CharField(_("lagrum"), max_length=4, choices=LegalBasis.choices)
+    legal_basis = models.CharField(_("lagrum"), max_length=5, choices=LegalBasis.choices, blank=True)
+    decision_date = models.DateField(_("beslutsdatum"), null=True, blank=True)
+    enforcement_date = models.DateField(
+        _("verkställighetsdatum"),
+        null=True,
+        blank=True,
+        help_text=_("Dagen beslutet verkställdes; omprövning enligt LVU 3 § räknas härifrån."),
+    )
     start_date = models.DateField(_("startdatum"))
     end_date = models.DateField(_("slutdatum"), null=True, blank=True)
     district = models.ForeignKey(
@@ -218,6 +229,15 @@ class Placement(models.Model):
         verbose_name=_("placerande kommun"),
         on_delete=models.PROTECT,
         related_name="+",
+    )
+    location_municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("placeringskommun"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Kommunen där barnet bor under placeringen; skyddas som adressen."),
     )
     school_change = models.BooleanField(_("innebär skolbyte"), default=False)
     unit_name = models.CharField(_("placeringsställe"), max_length=200, blank=True)
@@ -263,7 +283,12 @@ class SchoolStart(models.Model):
         on_delete=models.PROTECT,
         related_name="school_start",
     )
-    school = models.ForeignKey(School, verbose_name=_("skola"), on_delete=models.PROTECT)
+    school = models.ForeignKey(School, verbose_name=_("skola"), null=True, blank=True, on_delete=models.PROTECT)
+    taught_by_larteamet = models.BooleanField(
+        _("undervisning av Lärteamet"),
+        default=False,
+        help_text=_("Barnet undervisas av Lärteamet i det skyddade boendet, inte på en skolenhet."),
+    )
     first_school_day = models.DateField(_("första skoldag"))
     days_to_school_start = models.IntegerField(
         _("dagar till skolstart"), help_text=_("Första skoldag minus placeringens startdatum.")
@@ -273,6 +298,12 @@ class SchoolStart(models.Model):
     class Meta:
         verbose_name = _("skolstart")
         verbose_name_plural = _("skolstarter")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(school__isnull=False) | models.Q(taught_by_larteamet=True),
+                name="school_start_names_school_or_larteamet",
+            )
+        ]
 
     def __str__(self) -> str:
         return str(self.first_school_day)
