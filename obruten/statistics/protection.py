@@ -317,17 +317,24 @@ def _protect(
     return table, tuple(columns)
 
 
-def run_report(name: str, params: Params, *, actor: Any, via: str) -> ProtectedReport:
-    """Compute, protect and audit a report. The audit row records who ran which report
-    with which parameters; it names no child."""
+def protect_report(name: str, params: Params) -> ProtectedReport:
+    """Compute and protect a report without auditing it: for a caller that audits the
+    whole export it is part of (the pack)."""
     definition, disclosure = REPORTS[name], rules()
     counts = definition.compute(params)
     cube = cached_cube(name, params, disclosure)
     table, stats = _protect(counts, _slice(name, counts, params, cube, disclosure), disclosure)
+    return ProtectedReport(definition, params, table, stats)
+
+
+def run_report(name: str, params: Params, *, actor: Any, via: str) -> ProtectedReport:
+    """Compute, protect and audit a report. The audit row records who ran which report
+    with which parameters; it names no child."""
+    report = protect_report(name, params)
     audit.record(
         actor=actor,
         action=audit.Action.EXPORT,
         via=via,
         changes={"report": [None, name], "params": [None, params.__dict__]},
     )
-    return ProtectedReport(definition, params, table, stats)
+    return report
