@@ -17,10 +17,19 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from obruten.accounts.models import Role
 from obruten.lib import cadence
 from obruten.register.models import Child, Placement
 
-from .models import ChainModel, ChainStep, ChainStepRecord, FollowUp, FollowUpKind, Intervention
+from .models import (
+    ChainModel,
+    ChainStep,
+    ChainStepRecord,
+    FollowUp,
+    FollowUpKind,
+    Intervention,
+    Responsible,
+)
 
 HORIZON_DAYS = 30
 CLOSING_WINDOW_DAYS = 180  # an ended placement's closing steps stay on the list this long
@@ -48,6 +57,7 @@ class DueItem:
     due: date
     url: str
     responsible: str = ""
+    owner: str = ""  # who does it: a Role value, or a chain step's Responsible outside Obruten
 
     def is_overdue(self, today: date) -> bool:
         return self.due < today
@@ -151,7 +161,7 @@ def _child_items(child: Child, steps: list[ChainStep], today: date) -> list[DueI
     name = f"{child.last_name}, {child.first_name}"
     child_url = reverse("register:child_detail", kwargs={"child_id": child.pk})
 
-    def item(kind: str, title: str, due: date, url: str, responsible: str = "") -> DueItem:
+    def item(kind: str, title: str, due: date, url: str, responsible: str = "", owner: str = "") -> DueItem:
         responsible = responsible or (
             _("Skolsamordnare")
             if kind == Kind.COORDINATOR
@@ -159,7 +169,9 @@ def _child_items(child: Child, steps: list[ChainStep], today: date) -> list[DueI
             if kind == Kind.SKOLFAM
             else _("Socialsekreterare")
         )
-        return DueItem(child.pk, name, child.case_worker_id, kind, title, due, url, responsible)
+        return DueItem(
+            child.pk, name, child.case_worker_id, kind, title, due, url, responsible, owner or _owner(kind)
+        )
 
     def new_follow_up(kind: str) -> str:
         return reverse("followup:create", kwargs={"child_id": child.pk}) + f"?typ={kind}"
@@ -181,6 +193,7 @@ def _child_items(child: Child, steps: list[ChainStep], today: date) -> list[DueI
                         chain_item.due,
                         child_url + "#kedja",
                         chain_item.step.get_responsible_display(),
+                        _owner(Kind.CHAIN, chain_item.step.responsible),
                     )
                 )
         if (
@@ -277,6 +290,17 @@ def _child_items(child: Child, steps: list[ChainStep], today: date) -> list[DueI
                 )
             )
     return items
+
+
+def _owner(kind: str, step_responsible: str = "") -> str:
+    """Who does a task: a role in Obruten, or (a chain step) someone outside it."""
+    in_obruten = {
+        Responsible.SOCIAL_SERVICES: Role.CASE_WORKER,
+        Responsible.SCHOOL_COORDINATOR: Role.SCHOOL_COORDINATOR,
+    }
+    if kind == Kind.CHAIN:
+        return in_obruten.get(step_responsible, step_responsible)
+    return {Kind.COORDINATOR: Role.SCHOOL_COORDINATOR, Kind.SKOLFAM: Role.SKOLFAM}.get(kind, Role.CASE_WORKER)
 
 
 def _basis_changes(episode: list[Placement]) -> list[Placement]:
