@@ -106,15 +106,21 @@ def _size(stream: IO[bytes]) -> int:
 
 
 def _csv_rows(stream: IO[bytes]) -> Iterator[list[str]]:
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="strict", newline="")
+    text = io.StringIO(_decode(stream.read()), newline="")  # the size is checked before
+    first = text.readline()
+    if not first:
+        return  # an empty file: F03
+    dialect = csv.Sniffer().sniff(first, delimiters=",;\t")
+    yield from csv.reader(_without_nul(first, text), dialect)
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8, with or without a byte order mark; else Windows-1252, which Swedish Excel
+    writes for "CSV (semikolonavgränsad)". Bytes that are neither raise (F01)."""
     try:
-        first = text.readline()
-        if not first:
-            return  # an empty file: F03
-        dialect = csv.Sniffer().sniff(first, delimiters=",;\t")
-        yield from csv.reader(_without_nul(first, text), dialect)
-    finally:
-        text.detach()  # the caller's stream stays open
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252")
 
 
 def _without_nul(first: str, rest: Iterable[str]) -> Iterator[str]:

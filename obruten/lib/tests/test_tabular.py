@@ -38,6 +38,12 @@ def test_it_reads_csv_and_xlsx_alike() -> None:
     )
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+def test_csv_in_utf8_with_or_without_bom_or_windows_1252_is_read(encoding: str) -> None:
+    table, errors = read_file(f"{HEADER}\nÅsa Ödmark,F,2025-01-10\n".encode(encoding), "a.csv", COLUMNS)
+    assert errors == [] and table[0][COLUMNS[0]] == "Åsa Ödmark"
+
+
 def test_an_open_file_is_read_as_a_stream() -> None:
     table, errors = read_file(io.BytesIO(f"{HEADER}\n1,F,2025-01-10\n".encode()), "a.csv", COLUMNS)
     assert (len(table), errors) == (1, [])
@@ -49,7 +55,7 @@ def test_an_open_file_is_read_as_a_stream() -> None:
         pytest.param(truncated_xlsx(COLUMNS), "a.xlsx", id="truncated XML"),
         pytest.param(f"{HEADER}\n1,F,2025-01-10\n".encode(), "a.xlsx", id="not a zip"),
         pytest.param(xlsx(sheet(cells(COLUMNS)))[:-30], "a.xlsx", id="truncated zip"),
-        pytest.param(f"{HEADER}\nÅsa,F,2025-01-10\n".encode("latin-1"), "a.csv", id="wrong encoding"),
+        pytest.param(f"{HEADER}\nÅsa,F\n".encode() + b"\x81", "a.csv", id="neither UTF-8 nor cp1252"),
         pytest.param(bytes(range(256)) * 40, "a.csv", id="binary junk as CSV"),
         pytest.param(bytes(range(256)) * 40, "a.xlsx", id="binary junk as XLSX"),
         pytest.param(f"{HEADER}\n1,F\0,2025-01-10\n".encode(), "a.csv", id="NUL byte"),
