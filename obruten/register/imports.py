@@ -28,7 +28,7 @@ from obruten.accounts import policy
 from obruten.accounts.models import Role
 from obruten.audit import log as audit
 from obruten.lib import personnummer
-from obruten.lib.tabular import RowCheck, iso_date, read_file
+from obruten.lib.tabular import FileError, RowCheck, iso_date, read_file
 
 from .models import (
     Child,
@@ -56,7 +56,10 @@ COLUMNS = (
     "school_change",
     "school_unit_code",
     "school_start_date",
+    "placing_municipality",
+    "location_municipality",
 )
+OPTIONAL_COLUMNS = ("placing_municipality", "location_municipality")  # may be left out of the header
 REQUIRED = (
     "personal_number",
     "first_name",
@@ -70,6 +73,26 @@ REQUIRED = (
     "school_change",
 )
 
+# The Swedish header of each column, accepted beside the English one (docs/import-format.md).
+SWEDISH_COLUMNS = {
+    "personnummer": "personal_number",
+    "förnamn": "first_name",
+    "efternamn": "last_name",
+    "kön": "sex",
+    "hemkommun": "home_municipality",
+    "stadsdel": "district",
+    "placeringsform": "placement_form",
+    "lagrum": "legal_basis",
+    "startdatum": "start_date",
+    "slutdatum": "end_date",
+    "skolbyte": "school_change",
+    "skolenhetskod": "school_unit_code",
+    "första skoldag": "school_start_date",
+    "placerande kommun": "placing_municipality",
+    "placeringskommun": "location_municipality",
+}
+SEX_CODES = {"F": "F", "K": "F", "M": "M"}  # K (kvinna) is how many registers write F
+
 # Rule codes, as in docs/import-format.md.
 RULES = {
     **uploads.FILE_RULES,  # F01, F06–F08
@@ -77,12 +100,12 @@ RULES = {
     "F03": _("Filen innehåller inga rader."),
     "R01": _("Uppgiften saknas men är obligatorisk."),
     "R02": _("Personnumret är ogiltigt."),
-    "R03": _("Kön ska vara F eller M."),
+    "R03": _("Kön ska vara F (eller K) eller M."),
     "R04": _("Okänd kommunkod (SCB:s fyrsiffriga kod)."),
     "R05": _("Okänd stadsdelsnämnd (namn eller kod)."),
     "R06": _("Stadsdelsnämnden var inte ansvarig på placeringens startdatum."),
     "R07": _("Okänd placeringsform."),
-    "R08": _("Lagrum ska vara SoL, LVU2 eller LVU3."),
+    "R08": _("Lagrum ska vara SoL, LVU2, LVU3, LVU23, LVU6 eller SKYB."),
     "R09": _("Datum ska skrivas ÅÅÅÅ-MM-DD."),
     "R10": _("Slutdatum är före startdatum."),
     "R11": _("Skolbyte ska vara ja eller nej."),
@@ -103,8 +126,9 @@ RULES = {
         "En placering i skyddat boende kan inte ändras till en annan placeringsform genom import. "
         "Ändra den på barnets sida, där du anger skälet."
     ),
+    "R23": _("Okänd kommunkod (SCB:s fyrsiffriga kod)."),
 }
-LOCATING_COLUMNS = {"school_unit_code", "school_start_date"}
+LOCATING_COLUMNS = {"school_unit_code", "school_start_date", "location_municipality"}
 SCHOOL_UNIT_CODE = re.compile(r"^\d{8}$")
 
 
@@ -142,6 +166,8 @@ class _Row:
     last_name: str
     sex: str
     home_municipality: Municipality
+    placing_municipality: Municipality
+    location_municipality: Municipality | None
     district: District
     form: PlacementForm
     legal_basis: str
@@ -152,14 +178,14 @@ class _Row:
     school_start: date | None
 
 
-def import_placements(
-    content: bytes | IO[bytes], *, filename: str, actor: Any, via: str
-) -> ImportResult:
+def import_placements(content: bytes | IO[bytes], *, filename: str, actor: Any, via: str) -> ImportResult:
     """Import a file (its bytes, or an open binary file, which is checked against the
     upload limits before it is read)."""
     policy.require(actor, policy.may_import(actor))
     result = ImportResult()
-    table, file_errors = read_file(content, filename, COLUMNS, uploads.limits())
+    table, file_errors = read_file(content, filename, (), uploads.limits())
+    if not file_errors:
+        table, file_errors = _with_english_headers(table)
     if file_errors:
         result.errors.extend(RowError(*error) for error in file_errors)
         return result
@@ -167,8 +193,28 @@ def import_placements(
     rows = _validate(table, actor, result.errors, via=via)
     if result.errors:
         return result
-    _write(rows, actor=actor, via=via, result=result)
+    given = {name for name in OPTIONAL_COLUMNS if name in table[0]}
+    _write(rows, actor=actor, via=via, result=result, optional_columns=given)
     return result
+
+
+def _header_key(name: str) -> str:
+    return " ".join(name.replace("_", " ").split()).lower()
+
+
+HEADERS = {_header_key(name): name for name in COLUMNS} | {
+    _header_key(swedish): name for swedish, name in SWEDISH_COLUMNS.items()
+}
+
+
+def _with_english_headers(table: list[dict[str, str]]) -> tuple[list[dict[str, str]], list[FileError]]:
+    """The rows keyed by the English column names (a Swedish header is translated, other
+    columns dropped); or F02 for each missing column that is not optional."""
+    names = {key: HEADERS[_header_key(key)] for key in table[0] if _header_key(key) in HEADERS}
+    missing = [name for name in COLUMNS if name not in names.values() and name not in OPTIONAL_COLUMNS]
+    if missing:
+        return [], [(1, name, "F02") for name in missing]
+    return [{names[key]: value for key, value in row.items() if key in names} for row in table], []
 
 
 def _validate(table: list[dict[str, str]], actor: Any, errors: list[RowError], *, via: str) -> list[_Row]:
@@ -179,6 +225,7 @@ def _validate(table: list[dict[str, str]], actor: Any, errors: list[RowError], *
         districts[each.code.lower()] = each
         districts[each.name.lower()] = each
     forms = {f.code: f for f in PlacementForm.objects.all()}
+    own_municipality = municipalities[settings.OWN_MUNICIPALITY_CODE]
     own_districts = None
     if actor is not None:
         own_districts = set(policy.own_districts(actor).values_list("pk", flat=True))
@@ -193,10 +240,18 @@ def _validate(table: list[dict[str, str]], actor: Any, errors: list[RowError], *
             pnr, birth_date = parsed.digits, parsed.birth_date
         except personnummer.InvalidPersonalNumber:
             check("personal_number", False, "R02")
-        sex = raw["sex"].upper()
-        check("sex", sex in {"F", "M"}, "R03")
+        sex = SEX_CODES.get(raw["sex"].upper(), "")
+        check("sex", bool(sex), "R03")
         municipality = municipalities.get(raw["home_municipality"].zfill(4))
         check("home_municipality", municipality is not None, "R04")
+        placing_code, location_code = (
+            raw.get("placing_municipality", ""),
+            raw.get("location_municipality", ""),
+        )
+        placing = _municipality(municipalities, placing_code, default=own_municipality)
+        check("placing_municipality", placing is not None, "R23")
+        location = _municipality(municipalities, location_code, default=None)
+        check("location_municipality", location is not None or not location_code, "R23")
         district = districts.get(raw["district"].lower())
         check("district", district is not None, "R05")
         form = forms.get(raw["placement_form"].lower())
@@ -229,7 +284,7 @@ def _validate(table: list[dict[str, str]], actor: Any, errors: list[RowError], *
         if check.errors:
             errors.extend(check.errors)
             continue
-        assert municipality and district and form and start
+        assert municipality and placing and district and form and start
         rows.append(
             _Row(
                 number=number,
@@ -239,6 +294,8 @@ def _validate(table: list[dict[str, str]], actor: Any, errors: list[RowError], *
                 last_name=raw["last_name"],
                 sex=sex,
                 home_municipality=municipality,
+                placing_municipality=placing,
+                location_municipality=location,
                 district=district,
                 form=form,
                 legal_basis=raw["legal_basis"],
@@ -258,6 +315,13 @@ def _validate(table: list[dict[str, str]], actor: Any, errors: list[RowError], *
 NAME_MAX_LENGTH = 100
 
 
+def _municipality(
+    known: dict[str, Municipality], code: str, *, default: Municipality | None
+) -> Municipality | None:
+    """The municipality of an SCB code; ``default`` for an empty cell, None for an unknown code."""
+    return known.get(code.zfill(4)) if code else default
+
+
 def _check_scope(rows: list[_Row], actor: Any, errors: list[RowError], via: str) -> list[_Row]:
     """Rows naming a child already in the register that the importer may not change get
     R19, before any other rule about that child, so the report tells nothing about it;
@@ -275,9 +339,11 @@ def _check_scope(rows: list[_Row], actor: Any, errors: list[RowError], via: str)
     )
     visible = set(  # a child whose whereabouts are hidden from the actor is not theirs to change
         _by_chunks(
-            lambda chunk: policy.children_with_whereabouts_for(actor)
-            .filter(personal_number__in=chunk)
-            .values_list("personal_number", flat=True),
+            lambda chunk: (
+                policy.children_with_whereabouts_for(actor)
+                .filter(personal_number__in=chunk)
+                .values_list("personal_number", flat=True)
+            ),
             list(registered),
         )
     )
@@ -342,9 +408,12 @@ def _check_children(rows: list[_Row], errors: list[RowError]) -> None:
 
 
 @transaction.atomic
-def _write(rows: list[_Row], *, actor: Any, via: str, result: ImportResult) -> None:
+def _write(
+    rows: list[_Row], *, actor: Any, via: str, result: ImportResult, optional_columns: set[str]
+) -> None:
     """Write the validated rows: bulk inserts and updates, and one audit event per child
-    naming every record the import created or changed for that child."""
+    naming every record the import created or changed for that child. An optional column
+    left out of the file leaves that field of a placement in the register as it is."""
     rows = sorted(rows, key=lambda row: (row.pnr, row.start))
     newest = {row.pnr: row for row in rows}  # each child's latest row in the file
     children = _by_chunks(lambda chunk: Child.objects.filter(personal_number__in=chunk), list(newest))
@@ -376,7 +445,6 @@ def _write(rows: list[_Row], *, actor: Any, via: str, result: ImportResult) -> N
         (p.child_id, p.start_date): p
         for p in _by_chunks(lambda chunk: Placement.objects.filter(child_id__in=chunk), child_ids)
     }
-    own_municipality_id = _own_municipality_id()
     placements: dict[int, Placement] = {}  # by row number
     to_create: list[Placement] = []
     to_update: list[Placement] = []
@@ -389,11 +457,16 @@ def _write(rows: list[_Row], *, actor: Any, via: str, result: ImportResult) -> N
             "district_id": row.district.pk,
             "school_change": row.school_change,
         }
+        optional = {
+            "placing_municipality_id": row.placing_municipality.pk,
+            "location_municipality_id": row.location_municipality.pk if row.location_municipality else None,
+        }
+        values |= {
+            key: value for key, value in optional.items() if key.removesuffix("_id") in optional_columns
+        }
         placement = existing.get((child.pk, row.start))
         if placement is None:
-            placement = Placement(
-                child_id=child.pk, start_date=row.start, placing_municipality_id=own_municipality_id, **values
-            )
+            placement = Placement(child_id=child.pk, start_date=row.start, **(optional | values))
             to_create.append(placement)
         elif any(getattr(placement, k) != v for k, v in values.items()):
             for k, v in values.items():
@@ -401,7 +474,7 @@ def _write(rows: list[_Row], *, actor: Any, via: str, result: ImportResult) -> N
             to_update.append(placement)
         placements[row.number] = placement
     Placement.objects.bulk_create(to_create, batch_size=1000)
-    Placement.objects.bulk_update(to_update, list(_PLACEMENT_UPDATE_FIELDS), batch_size=1000)
+    Placement.objects.bulk_update(to_update, [*_PLACEMENT_UPDATE_FIELDS, *optional_columns], batch_size=1000)
     result.placements_created, result.placements_updated = len(to_create), len(to_update)
     for placement in to_create:
         changes[placement.child_id]["created"].append(f"placement {placement.pk}")
@@ -478,10 +551,6 @@ def _by_chunks(query: Callable[[list[Any]], Iterable[T]], keys: list[Any], size:
     for start in range(0, len(keys), size):
         found.extend(query(keys[start : start + size]))
     return found
-
-
-def _own_municipality_id() -> int:
-    return Municipality.objects.only("pk").get(code=settings.OWN_MUNICIPALITY_CODE).pk
 
 
 def _schools(codes: set[str]) -> dict[str, School]:
