@@ -7,7 +7,7 @@ by the rule set in force on it. docs/rules.md cites each rule.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -23,7 +23,7 @@ class RuleSet:
     custody_transfer_first_years: int  # consider vårdnadsöverflyttning after ...
     custody_transfer_then_years: int  # ... and then at least every ...
     custody_source: str
-    care_plan_revision_years: int
+    care_plan_revision_years: int | None  # None: the law required no revision yet
     care_plan_source: str
     coordinator_follow_ups_per_school_year: int
     coordinator_source: str
@@ -32,15 +32,45 @@ class RuleSet:
 
 RULESETS = (
     RuleSet(
+        version="1990-01-01",
+        valid_from=date(1990, 1, 1),
+        review_months=6,
+        review_source="SoL (2001:453) 6 kap. 8 § första stycket; LVU (1990:52) 13 §",
+        custody_transfer_first_years=3,
+        custody_transfer_then_years=1,
+        custody_source="SoL (2001:453) 6 kap. 8 § andra stycket and LVU 13 § tredje stycket "
+        "(three years; the yearly repetition only from SFS 2020:1260)",
+        care_plan_revision_years=None,
+        care_plan_source="no statutory revision before SFS 2020:1260",
+        coordinator_follow_ups_per_school_year=4,
+        coordinator_source="Stockholms stad: skolsamordnare följer upp minst fyra gånger per läsår",
+        skolfam_retest_years=2,
+    ),
+    RuleSet(
+        version="2021-03-01",
+        valid_from=date(2021, 3, 1),
+        review_months=6,
+        review_source="SoL (2001:453) 6 kap. 8 § första stycket; LVU (1990:52) 13 §",
+        custody_transfer_first_years=3,
+        custody_transfer_then_years=1,
+        custody_source="SoL (2001:453) 6 kap. 8 § andra stycket and LVU 13 § tredje stycket "
+        "as amended by SFS 2020:1260",
+        care_plan_revision_years=2,
+        care_plan_source="SoL (2001:453) 11 kap. 3 § andra stycket as amended by SFS 2020:1260",
+        coordinator_follow_ups_per_school_year=4,
+        coordinator_source="Stockholms stad: skolsamordnare följer upp minst fyra gånger per läsår",
+        skolfam_retest_years=2,
+    ),
+    RuleSet(
         version="2022-07-01",
         valid_from=date(2022, 7, 1),
         review_months=6,
-        review_source="SoL (2001:453) 6 kap. 8 §; LVU 13 §",
+        review_source="SoL (2001:453) 6 kap. 8 § första stycket; LVU (1990:52) 13 §",
         custody_transfer_first_years=2,
         custody_transfer_then_years=1,
-        custody_source="SoL (2001:453) 6 kap. 8 § as amended by SFS 2022:665",
+        custody_source="SoL (2001:453) 6 kap. 8 b § and LVU 13 b §, SFS 2022:665 (prop. 2021/22:178)",
         care_plan_revision_years=2,
-        care_plan_source="SoL (2001:453) 11 kap. 3 §; SFS 2022:665",
+        care_plan_source="SoL (2001:453) 11 kap. 3 § andra stycket as amended by SFS 2020:1260",
         coordinator_follow_ups_per_school_year=4,
         coordinator_source="Stockholms stad: skolsamordnare följer upp minst fyra gånger per läsår",
         skolfam_retest_years=2,
@@ -49,12 +79,13 @@ RULESETS = (
         version="2025-07-01",
         valid_from=date(2025, 7, 1),
         review_months=6,
-        review_source="Socialtjänstlagen (2025:400); LVU 13 §",
+        review_source="Socialtjänstlagen (2025:400), the counterpart of SoL (2001:453) 6 kap. 8 §; LVU 13 §",
         custody_transfer_first_years=2,
         custody_transfer_then_years=1,
-        custody_source="Socialtjänstlagen (2025:400)",
+        custody_source="Socialtjänstlagen (2025:400), the counterpart of SoL (2001:453) "
+        "6 kap. 8 b §; LVU 13 b §",
         care_plan_revision_years=2,
-        care_plan_source="Socialtjänstlagen (2025:400)",
+        care_plan_source="Socialtjänstlagen (2025:400), the counterpart of SoL (2001:453) 11 kap. 3 §",
         coordinator_follow_ups_per_school_year=4,
         coordinator_source="Stockholms stad: skolsamordnare följer upp minst fyra gånger per läsår",
         skolfam_retest_years=2,
@@ -88,23 +119,59 @@ def next_review(periods: Sequence[BasisPeriod], reviews: Sequence[date]) -> date
     return add_months(anchor, ruleset_on(anchor).review_months)
 
 
-def next_custody_transfer_consideration(family_home_start: date, considerations: Sequence[date]) -> date:
-    """Vårdnadsöverflyttning is considered when a child has been in the same family home
-    for two years, and then at least once a year."""
-    rules = ruleset_on(family_home_start)
-    first = add_years(family_home_start, rules.custody_transfer_first_years)
+def first_due(start: date, years_of: Callable[[RuleSet], int | None]) -> date | None:
+    """The first day on which ``start`` lies the rule's number of years back, judged by
+    the rule set in force on that day: a shorter period that comes into force makes the
+    date due on the day it does (three years before 1 July 2022, two since)."""
+    for index, rules in enumerate(RULESETS):
+        years = years_of(rules)
+        if years is None:
+            continue
+        candidate = add_years(start, years)
+        if index:
+            candidate = max(candidate, rules.valid_from)
+        ends = RULESETS[index + 1].valid_from if index + 1 < len(RULESETS) else None
+        if ends is None or candidate < ends:
+            return candidate
+    return None
+
+
+def next_custody_transfer_consideration(
+    home_since: date, considerations: Sequence[date], *, adult_on: date | None = None
+) -> date | None:
+    """Vårdnadsöverflyttning is considered when the child has lived in the same family
+    home for two years (three before 1 July 2022), counted from when it began living
+    there, and then at least once a year; never on or after the 18th birthday
+    (``adult_on``)."""
+    first = first_due(home_since, lambda rules: rules.custody_transfer_first_years)
+    assert first is not None  # every rule set has the custody rule
     done = [day for day in considerations if day >= add_months(first, -6)]
+    due = add_years(max(done), ruleset_on(max(done)).custody_transfer_then_years) if done else first
+    return due if adult_on is None or due < adult_on else None
+
+
+def care_plan_revision_due(
+    placement_start: date,
+    revisions: Sequence[date],
+    *,
+    adult_on: date | None = None,
+    local_then_years: int = 0,
+) -> date | None:
+    """The care plan of a child is revised at the latest when it has been placed for two
+    years (SoL 11 kap. 3 §, from 1 March 2021). The law names no further revision: one
+    follows only from the municipality's own routine (``local_then_years``, 0 = none).
+    Never on or after the 18th birthday (``adult_on``)."""
+    first = first_due(placement_start, lambda rules: rules.care_plan_revision_years)
+    if first is None:
+        return None
+    done = [day for day in revisions if day >= placement_start]
     if not done:
-        return first
-    return add_years(max(done), rules.custody_transfer_then_years)
-
-
-def care_plan_revision_due(placement_start: date, revisions: Sequence[date]) -> date:
-    """The care plan is revised when the child has been placed for two years, and again
-    every two years (our reading; the law names the first revision)."""
-    rules = ruleset_on(placement_start)
-    anchor = max([placement_start, *revisions])
-    return add_years(anchor, rules.care_plan_revision_years)
+        due: date | None = first
+    elif local_then_years:
+        due = add_years(max(done), local_then_years)
+    else:
+        due = None
+    return due if due is None or adult_on is None or due < adult_on else None
 
 
 def coordinator_periods(day: date) -> list[tuple[date, date]]:
