@@ -115,6 +115,9 @@ INSTALLED_APPS = [
     "obruten.followup",
     "obruten.statistics",
     "obruten.participation",
+    "obruten.operations",
+    "obruten.casework",
+    "obruten.teams",
 ]
 
 MIDDLEWARE = [
@@ -237,13 +240,20 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = PROJECT_DIR / "var" / "static"
+STATIC_ROOT = Path(env("STATIC_ROOT") or PROJECT_DIR / "var" / "static")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Production names STATIC_ROOT and serves what `collectstatic` put there, hashed and
+# compressed (docs/production.md); `make run` and the tests serve the source files.
+STATIC_COLLECTED = not DEBUG and bool(env("STATIC_ROOT"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_COLLECTED
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
 }
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_USE_FINDERS = not STATIC_COLLECTED
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
@@ -278,6 +288,10 @@ LOGGING = {
 
 # Obruten's own rules.
 SCHOOL_START_GOAL_DAYS = env_int("SCHOOL_START_GOAL_DAYS", 7)
+# The municipality's own routines beyond the law (docs/rules.md), off by default:
+# övervägande for 18–20-year-olds under SoL, and care-plan revisions after the first.
+LOCAL_REVIEW_AFTER_18 = env_bool("LOCAL_REVIEW_AFTER_18", False)
+LOCAL_CARE_PLAN_REVISION_YEARS = env_int("LOCAL_CARE_PLAN_REVISION_YEARS", 0)
 # Term dates as MM-DD (docs/statistics.md, "Counting rules"): "placed all of year 9" means
 # placed from the autumn term's first day to the spring term's last day.
 SCHOOL_AUTUMN_TERM_START = env("SCHOOL_AUTUMN_TERM_START", "08-20") or "08-20"
