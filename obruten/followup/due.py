@@ -8,7 +8,7 @@ child's dates with a fixed number of queries and applies them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from obruten.accounts.models import Role
-from obruten.lib import cadence
+from obruten.lib import cadence, placement_law
 from obruten.register.models import Child, Placement
 
 from .models import (
@@ -44,6 +44,8 @@ class Kind:
     HEALTH = "halsa"
     CUSTODY = "vardnadsoverflyttning"
     CARE_PLAN = "vardplan"
+    CARE_ENDS = "vard_upphor"
+    IMMEDIATE_CUSTODY = "omedelbart_omhandertagande"
     SKOLFAM = "skolfam"
 
 
@@ -103,11 +105,13 @@ def chain_items(placement: Placement, steps: Iterable[ChainStep], today: date) -
 def children_with_dates(children: QuerySet[Child], today: date) -> QuerySet[Child]:
     """The children placed now or recently, with everything the rules need prefetched."""
     recent = today - timedelta(days=CLOSING_WINDOW_DAYS)
-    placements = Placement.objects.select_related("form", "school_start").prefetch_related("chain_records")
+    placements = Placement.objects.select_related(
+        "form", "school_start", "placing_municipality"
+    ).prefetch_related("chain_records")
     return (
         children.filter(Q(placements__end_date__isnull=True) | Q(placements__end_date__gte=recent))
         .distinct()
-        .only("pk", "first_name", "last_name", "case_worker_id")
+        .only("pk", "first_name", "last_name", "birth_date", "case_worker_id")
         .prefetch_related(
             Prefetch("placements", queryset=placements.order_by("start_date")),
             Prefetch(
@@ -222,13 +226,7 @@ def _child_items(child: Child, steps: list[ChainStep], today: date) -> list[DueI
         None,
     )
     if current is not None:
-        episode = _episode([p for p in placements if p.start_date <= today])
-        periods = [cadence.BasisPeriod(p.legal_basis, p.start_date) for p in _basis_changes(episode)]
-        review = cadence.next_review(periods, dates(FollowUpKind.REVIEW))
-        if review is not None:
-            items.append(
-                item(Kind.REVIEW, _("Övervägande/omprövning"), review, new_follow_up(FollowUpKind.REVIEW))
-            )
+        items.extend(_statutory_items(child, placements, current, today, dates, item, new_follow_up))
         if current.form.school_coordinator_follows_up:
             due = cadence.next_coordinator_follow_up(
                 today, current.start_date, dates(FollowUpKind.COORDINATOR)
@@ -241,36 +239,6 @@ def _child_items(child: Child, steps: list[ChainStep], today: date) -> list[DueI
                     new_follow_up(FollowUpKind.COORDINATOR),
                 )
             )
-        requested = [
-            f
-            for f in follow_ups
-            if f.health_exam_requested and f.health_exam_requested >= episode[0].start_date
-        ]
-        if not requested:
-            items.append(
-                item(
-                    Kind.HEALTH,
-                    _("Hälsoundersökning ej begärd"),
-                    episode[0].start_date + timedelta(days=HEALTH_EXAM_REQUEST_DAYS),
-                    new_follow_up(FollowUpKind.REVIEW),
-                )
-            )
-        if current.form.is_family_home:
-            due = cadence.next_custody_transfer_consideration(
-                current.start_date, dates(FollowUpKind.CUSTODY_TRANSFER)
-            )
-            items.append(
-                item(
-                    Kind.CUSTODY,
-                    _("Pröva vårdnadsöverflyttning"),
-                    due,
-                    new_follow_up(FollowUpKind.CUSTODY_TRANSFER),
-                )
-            )
-        due = cadence.care_plan_revision_due(episode[0].start_date, dates(FollowUpKind.CARE_PLAN))
-        items.append(
-            item(Kind.CARE_PLAN, _("Revidera vårdplanen"), due, new_follow_up(FollowUpKind.CARE_PLAN))
-        )
     for intervention in child.interventions.all():
         if (
             intervention.kind.code == "skolfam"
@@ -301,6 +269,103 @@ def _owner(kind: str, step_responsible: str = "") -> str:
     if kind == Kind.CHAIN:
         return in_obruten.get(step_responsible, step_responsible)
     return {Kind.COORDINATOR: Role.SCHOOL_COORDINATOR, Kind.SKOLFAM: Role.SKOLFAM}.get(kind, Role.CASE_WORKER)
+
+
+def _status(child: Child, placement: Placement) -> placement_law.Status:
+    return placement_law.Status(
+        legal_basis=placement.legal_basis,
+        birth_date=child.birth_date,
+        placed_by_own_municipality=placement.placing_municipality.code == settings.OWN_MUNICIPALITY_CODE,
+        accompanying=placement.accompanying,
+    )
+
+
+def _statutory_items(
+    child: Child,
+    placements: list[Placement],
+    current: Placement,
+    today: date,
+    dates: Callable[[str], list[date]],
+    item: Callable[..., DueItem],
+    new_follow_up: Callable[[str], str],
+) -> list[DueItem]:
+    """The social services' tasks the law sets by the child's age and the placement's
+    status (obruten.lib.placement_law): övervägande/omprövning, the end of LVU 2 § care,
+    LVU 6 § deadlines, the health examination, vårdnadsöverflyttning, the care plan."""
+    status = _status(child, current)
+    items: list[DueItem] = []
+    episode = _episode([p for p in placements if p.start_date <= today])
+    edit_url = reverse("register:placement_edit", kwargs={"child_id": child.pk, "placement_id": current.pk})
+    review = placement_law.review_kind(status, today, local_after_18=settings.LOCAL_REVIEW_AFTER_18)
+    if review is not None:
+        periods = [
+            cadence.BasisPeriod(p.legal_basis, p.enforcement_date or p.start_date)
+            for p in _basis_changes(episode)
+        ]
+        due = cadence.next_review(periods, dates(FollowUpKind.REVIEW))
+        title = (
+            _("Övervägande/omprövning")
+            if review == placement_law.REVIEW_LAW
+            else _("Övervägande (lokal rutin)")
+        )
+        if due is not None:
+            items.append(item(Kind.REVIEW, title, due, new_follow_up(FollowUpKind.REVIEW)))
+    warning = placement_law.lvu2_end_warning(status)
+    if warning is not None:
+        ends = placement_law.care_ends(status.legal_basis, child.birth_date)
+        title = _("Vården enligt LVU 2 § upphör %(date)s (18 år)") % {"date": f"{ends:%Y-%m-%d}"}
+        items.append(item(Kind.CARE_ENDS, title, warning, edit_url))
+    if status.legal_basis == placement_law.LVU6 and status.placed_by_own_municipality:
+        submit, apply = placement_law.immediate_custody_deadlines(
+            current.decision_date or current.start_date, current.enforcement_date or current.start_date
+        )
+        items.append(
+            item(Kind.IMMEDIATE_CUSTODY, _("Underställ förvaltningsrätten (LVU 7 §)"), submit, edit_url)
+        )
+        items.append(item(Kind.IMMEDIATE_CUSTODY, _("Ansök om vård (LVU 8 §)"), apply, edit_url))
+    if not placement_law.child_placement_rules_apply(status, today):
+        return items
+    adult_on = placement_law.birthday(child.birth_date, placement_law.ADULT_AGE)
+    if not any(
+        f.health_exam_requested and f.health_exam_requested >= episode[0].start_date
+        for f in child.follow_ups.all()
+    ):
+        items.append(
+            item(
+                Kind.HEALTH,
+                _("Hälsoundersökning ej begärd"),
+                episode[0].start_date + timedelta(days=HEALTH_EXAM_REQUEST_DAYS),
+                new_follow_up(FollowUpKind.REVIEW),
+            )
+        )
+    stays = [
+        placement_law.Stay(p.start_date, p.end_date, p.form.is_family_home, p.unit_name) for p in episode
+    ]
+    home_since = placement_law.family_home_since(stays)
+    if home_since is not None:
+        due = cadence.next_custody_transfer_consideration(
+            home_since, dates(FollowUpKind.CUSTODY_TRANSFER), adult_on=adult_on
+        )
+        if due is not None:
+            items.append(
+                item(
+                    Kind.CUSTODY,
+                    _("Pröva vårdnadsöverflyttning"),
+                    due,
+                    new_follow_up(FollowUpKind.CUSTODY_TRANSFER),
+                )
+            )
+    due = cadence.care_plan_revision_due(
+        episode[0].start_date,
+        dates(FollowUpKind.CARE_PLAN),
+        adult_on=adult_on,
+        local_then_years=settings.LOCAL_CARE_PLAN_REVISION_YEARS,
+    )
+    if due is not None:
+        items.append(
+            item(Kind.CARE_PLAN, _("Revidera vårdplanen"), due, new_follow_up(FollowUpKind.CARE_PLAN))
+        )
+    return items
 
 
 def _basis_changes(episode: list[Placement]) -> list[Placement]:

@@ -18,6 +18,7 @@ from django.db import transaction
 
 from obruten.accounts.models import Role, User
 from obruten.audit import log as audit
+from obruten.lib import placement_law
 from obruten.lib.personnummer import luhn_check_digit
 
 from .models import (
@@ -205,6 +206,8 @@ def generate(*, seed: int, scale: str, today: date) -> dict[str, int]:
             if start >= date(2023, 7, 1):
                 district_code = MERGERS_2023.get(district_code, district_code)
             age = rng.randrange(3, 18)
+            if form_code == "stodboende":
+                age = 17 + age % 4  # stödboende is for 16–20-year-olds (docs/rules.md)
             birth = date(start.year - age, rng.randrange(1, 13), rng.randrange(1, 29))
             female = rng.random() < 0.45
             pnr = synthetic_personal_number(rng, birth, female)
@@ -295,15 +298,19 @@ def _placements(
         district = districts[
             MERGERS_2023.get(district_code, district_code) if start >= date(2023, 7, 1) else district_code
         ]
+        if form_code == "stodboende" and placement_law.stodboende_age_error(child.birth_date, start, end):
+            form_code = "hvb"
         form = forms[form_code]
+        accompanying = form_code == "skyddat_boende" and rng.random() < 0.5
+        drawn = rng.choice(
+            [LegalBasis.SOL] * 6
+            + [LegalBasis.LVU2] * 3
+            + [LegalBasis.LVU3] * (2 if form_code in {"sis", "hvb"} else 0)
+        )
         yield Placement(
             form=form,
-            accompanying=form_code == "skyddat_boende" and rng.random() < 0.5,
-            legal_basis=rng.choice(
-                [LegalBasis.SOL] * 6
-                + [LegalBasis.LVU2] * 3
-                + [LegalBasis.LVU3] * (2 if form_code in {"sis", "hvb"} else 0)
-            ),
+            accompanying=accompanying,
+            legal_basis=_lawful_basis(drawn, child.birth_date, start, min(end, today), accompanying),
             start_date=start,
             end_date=end if end < today else None,
             district=district,
@@ -316,6 +323,17 @@ def _placements(
             return
         start = end + timedelta(days=1)
         form_code = rng.choice(["familjehem", "hvb", "jourhem", "stodboende", form_code])
+
+
+def _lawful_basis(drawn: str, birth: date, start: date, until: date, accompanying: bool) -> str:
+    """The drawn legal basis, or the one the law allows on that date and at that age
+    (medföljande before and after 1 April 2024; LVU 2 § ends at 18, 3 § at 21)."""
+    allowed = placement_law.allowed_legal_bases(start, accompanying)
+    if drawn not in allowed:
+        return allowed[0] if drawn == LegalBasis.SOL or len(allowed) == 1 else allowed[-1]
+    if placement_law.legal_basis_age_error(drawn, birth, start, until):
+        return LegalBasis.SOL
+    return drawn
 
 
 def _assign_case_workers(children: list[Child], users: dict[str, User]) -> None:

@@ -135,7 +135,22 @@ class PlacementEditForm(forms.Form):
         label=_("Medföljande (följer en förälder till skyddat boende utan eget beslut)"),
         required=False,
     )
-    legal_basis = forms.ChoiceField(label=_("Lagrum"), choices=LegalBasis.choices)
+    legal_basis = forms.ChoiceField(
+        label=_("Lagrum"),
+        choices=LegalBasis.choices,
+        required=False,
+        help_text=_(
+            "Medföljande barn: inget eget beslut före 1 april 2024, därefter SoL eller beslut om "
+            "placering i skyddat boende. LVU 2 § upphör vid 18 år, LVU 3 § vid 21 år."
+        ),
+    )
+    decision_date = forms.DateField(label=_("Beslutsdatum"), required=False, widget=DateInput())
+    enforcement_date = forms.DateField(
+        label=_("Verkställighetsdatum"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Dagen beslutet verkställdes; omprövning enligt LVU 3 § räknas härifrån."),
+    )
     start_date = forms.DateField(label=_("Startdatum"), widget=DateInput())
     end_date = forms.DateField(
         label=_("Slutdatum"),
@@ -186,6 +201,8 @@ class PlacementEditForm(forms.Form):
         return PlacementData(
             form=data["form"],
             legal_basis=data["legal_basis"],
+            decision_date=data["decision_date"],
+            enforcement_date=data["enforcement_date"],
             start_date=data["start_date"],
             end_date=data["end_date"],
             district=data["district"],

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from obruten.accounts import policy
 from obruten.accounts.models import Role
 from obruten.audit import log as audit
-from obruten.lib import personnummer
+from obruten.lib import personnummer, placement_law
 
 from .models import (
     Child,
@@ -49,6 +49,8 @@ PLACEMENT_FIELDS = (
     "form",
     "accompanying",
     "legal_basis",
+    "decision_date",
+    "enforcement_date",
     "start_date",
     "end_date",
     "district",
@@ -82,6 +84,8 @@ class PlacementData:
     placing_municipality: Municipality
     end_date: date | None = None
     accompanying: bool = False
+    decision_date: date | None = None
+    enforcement_date: date | None = None
     school_change: bool = False
     unit_name: str = ""
     address: str = ""
@@ -223,14 +227,18 @@ def registrable_date(day: date, today: date) -> bool:
 def _validate_placement(child: Child, data: PlacementData, *, existing: Placement | None) -> None:
     errors: dict[str, str] = {}
     today = timezone.localdate()
-    for name in ("start_date", "end_date"):
+    for name in ("start_date", "end_date", "decision_date", "enforcement_date"):
         day = getattr(data, name)
         if day is not None and not registrable_date(day, today):
             errors[name] = _("Ange ett datum från 1990-01-01 och högst ett år fram i tiden.")
     if data.legal_basis not in LegalBasis.values:
-        errors["legal_basis"] = _("Välj lagrum: SoL, LVU 2 § eller LVU 3 §.")
+        errors["legal_basis"] = _("Välj lagrum i listan.")
     if data.end_date is not None and data.end_date < data.start_date:
         errors["end_date"] = _("Slutdatum kan inte vara före startdatum.")
+    if data.decision_date and data.enforcement_date and data.enforcement_date < data.decision_date:
+        errors["enforcement_date"] = _("Verkställighetsdatum kan inte vara före beslutsdatum.")
+    if not errors:
+        errors.update(_law_errors(child, data))
     if not data.district.is_valid_on(data.start_date):
         errors["district"] = _(
             "%(district)s var inte ansvarig nämnd på startdatumet %(date)s. Välj den nämnd som gällde då."
@@ -245,6 +253,66 @@ def _validate_placement(child: Child, data: PlacementData, *, existing: Placemen
             "placering åt gången: avsluta den andra placeringen först eller ändra datumen."
         ) % {"start": f"{overlapping.start_date:%Y-%m-%d}", "end": end}
         raise ValidationError({"start_date": message})
+
+
+STATUS_ERRORS = {
+    "accompanying_no_decision": gettext_lazy(
+        "Före 1 april 2024 fattades inget eget beslut för medföljande barn: "
+        "välj ”Inget eget beslut (medföljande)”."
+    ),
+    "accompanying_own_decision": gettext_lazy(
+        "Sedan 1 april 2024 har ett medföljande barn ett eget beslut: välj SoL eller beslut om placering "
+        "i skyddat boende (lag 2024:79)."
+    ),
+    "not_accompanying": gettext_lazy(
+        "Det lagrummet gäller bara barn som följer med en förälder till skyddat boende (medföljande)."
+    ),
+}
+AGE_ERRORS = {
+    "lvu2_adult": ("legal_basis", gettext_lazy("Vård enligt LVU 2 § beslutas bara för barn under 18 år.")),
+    "lvu2_after_18": (
+        "end_date",
+        gettext_lazy("Vård enligt LVU 2 § upphör senast när barnet fyller 18 år (LVU 21 §), den %(date)s."),
+    ),
+    "lvu3_over_20": (
+        "legal_basis",
+        gettext_lazy(
+            "Vård enligt LVU 3 § och omedelbart omhändertagande beslutas bara för unga under 20 år."
+        ),
+    ),
+    "lvu3_after_21": (
+        "end_date",
+        gettext_lazy("Vård enligt LVU 3 § upphör senast när den unge fyller 21 år (LVU 21 §), den %(date)s."),
+    ),
+}
+STODBOENDE_ERRORS = {
+    "under_16": gettext_lazy("Stödboende är för unga 16–20 år: barnet fyller 16 år den %(date)s."),
+    "over_20": gettext_lazy(
+        "Stödboende är för unga 16–20 år: placeringen kan inte pågå från 21-årsdagen %(date)s."
+    ),
+}
+STODBOENDE_FORM_CODE = "stodboende"
+
+
+def _law_errors(child: Child, data: PlacementData) -> dict[str, str]:
+    """The placement against the law by age and status (obruten.lib.placement_law)."""
+    errors: dict[str, str] = {}
+    birth = child.birth_date
+    status = placement_law.legal_basis_status_error(data.legal_basis, data.start_date, data.accompanying)
+    if status is not None:
+        errors["legal_basis"] = str(STATUS_ERRORS[status])
+    age = placement_law.legal_basis_age_error(data.legal_basis, birth, data.start_date, data.end_date)
+    if age is not None and not errors:
+        field, message = AGE_ERRORS[age]
+        ends = placement_law.care_ends(data.legal_basis, birth)
+        errors[field] = str(message) % {"date": f"{ends:%Y-%m-%d}" if ends else ""}
+    if data.form.code == STODBOENDE_FORM_CODE:
+        young = placement_law.stodboende_age_error(birth, data.start_date, data.end_date)
+        if young is not None:
+            years = 16 if young == "under_16" else 21
+            day = placement_law.birthday(birth, years)
+            errors["form"] = str(STODBOENDE_ERRORS[young]) % {"date": f"{day:%Y-%m-%d}"}
+    return errors
 
 
 def _overlapping(child: Child, start: date, end: date | None, existing: Placement | None) -> Placement | None:
