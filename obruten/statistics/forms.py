@@ -82,3 +82,23 @@ class MonthlyImportForm(forms.Form):
         label=_("Stadsdelsnämndens månadsfil (CSV eller XLSX)"),
         help_text=_("En stadsdelsnämnd och en månad per fil. Se formatet i dokumentationen."),
     )
+
+
+class PackForm(forms.Form):
+    year = forms.IntegerField(label=_("År"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
+    through = forms.ChoiceField(
+        label=_("Till och med"),
+        choices=[
+            ("T1", _("Tertial 1 (januari–april)")),
+            ("T2", _("Tertial 2 (januari–augusti)")),
+            ("T3", _("Helår (tertial 3)")),
+        ],
+    )
+
+
+def latest_tertial() -> dict[str, object]:
+    """The year and tertial of the newest pack that can be whole: the last tertial ended."""
+    today = timezone.localdate()
+    if today.month <= 4:
+        return {"year": today.year - 1, "through": "T3"}
+    return {"year": today.year, "through": "T1" if today.month <= 8 else "T2"}

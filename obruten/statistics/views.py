@@ -17,7 +17,7 @@ from obruten.accounts import policy
 
 from . import renderers
 from .definitions import REPORTS, Params
-from .forms import MonthForm, MonthlyImportForm, ReportFilterForm
+from .forms import MonthForm, MonthlyImportForm, PackForm, ReportFilterForm, latest_tertial
 from .monthly import RULES, ImportResult, RowError, export_month, import_statistics
 from .protection import run_report
 
@@ -40,7 +40,8 @@ def _params(request: HttpRequest) -> tuple[ReportFilterForm, Params | None]:
 
 @statistics_required
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "statistics/index.html", {"reports": REPORTS.values()})
+    pack_form = PackForm(initial=latest_tertial())
+    return render(request, "statistics/index.html", {"reports": REPORTS.values(), "pack_form": pack_form})
 
 
 @statistics_required

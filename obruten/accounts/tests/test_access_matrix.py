@@ -202,6 +202,8 @@ OTHER_URLS: dict[str, dict[str, int]] = {
     "statistics:report": _by_role({"analyst", "unit_manager"}),
     "statistics:download": _by_role({"analyst", "unit_manager"}),
     "statistics:monthly": _by_role({"analyst", "unit_manager"}),
+    # Without a year the pack is the latest tertial's: one click.
+    "statistics:pack": _by_role({"analyst", "unit_manager"}),
     # A wrong token answers the same plain page to everyone, logged in or not.
     "participation:answer": _by_role(set(), other=404, anonymous=404),
     # Without a month the export answers 400 with the form and what to fix.
@@ -217,6 +219,7 @@ URL_KWARGS = {
     "participation:answer": {"token": "not-a-real-token"},
     "statistics:report": {"name": "placements"},
     "statistics:download": {"name": "placements", "fmt": "csv"},
+    "statistics:pack": {"fmt": "xlsx"},
 }
 
 
