@@ -62,11 +62,13 @@ def place(child: Child, form: str, district: str, start: date, actor: User, **ex
         via="test",
         data=services.PlacementData(
             form=PlacementForm.objects.get(code=form),
-            legal_basis="SoL",
+            **{
+                "legal_basis": "SoL",
+                "placing_municipality": Municipality.objects.get(code="0180"),
+                **extra,
+            },
             start_date=start,
             district=District.objects.get(code=district),
-            placing_municipality=Municipality.objects.get(code="0180"),
-            **extra,
         ),
     )
 

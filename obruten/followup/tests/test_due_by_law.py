@@ -1,0 +1,134 @@
+"""The issue's reproductions of rules that ignored age and status (issue 11): each ran
+on the old code and gave a task or accepted a placement the law does not."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import override_settings
+
+from conftest import World, place, register
+from obruten.followup import due
+from obruten.lib.personnummer import luhn_check_digit
+from obruten.register.models import Child, Municipality
+
+
+def number(birth: date, serial: int = 238) -> str:
+    nine = f"{birth:%y%m%d}{serial:03d}"
+    return f"{birth:%Y%m%d}{serial:03d}{luhn_check_digit(nine)}"
+
+
+def kinds(child: Child, today: date) -> dict[str, list[tuple[str, date]]]:
+    found: dict[str, list[tuple[str, date]]] = {}
+    for item in due.due_items(Child.objects.filter(pk=child.pk), today, horizon_days=3650):
+        found.setdefault(item.kind, []).append((item.title, item.due))
+    return found
+
+
+def test_a_19_year_old_under_sol_in_stodboende_gets_no_overvagande(world: World) -> None:
+    cw = world.users["case_worker"]
+    young = register(number(date(2006, 3, 1)), "Vera", "farsta", cw)
+    place(young, "stodboende", "farsta", date(2025, 1, 10), cw)
+    assert due.Kind.REVIEW not in kinds(young, date(2025, 6, 1))  # SoL 6 kap. 8 §: a barn
+    with override_settings(LOCAL_REVIEW_AFTER_18=True):
+        assert kinds(young, date(2025, 6, 1))[due.Kind.REVIEW] == [
+            ("Övervägande (lokal rutin)", date(2025, 7, 10))
+        ]
+
+
+def test_lvu2_care_warns_before_18_and_no_tasks_after(world: World) -> None:
+    cw = world.users["case_worker"]
+    child = register(number(date(2008, 9, 1)), "Ylva", "farsta", cw)
+    place(child, "familjehem", "farsta", date(2024, 1, 15), cw, legal_basis="LVU2", unit_name="Hem A")
+    before = kinds(child, date(2026, 6, 1))
+    assert before[due.Kind.CARE_ENDS] == [
+        ("Vården enligt LVU 2 § upphör 2026-09-01 (18 år)", date(2026, 6, 3))
+    ]
+    assert due.Kind.CUSTODY in before
+    after = kinds(child, date(2026, 9, 1))
+    for kind in (due.Kind.REVIEW, due.Kind.CUSTODY, due.Kind.CARE_PLAN, due.Kind.HEALTH):
+        assert kind not in after
+
+
+def test_custody_transfer_counts_from_moving_into_the_same_family_home(world: World) -> None:
+    # Issue 11: same family home from 2023-01-10, SoL → LVU 2 § on 2024-07-01: due
+    # 2025-01-10 (SoL 6 kap. 8 b §, LVU 13 b §), not 2026-07-01.
+    cw = world.users["case_worker"]
+    child = register(number(date(2014, 4, 2)), "Ebba", "farsta", cw)
+    place(
+        child,
+        "familjehem",
+        "farsta",
+        date(2023, 1, 10),
+        cw,
+        unit_name="Familjehemmet Ek",
+        end_date=date(2024, 6, 30),
+    )
+    place(
+        child, "familjehem", "farsta", date(2024, 7, 1), cw, unit_name="Familjehemmet Ek", legal_basis="LVU2"
+    )
+    assert kinds(child, date(2024, 12, 1))[due.Kind.CUSTODY] == [
+        ("Pröva vårdnadsöverflyttning", date(2025, 1, 10))
+    ]
+
+
+def test_a_child_placed_by_another_municipality_keeps_only_the_school_tasks(world: World) -> None:
+    cw = world.users["case_worker"]
+    child = register(number(date(2012, 5, 5)), "Uma", "farsta", cw)
+    uppsala = Municipality.objects.get(code="0380")
+    place(child, "hvb", "farsta", date(2025, 8, 1), cw, placing_municipality=uppsala, legal_basis="LVU2")
+    found = kinds(child, date(2025, 9, 1))
+    assert due.Kind.COORDINATOR in found
+    for kind in (due.Kind.REVIEW, due.Kind.CUSTODY, due.Kind.CARE_PLAN, due.Kind.HEALTH, due.Kind.CARE_ENDS):
+        assert kind not in found
+
+
+def test_immediate_custody_has_its_statutory_deadlines(world: World) -> None:
+    cw = world.users["case_worker"]
+    child = register(number(date(2012, 6, 6)), "Tove", "farsta", cw)
+    place(
+        child,
+        "jourhem",
+        "farsta",
+        date(2025, 3, 4),
+        cw,
+        legal_basis="LVU6",
+        decision_date=date(2025, 3, 3),
+        enforcement_date=date(2025, 3, 4),
+    )
+    found = kinds(child, date(2025, 3, 5))
+    assert sorted(found[due.Kind.IMMEDIATE_CUSTODY]) == [
+        ("Ansök om vård (LVU 8 §)", date(2025, 4, 1)),
+        ("Underställ förvaltningsrätten (LVU 7 §)", date(2025, 3, 10)),
+    ]
+    assert due.Kind.REVIEW not in found
+
+
+def test_an_accompanying_child_before_april_2024_has_no_placement_tasks(world: World) -> None:
+    cw = world.users["case_worker"]
+    child = register(number(date(2015, 2, 2)), "Wilma", "farsta", cw)
+    place(child, "skyddat_boende", "farsta", date(2024, 1, 10), cw, accompanying=True, legal_basis="")
+    found = kinds(child, date(2024, 3, 1))
+    for kind in (due.Kind.REVIEW, due.Kind.CARE_PLAN, due.Kind.HEALTH):
+        assert kind not in found
+
+
+@pytest.mark.parametrize(
+    ("birth", "form", "basis", "start", "field"),
+    [
+        (date(2022, 1, 1), "stodboende", "LVU3", date(2025, 3, 1), "form"),  # a 3-year-old under LVU 3 §
+        (date(2013, 1, 1), "stodboende", "SoL", date(2025, 3, 1), "form"),  # a 12-year-old
+        (date(2015, 1, 1), "skyddat_boende", "SoL", date(2024, 1, 10), "legal_basis"),  # medföljande, 2023/24
+        (date(2006, 1, 1), "hvb", "LVU2", date(2025, 3, 1), "legal_basis"),  # LVU 2 § for a 19-year-old
+    ],
+)
+def test_placements_the_law_does_not_allow_are_refused(
+    world: World, birth: date, form: str, basis: str, start: date, field: str
+) -> None:
+    cw = world.users["case_worker"]
+    child = register(number(birth), "Siri", "farsta", cw)
+    with pytest.raises(ValidationError) as refused:
+        place(child, form, "farsta", start, cw, legal_basis=basis, accompanying=form == "skyddat_boende")
+    assert field in refused.value.message_dict
