@@ -31,10 +31,10 @@ run: install .secret_key .audit_key
 	echo "Obruten: http://127.0.0.1:8000" && \
 	$(BIN)/obruten runserver 127.0.0.1:8000
 
-# Every test, first on SQLite, then on a throwaway PostgreSQL cluster.
+# Every test, on SQLite and on a throwaway PostgreSQL cluster, the two side by side (one
+# core each); each half's output is printed whole when it ends.
 test: test-deps install
-	$(MAKE) test-sqlite
-	$(MAKE) test-postgres
+	$(MAKE) --jobs=2 --output-sync=target test-sqlite test-postgres
 
 # Chromium and PostgreSQL: installed when run as root, else one line saying how, and stop.
 test-deps:

@@ -31,6 +31,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from obruten.followup.models import (
@@ -138,26 +139,50 @@ def _district_pk(params: Params) -> int | None:
     return District.objects.filter(code=params.district).values_list("pk", flat=True).first()
 
 
-def _responsible(params: Params, district: str = "district_id", end: str | None = "end_date") -> Case | F:
-    """The district responsible for a record: after a merger, the successor is responsible
-    for every ongoing placement. A placement counts under the district responsible on its
-    last day in the period (``end`` is its end date; None for a child's district, counted at
-    the period's end). In the history view, every district maps onto today's."""
+def _responsible(params: Params, district: str = "district_id", end: str | None = "end_date") -> Any:
+    """The district responsible for a record: after a transfer or a merger, the district
+    that took the case is responsible from its date. A placement counts under the district
+    responsible on its last day in the period (``end`` is its end date; None for a child's
+    district, counted at the period's end). In the history view, every district maps onto
+    today's."""
     _start, period_end = params.bounds()
+    held = _held_by(district, end, period_end)
     whens = []
     for merged in District.objects.filter(successor__isnull=False, valid_to__isnull=False):
         chain = _successions(merged)
         if params.history:
-            whens.append(When(Q(**{district: merged.pk}), then=Value(chain[-1][1].pk)))
+            whens.append(When(Exact(held, merged.pk), then=Value(chain[-1][1].pk)))
             continue
         for last_day, successor in reversed(chain):  # the latest successor first
             if last_day >= period_end:
                 continue
-            condition = Q(**{district: merged.pk})
+            condition = Q(Exact(held, merged.pk))
             if end is not None:
                 condition &= Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gt": last_day})
             whens.append(When(condition, then=Value(successor.pk)))
-    return Case(*whens, default=F(district), output_field=IntegerField()) if whens else F(district)
+    return Case(*whens, default=held, output_field=IntegerField()) if whens else held
+
+
+def _held_by(district: str, end: str | None, period_end: date) -> Any:
+    """The district that held the record at the period's end. A transfer (or a merger)
+    accepted later moved the child's district and its placements running on its date, so
+    the first such transfer after the period names the district that held them then
+    (docs/casework.md)."""
+    from obruten.casework.models import Transfer
+
+    if not Transfer.objects.filter(status=Transfer.Status.ACCEPTED).exists():
+        return F(district)
+    prefix = district.removesuffix("district_id")
+    later = Transfer.objects.filter(status=Transfer.Status.ACCEPTED, effective_date__gt=period_end)
+    if end is None:
+        later = later.filter(child=OuterRef(f"{prefix}pk"))
+    else:  # only a placement running on the transfer's date was moved by it
+        later = later.filter(
+            child=OuterRef(f"{prefix}child_id"),
+            effective_date__lte=Coalesce(OuterRef(end), Value(date.max)),
+        )
+    first = later.order_by("effective_date", "pk").values("from_district_id")[:1]
+    return Coalesce(Subquery(first), F(district), output_field=IntegerField())
 
 
 def _successions(district: District) -> list[tuple[date, District]]:

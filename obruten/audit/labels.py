@@ -1,0 +1,89 @@
+"""Plain Swedish for the audit trail: where an event came from and which fields changed.
+
+Events store ``via`` as the page's URL name or the command line, so the log stays exact;
+these labels are only for reading it."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .models import AuditEvent
+
+PAGES = {
+    "accounts:access_changes": gettext_lazy("Ändrade behörigheter"),
+    "admin:accounts_user": gettext_lazy("Administration: användare"),
+    "admin:auth_user_password_change": gettext_lazy("Administration: byte av lösenord"),
+    "audit:child_trail": gettext_lazy("Vem har sett detta barn?"),
+    "audit:child_trail_xlsx": gettext_lazy("Vem har sett detta barn? (Excel)"),
+    "followup:chain_step": gettext_lazy("Steg i samverkanskedjan"),
+    "followup:coordinator": gettext_lazy("Skolsamordnarens lista"),
+    "followup:create": gettext_lazy("Ny uppföljning"),
+    "followup:detail": gettext_lazy("Uppföljning"),
+    "followup:district": gettext_lazy("Stadsdelens att göra"),
+    "followup:final_grades": gettext_lazy("Slutbetyg"),
+    "followup:intervention_create": gettext_lazy("Ny insats"),
+    "followup:intervention_edit": gettext_lazy("Ändra insats"),
+    "followup:todo": gettext_lazy("Att göra"),
+    "participation:acknowledge": gettext_lazy("Barnets svar: genomgånget"),
+    "participation:action": gettext_lazy("Barnets svar: åtgärd"),
+    "participation:create": gettext_lazy("Ny inbjudan till barnets röst"),
+    "participation:detail": gettext_lazy("Barnets svar"),
+    "register:caseload": gettext_lazy("Barnlista"),
+    "register:child_create": gettext_lazy("Nytt barn"),
+    "register:child_detail": gettext_lazy("Barnets sida"),
+    "register:child_edit": gettext_lazy("Ändra barnets uppgifter"),
+    "register:import": gettext_lazy("Import av placeringar"),
+    "register:placement_create": gettext_lazy("Ny placering"),
+    "register:placement_edit": gettext_lazy("Ändra placering"),
+    "register:protection": gettext_lazy("Ändra skyddsnivå"),
+    "register:school_start": gettext_lazy("Registrera skolstart"),
+    "register:school_start_breaches": gettext_lazy("Skolstart efter mer än sju dagar"),
+    "statistics:monthly": gettext_lazy("Månadsfil"),
+    "statistics:monthly_export": gettext_lazy("Månadsfil: export"),
+}
+
+
+def via_label(via: str) -> str:
+    if via in PAGES:
+        return str(PAGES[via])
+    if via.startswith("participation:answer"):
+        return _("Barnets frågeformulär (barnet själv)")
+    if via.startswith("statistics:"):
+        report, _sep, fmt = via.removeprefix("statistics:").partition(":")
+        return _("Statistik: %(report)s (%(format)s)") % {"report": report, "format": fmt}
+    if via.startswith("obruten "):
+        return _("Kommando: %(command)s") % {"command": via}
+    return via
+
+
+@cache
+def _models_by_name() -> dict[str, type[models.Model]]:
+    return {model._meta.model_name or "": model for model in apps.get_models()}
+
+
+def field_label(object_type: str, name: str) -> str:
+    model = _models_by_name().get(object_type)
+    if model is None:
+        return name
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return name
+    return str(getattr(field, "verbose_name", name))
+
+
+def changed_fields(object_type: str, changes: dict[str, object]) -> str:
+    return ", ".join(field_label(object_type, name) for name in changes)
+
+
+def actor_label(event: AuditEvent) -> str:
+    """The user's name as it is now; the username stored in the event if the user is gone."""
+    if event.actor is not None:
+        return event.actor.get_full_name() or event.actor.get_username()
+    return event.actor_name or _("Systemet")
