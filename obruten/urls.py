@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("obruten.followup.urls")),
     path("", include("obruten.statistics.urls")),
     path("", include("obruten.participation.urls")),
+    path("", include("obruten.casework.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

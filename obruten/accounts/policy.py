@@ -292,6 +292,27 @@ def require_district(actor: Any, district: District, field: str = "district") ->
         raise ValidationError({field: _("Välj en av dina egna stadsdelsnämnder.")})
 
 
+def manages(actor: Any, district: District) -> bool:
+    """The actor is an enhetschef of the district (the system manages every district)."""
+    return actor is None or (
+        actor.role == Role.UNIT_MANAGER and actor.districts.filter(pk=district.pk).exists()
+    )
+
+
+def require_manager(actor: Any, district: District) -> None:
+    """Assigning responsibility and accepting a transfer are the district's enhetschef's."""
+    if not manages(actor, district):
+        raise PermissionDenied
+
+
+def require_case_worker_of(user: Any, district: District, field: str = "case_worker") -> None:
+    """The responsible case worker as it will be: an active socialsekreterare of the district."""
+    member = user.districts.filter(pk=district.pk).exists()
+    if not (user.is_active and user.role == Role.CASE_WORKER and member):
+        message = _("Välj en socialsekreterare i %(district)s.") % {"district": district.name}
+        raise ValidationError({field: message})
+
+
 def may_lower_protection(actor: Any, child: Child) -> bool:
     """Lowering protection is for the responsible case worker and the enhetschef of the
     child's district."""
