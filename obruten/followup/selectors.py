@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -52,27 +52,52 @@ def child_overview(child: Child, today: date) -> ChildOverview:
 
 
 @dataclass
-class CaseWorkerLoad:
-    case_worker: Any
+class Load:
+    """How many of the case workers' own tasks are due and overdue, for one case worker
+    (``who`` a User, or None: no one responsible) or one team."""
+
+    who: Any
     due: int
     overdue: int
+    children: int = 0
+    children_on_time: int = 0  # children with none of these tasks overdue
 
 
-def district_overview(
-    children: QuerySet[Child], today: date
-) -> tuple[list[due.DueItem], list[CaseWorkerLoad]]:
-    """The district's due items and, per case worker, how many are due and overdue."""
-    from obruten.accounts.models import User
+def _load(who: Any, items: list[due.DueItem], today: date) -> Load:
+    overdue = [item for item in items if item.is_overdue(today)]
+    children = {item.child_id for item in items}
+    late = {item.child_id for item in overdue}
+    return Load(who, len(items) - len(overdue), len(overdue), len(children), len(children - late))
+
+
+def district_overview(children: QuerySet[Child], today: date) -> tuple[list[due.DueItem], list[Load]]:
+    """The district's due items and, per case worker, how many of their own tasks (those
+    a case worker does) are due and overdue; the coordinator's and the schools' steps
+    are not counted against the case worker."""
+    from obruten.accounts.models import Role, User
 
     items = due.due_items(children, today)
-    due_counts = Counter(item.case_worker_id for item in items if not item.is_overdue(today))
-    overdue_counts = Counter(item.case_worker_id for item in items if item.is_overdue(today))
-    workers = {user.pk: user for user in User.objects.filter(pk__in=set(due_counts) | set(overdue_counts))}
+    by_worker: dict[int | None, list[due.DueItem]] = {}
+    for item in items:
+        if item.owner == Role.CASE_WORKER:
+            by_worker.setdefault(item.case_worker_id, []).append(item)
+    workers = {user.pk: user for user in User.objects.filter(pk__in=[pk for pk in by_worker if pk])}
     loads = [
-        CaseWorkerLoad(workers.get(pk) if pk else None, due_counts[pk], overdue_counts[pk])
-        for pk in sorted(set(due_counts) | set(overdue_counts), key=lambda pk: -overdue_counts[pk])
+        _load(workers.get(pk) if pk else None, worker_items, today) for pk, worker_items in by_worker.items()
     ]
-    return items, loads
+    return items, sorted(loads, key=lambda load: (-load.overdue, -load.due))
+
+
+def team_overview(teams: Iterable[Any], items: list[due.DueItem], today: date) -> list[Load]:
+    """Per team, the case workers' own tasks for the children of its members."""
+    from obruten.accounts.models import Role
+
+    own = [item for item in items if item.owner == Role.CASE_WORKER]
+    loads = []
+    for team in teams:
+        members = {member.pk for member in team.members.all()}
+        loads.append(_load(team, [item for item in own if item.case_worker_id in members], today))
+    return loads
 
 
 def coordinator_overview(children: QuerySet[Child], today: date) -> list[due.DueItem]:

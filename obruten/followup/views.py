@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from obruten import sorting
 from obruten.accounts import policy
 from obruten.accounts.models import Role
 from obruten.audit import log as audit
@@ -19,8 +20,9 @@ from obruten.participation import selectors as participation
 from obruten.register.forms import run_service
 from obruten.register.models import Placement
 from obruten.register.views import records_required
+from obruten.teams.selectors import teams_for
 
-from . import selectors, services
+from . import selectors, services, tasks
 from .forms import CORE, FinalGradesForm, FollowUpForm, InterventionForm
 from .models import ChainStep, ChainStepRecord, FollowUp, FollowUpKind, Intervention
 
@@ -38,38 +40,65 @@ def _only_roles(request: HttpRequest, *roles: str) -> None:
 
 @records_required
 def todo(request: HttpRequest) -> HttpResponse:
-    """The case worker's start page: their children's due and overdue items."""
+    """The case worker's start page: their own tasks for their children ("Mina
+    uppgifter"), and separately the steps others own for those children ("Att bevaka")."""
     _only_roles(request, Role.CASE_WORKER)
     today = timezone.localdate()
     children = policy.children_for(request.user).filter(case_worker_id=request.user.pk)
-    items = selectors.due.due_items(children, today)
+    form = tasks.TaskFilterForm(request.GET, user=request.user, by_person=False)
+    order = sorting.chosen(request.GET, tasks.SORT_KEYS, tasks.DEFAULT_ORDER)
+    items = form.apply(selectors.due.due_items(children, today), today)
+    own, watched = (
+        tasks.sorted_tasks(part, order, {}) for part in tasks.own_and_watched(request.user, items)
+    )
     alerts = list(participation.open_alerts(children))
-    _audit_list(request, "followup:todo", items, alerts)
+    _audit_list(request, "followup:todo", own + watched, alerts)
     return render(
         request,
         "followup/todo.html",
         {
-            "items": items,
+            "items": own,
+            "rows": tasks.with_case_worker(own, {}),
+            "watched_rows": tasks.with_case_worker(watched, {}),
+            "order": order.value,
             "today": today,
-            "overdue": sum(i.is_overdue(today) for i in items),
+            "overdue": sum(i.is_overdue(today) for i in own),
             "alerts": alerts,
+            "form": form,
+            "headers": tasks.task_headers(request.GET, order, with_case_worker=False),
         },
     )
 
 
 @records_required
 def district(request: HttpRequest) -> HttpResponse:
-    """The enhetschef's page: the district's due items, counted per case worker."""
+    """The enhetschef's page: the case workers' own tasks counted per case worker and per
+    team, each count a link to the list filtered to exactly those tasks."""
     _only_roles(request, Role.UNIT_MANAGER)
     today = timezone.localdate()
     children = policy.children_for(request.user)
-    items, loads = selectors.district_overview(children, today)
+    all_items, loads = selectors.district_overview(children, today)
+    teams = list(teams_for(request.user).prefetch_related("members"))
+    form = tasks.TaskFilterForm(request.GET, user=request.user)
+    order = sorting.chosen(request.GET, tasks.SORT_KEYS, tasks.DEFAULT_ORDER)
+    names = tasks.case_worker_names(all_items)
+    items = tasks.sorted_tasks(form.apply(all_items, today), order, names)
     alerts = list(participation.open_alerts(children))
     _audit_list(request, "followup:district", items, alerts)
     return render(
         request,
         "followup/district.html",
-        {"items": items, "loads": loads, "today": today, "alerts": alerts},
+        {
+            "items": items,
+            "rows": tasks.with_case_worker(items, names),
+            "order": order.value,
+            "loads": loads,
+            "team_loads": selectors.team_overview(teams, all_items, today),
+            "today": today,
+            "alerts": alerts,
+            "form": form,
+            "headers": tasks.task_headers(request.GET, order, with_case_worker=True),
+        },
     )
 
 
