@@ -36,7 +36,7 @@ def caseload(user: Any, *, today: date, filters: dict[str, Any]) -> QuerySet[Chi
     """The children the user may see, with their newest placement, filtered."""
     children = (
         policy.children_for(user, today=today)
-        .select_related("district")
+        .select_related("district", "case_worker")
         .annotate(
             placement_form_id=_newest("form_id"),
             placement_form=_newest("form__name"),

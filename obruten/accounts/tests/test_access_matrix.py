@@ -164,6 +164,30 @@ CHILD_URLS |= {
 }
 # Anyone with the child in scope may raise its protection (lowering is checked by the service).
 CHILD_URLS["register:protection"] = CHILD_URLS["register:child_detail"]
+# Responsibility is the enhetschef's of the child's district; a transfer is started by a
+# case worker or the enhetschef with the child in scope.
+CHILD_URLS["casework:assign"] = {
+    "case_worker": (403, 404, 403),
+    "case_worker_2": (403, 404, 403),
+    "case_worker_bromma": (404, 403, 404),
+    "school_coordinator": (404, 404, 403),
+    "skolfam": (403, 404, 404),
+    "larteamet": (404, 404, 403),
+    "unit_manager": (200, 404, 200),
+    "analyst": (403, 403, 403),
+    "administrator": (403, 403, 403),
+}
+CHILD_URLS["casework:transfer_create"] = {
+    "case_worker": (200, 404, 200),
+    "case_worker_2": (200, 404, 200),
+    "case_worker_bromma": (404, 200, 404),
+    "school_coordinator": (404, 404, 403),
+    "skolfam": (403, 404, 404),
+    "larteamet": (404, 404, 403),
+    "unit_manager": (200, 404, 200),
+    "analyst": (403, 403, 403),
+    "administrator": (403, 403, 403),
+}
 CHILD_URLS["participation:detail"] = CHILD_URLS["followup:detail"]
 CHILD_URLS["participation:action"] = CHILD_URLS["followup:chain_step"]
 CHILD_URLS["participation:acknowledge"] = CHILD_URLS["followup:chain_step"]
@@ -199,6 +223,10 @@ OTHER_URLS: dict[str, dict[str, int]] = {
     "access_changes": _by_role({"unit_manager"}),
     "teams:manage": _by_role({"unit_manager"}),
     "followup:coordinator": _by_role({"school_coordinator"}),
+    "casework:handover": _by_role({"unit_manager"}),
+    "casework:incoming": _by_role({"unit_manager"}),
+    # A transfer that is not waiting for this enhetschef answers 404, like a missing one.
+    "casework:transfer_decide": _by_role({"unit_manager"}, ok=404),
     "statistics:index": _by_role({"analyst", "unit_manager"}),
     "statistics:report": _by_role({"analyst", "unit_manager"}),
     "statistics:download": _by_role({"analyst", "unit_manager"}),
@@ -217,6 +245,7 @@ OTHER_URLS: dict[str, dict[str, int]] = {
 
 
 URL_KWARGS = {
+    "casework:transfer_decide": {"transfer_id": 999999},
     "participation:answer": {"token": "not-a-real-token"},
     "statistics:report": {"name": "placements"},
     "statistics:download": {"name": "placements", "fmt": "csv"},
