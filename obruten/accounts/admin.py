@@ -4,9 +4,15 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.forms import ModelForm
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .models import User
+
+
+admin.site.site_header = _("Obruten – administration")
+admin.site.site_title = _("Obruten – administration")
+admin.site.index_title = _("Kodlistor och användare")
 
 
 @admin.register(User)
@@ -16,9 +22,18 @@ class UserAdmin(BaseUserAdmin):
 
     list_display = ("username", "first_name", "last_name", "role", "is_active")
     list_filter = ("role", "is_active", "districts")
+    # Access in Obruten is the role and the districts (docs/access-policy.md), so they come
+    # first; Django's groups and permissions are not used and are left out.
     fieldsets = (
-        *BaseUserAdmin.fieldsets,  # type: ignore[misc]
-        ("Obruten", {"fields": ("role", "districts")}),
+        (_("Behörighet i Obruten"), {"fields": ("role", "districts")}),
+        (None, {"fields": ("username", "password")}),
+        (_("Personuppgifter"), {"fields": ("first_name", "last_name", "email")}),
+        (_("Status"), {"fields": ("is_active", "is_staff", "is_superuser")}),
+        (_("Viktiga datum"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "usable_password", "password1", "password2")}),
+        (_("Behörighet i Obruten"), {"fields": ("role", "districts")}),
     )
     filter_horizontal = ("districts",)
 
@@ -34,7 +49,7 @@ class UserAdmin(BaseUserAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         readonly = super().get_readonly_fields(request, obj)
         if obj is not None and obj.pk == request.user.pk:
-            return (*readonly, *services.ACCESS_FIELDS, "groups", "user_permissions")
+            return (*readonly, *services.ACCESS_FIELDS)
         return readonly
 
     def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:

@@ -157,6 +157,12 @@ def may_see_audit_trail(user: Any, child: Child) -> bool:
     return user.role == Role.CASE_WORKER and child.case_worker_id == user.pk
 
 
+def may_take_register_extract(user: Any, child: Child) -> bool:
+    """The child's register extract (GDPR art. 15): the responsible case worker and the
+    enhetschef of the child's district, who answer the child's or guardian's request."""
+    return user.role != Role.ADMINISTRATOR and may_see_audit_trail(user, child)
+
+
 def has_records(user: Any) -> bool:
     return user.role in ROLES_WITH_RECORDS
 

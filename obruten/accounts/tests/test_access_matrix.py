@@ -164,6 +164,19 @@ CHILD_URLS |= {
 }
 # Anyone with the child in scope may raise its protection (lowering is checked by the service).
 CHILD_URLS["register:protection"] = CHILD_URLS["register:child_detail"]
+# The register extract: the responsible case worker and the district's enhetschef.
+CHILD_URLS["operations:extract_xlsx"] = {
+    "case_worker": (200, 404, 200),
+    "case_worker_2": (403, 404, 403),
+    "case_worker_bromma": (404, 200, 404),
+    "school_coordinator": (404, 404, 403),
+    "skolfam": (403, 404, 404),
+    "larteamet": (404, 404, 403),
+    "unit_manager": (200, 404, 200),
+    "analyst": (403, 403, 403),
+    "administrator": (403, 403, 403),
+}
+CHILD_URLS["operations:extract_pdf"] = CHILD_URLS["operations:extract_xlsx"]
 # Responsibility is the enhetschef's of the child's district; a transfer is started by a
 # case worker or the enhetschef with the child in scope.
 CHILD_URLS["casework:assign"] = {
@@ -238,6 +251,8 @@ OTHER_URLS: dict[str, dict[str, int]] = {
     # Without a month the export answers 400 with the form and what to fix.
     "statistics:monthly_export": _by_role({"analyst", "unit_manager"}, ok=400),
     "login": _by_role(set(ROLES), ok=302, anonymous=200),
+    # Health for the load balancer: public, names no one.
+    "operations:healthz": _by_role(set(ROLES), anonymous=200),
     "logout": _by_role(set(ROLES), ok=405, anonymous=405),
     "set_language": _by_role(set(ROLES), ok=302, anonymous=302),
     "admin:*": _by_role({"administrator"}, other=302),
