@@ -149,7 +149,6 @@ def test_the_coordinator_list_puts_overdue_first(world: World) -> None:
     assert items == sorted(items, key=lambda item: item.due)
 
 
-@override_settings(LOCAL_REVIEW_AFTER_18=True)  # the world's children are 18 and over
 def test_reminders_are_sent_once_a_day_without_personal_data(world: World) -> None:
     for user in world.users.values():
         user.email = f"{user.username}@example.org"
