@@ -12,6 +12,7 @@ def obruten(request: HttpRequest) -> dict[str, Any]:
     return {
         "DEMO_MODE": settings.DEMO_MODE,
         "HAS_RECORDS": has_records,
+        "MAY_IMPORT": has_records and policy.may_import(user),
         "SEES_STATISTICS": bool(user and policy.may_see_statistics(user)),
         "goal_days": settings.SCHOOL_START_GOAL_DAYS,
     }

@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "obruten.participation",
     "obruten.operations",
     "obruten.casework",
+    "obruten.teaching",
     "obruten.teams",
 ]
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("obruten.register.urls")),
     path("", include("obruten.audit.urls")),
     path("", include("obruten.followup.urls")),
+    path("", include("obruten.teaching.urls")),
     path("", include("obruten.statistics.urls")),
     path("", include("obruten.participation.urls")),
     path("", include("obruten.casework.urls")),

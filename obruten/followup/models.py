@@ -48,6 +48,11 @@ class ChainStep(models.Model):
     responsible = models.CharField(_("ansvarig"), max_length=30, choices=Responsible.choices)
     anchor = models.CharField(_("räknas från"), max_length=5, choices=Anchor.choices)
     offset_days = models.SmallIntegerField(_("dagar efter"))
+    is_school_start = models.BooleanField(
+        _("skolstart"),
+        default=False,
+        help_text=_("Steget markeras klart när barnets skolstart registreras."),
+    )
 
     class Meta:
         ordering = ["chain_model", "phase_order", "order"]

@@ -262,24 +262,162 @@ def save_intervention(
     return intervention
 
 
+def _validate_step_day(placement: Placement, day: dt.date) -> None:
+    if day > timezone.localdate():
+        raise ValidationError({"date": _("Datumet kan inte ligga i framtiden.")})
+    if day < placement.start_date:
+        raise ValidationError(
+            {
+                "date": _("Datumet kan inte vara före placeringen, som började %(date)s.")
+                % {"date": f"{placement.start_date:%Y-%m-%d}"}
+            }
+        )
+
+
 @transaction.atomic
 def record_chain_step(
     *, actor: Any, placement: Placement, step: ChainStep, status: str, day: dt.date, via: str
 ) -> ChainStepRecord:
+    """Mark a step done or not applicable on ``day`` (today, or dated back to when it
+    was done, not before the placement); marking it again corrects status and date."""
     policy.require_child(actor, placement.child, policy.may_record_school_results(actor))
     if status not in ChainStepRecord.Status.values:
         raise ValidationError({"status": _("Okänd status.")})
-    if day > timezone.localdate():
-        raise ValidationError({"date": _("Datumet kan inte ligga i framtiden.")})
+    _validate_step_day(placement, day)
+    existing = ChainStepRecord.objects.filter(placement=placement, step=step).first()
+    before = {"status": existing.status, "date": existing.date} if existing else {}
     record, created = ChainStepRecord.objects.update_or_create(
         placement=placement, step=step, defaults={"status": status, "date": day, "recorded_by": actor}
     )
+    changes = audit.changes_between(before, {"status": status, "date": day})
+    if changes:
+        audit.record(
+            actor=actor,
+            action=audit.Action.CREATE if created else audit.Action.UPDATE,
+            via=via,
+            child=placement.child,
+            obj=record,
+            changes={"step": [step.title, step.title], **changes},
+        )
+    return record
+
+
+@transaction.atomic
+def undo_chain_step(*, actor: Any, placement: Placement, step: ChainStep, reason: str, via: str) -> None:
+    """Reopen a step marked by mistake. The record goes; the audit log keeps what it
+    said, who undid it and why."""
+    policy.require_child(actor, placement.child, policy.may_record_school_results(actor))
+    record = ChainStepRecord.objects.filter(placement=placement, step=step).first()
+    if record is None:
+        raise ValidationError({"reason": _("Steget är inte markerat.")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Skriv varför markeringen tas bort.")})
     audit.record(
         actor=actor,
-        action=audit.Action.CREATE if created else audit.Action.UPDATE,
+        action=audit.Action.UPDATE,
         via=via,
         child=placement.child,
         obj=record,
-        changes={"step": [None, step.title], "status": [None, status]},
+        reason=reason.strip(),
+        changes={
+            "step": [step.title, step.title],
+            "status": [record.status, None],
+            "date": [str(record.date), None],
+        },
     )
-    return record
+    record.delete()
+
+
+def tick_school_start_step(*, actor: Any, placement: Placement, day: dt.date, via: str) -> None:
+    """A recorded school start is the chain's school-start step done on the first
+    school day, so the same task is not asked for twice. Called by the register's
+    ``record_school_start`` inside its transaction; a step already marked is left."""
+    step = ChainStep.objects.filter(chain_model__is_active=True, is_school_start=True).first()
+    if (
+        actor is None  # the system has no user to record the step as
+        or step is None
+        or not placement.school_change
+        or ChainStepRecord.objects.filter(placement=placement, step=step).exists()
+    ):
+        return
+    record_chain_step(
+        actor=actor, placement=placement, step=step, status=ChainStepRecord.Status.DONE, day=day, via=via
+    )
+
+
+# --- Corrections of a saved follow-up
+
+FOLLOW_UP_FIELDS = (
+    "date",
+    "school_form",
+    "attendance_percent",
+    "unexcused_absence_percent",
+    "health_exam_requested",
+    "health_exam_done",
+    "dental_exam_latest",
+    "plan",
+)
+
+
+def may_correct_follow_up(actor: Any, follow_up: FollowUp) -> bool:
+    """Its author, or the child's responsible case worker (who may record the kind)."""
+    if actor is None:
+        return True
+    if not policy.may_record_follow_up(actor, follow_up.kind):
+        return False
+    return follow_up.recorded_by_id == actor.pk or follow_up.child.case_worker_id == actor.pk
+
+
+def _results_snapshot(follow_up: FollowUp) -> dict[str, str]:
+    results = SubjectResult.objects.filter(follow_up=follow_up)  # not a prefetched cache
+    return {f"result_{r.subject}": r.grade or r.assessment for r in results}
+
+
+def _corrected_results(data: FollowUpData) -> dict[str, Result]:
+    results: dict[str, Result] = {}
+    for key, result in data.results.items():
+        if result.grade or result.assessment:
+            results[data.swedish_subject if key == "SWEDISH" else key] = result
+    return results
+
+
+@transaction.atomic
+def correct_follow_up(*, actor: Any, follow_up: FollowUp, data: FollowUpData, via: str) -> FollowUp:
+    """Correct a saved follow-up: its fields and results as typed (a subject left empty
+    is removed). Each changed field is audited with old and new; the page shows the
+    corrections from the audit log."""
+    child = follow_up.child
+    # As it is (in scope, the actor's to correct) and as it will be (the same kind).
+    policy.require_child(actor, child, may_correct_follow_up(actor, follow_up))
+    if data.kind != follow_up.kind:
+        raise ValidationError({"kind": _("Typen av uppföljning kan inte ändras.")})
+    _validate_follow_up(child, data)
+    before = {name: getattr(follow_up, name) for name in FOLLOW_UP_FIELDS} | _results_snapshot(follow_up)
+    for name in FOLLOW_UP_FIELDS:
+        setattr(follow_up, name, getattr(data, name))
+    follow_up.save(update_fields=list(FOLLOW_UP_FIELDS))
+    wanted = _corrected_results(data)
+    current = {r.subject: r for r in SubjectResult.objects.filter(follow_up=follow_up)}
+    follow_up.results.exclude(subject__in=wanted).delete()
+    for subject, result in wanted.items():
+        existing = current.get(subject)
+        unchanged = existing is not None and (existing.grade, existing.assessment) == (
+            result.grade,
+            result.assessment,
+        )
+        if unchanged:
+            continue  # unchanged, carried over or not
+        SubjectResult.objects.update_or_create(
+            follow_up=follow_up,
+            subject=subject,
+            defaults={"grade": result.grade, "assessment": result.assessment, "carried_over": False},
+        )
+    after = {name: getattr(follow_up, name) for name in FOLLOW_UP_FIELDS} | _results_snapshot(follow_up)
+    changes = audit.changes_between(before, after) | {
+        name: [before[name], None] for name in before if name not in after
+    }
+    if changes:
+        audit.record(
+            actor=actor, action=audit.Action.UPDATE, via=via, child=child, obj=follow_up, changes=changes
+        )
+    return follow_up

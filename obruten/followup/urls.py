@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import correction_views, views
 
 app_name = "followup"
 urlpatterns = [
@@ -9,6 +9,11 @@ urlpatterns = [
     path("skolsamordnare/", views.coordinator, name="coordinator"),
     path("barn/<int:child_id>/uppfoljningar/ny/", views.follow_up_create, name="create"),
     path("barn/<int:child_id>/uppfoljningar/<int:follow_up_id>/", views.follow_up_detail, name="detail"),
+    path(
+        "barn/<int:child_id>/uppfoljningar/<int:follow_up_id>/rattelse/",
+        correction_views.follow_up_correct,
+        name="correct",
+    ),
     path("barn/<int:child_id>/slutbetyg/", views.final_grades, name="final_grades"),
     path("barn/<int:child_id>/insatser/ny/", views.intervention_create, name="intervention_create"),
     path(
@@ -20,5 +25,10 @@ urlpatterns = [
         "barn/<int:child_id>/placeringar/<int:placement_id>/kedja/<int:step_id>/",
         views.chain_step,
         name="chain_step",
+    ),
+    path(
+        "barn/<int:child_id>/placeringar/<int:placement_id>/kedja/<int:step_id>/andra/",
+        correction_views.chain_step_correct,
+        name="chain_step_correct",
     ),
 ]

@@ -241,8 +241,14 @@ class SchoolStartForm(forms.Form):
         widget=DateInput(),
         help_text=_("Den första dag barnet faktiskt var i skolan."),
     )
+        required=False,
 
 
+    taught_by_larteamet = forms.BooleanField(
+        label=_("Undervisning av Lärteamet"),
+        required=False,
+        help_text=_("I skyddat boende: barnet undervisas av Lärteamet, inte på en skolenhet."),
+    )
 class CaseloadFilterForm(forms.Form):
     """The caseload's search and filters. The free-text search may be a personnummer, so
     the page posts it and keeps it in the session; the other filters are in the URL."""

@@ -402,11 +402,21 @@ def update_placement(
 
 @transaction.atomic
 def record_school_start(
-    *, actor: Any, placement: Placement, school: School, first_school_day: date, via: str
+    *,
+    actor: Any,
+    placement: Placement,
+    school: School | None,
+    first_school_day: date,
+    via: str,
+    taught_by_larteamet: bool = False,
 ) -> SchoolStart:
     policy.require_child(actor, placement.child, policy.may_record_school_start(actor), whereabouts=True)
     if first_school_day < placement.start_date:
+    from obruten.followup.services import tick_school_start_step
+    from obruten.teaching.services import check_school_start_choice
+
         message = _("Första skoldag kan inte vara före placeringens startdatum %(date)s.") % {
+    check_school_start_choice(actor, placement, school, taught_by_larteamet)
             "date": f"{placement.start_date:%Y-%m-%d}"
         }
         raise ValidationError({"first_school_day": message})
@@ -416,16 +426,18 @@ def record_school_start(
         )
         raise ValidationError({"first_school_day": message})
     existing = SchoolStart.objects.filter(placement=placement).first()
-    before = _snapshot(existing, ("school", "first_school_day")) if existing else {}
+    fields = ("school", "taught_by_larteamet", "first_school_day")
+    before = _snapshot(existing, fields) if existing else {}
     school_start, _created = SchoolStart.objects.update_or_create(
         placement=placement,
         defaults={
             "school": school,
             "first_school_day": first_school_day,
             "days_to_school_start": (first_school_day - placement.start_date).days,
+            "taught_by_larteamet": taught_by_larteamet,
         },
     )
-    changes = audit.changes_between(before, _snapshot(school_start, ("school", "first_school_day")))
+    changes = audit.changes_between(before, _snapshot(school_start, fields))
     if changes:
         audit.record(
             actor=actor,
@@ -437,6 +449,7 @@ def record_school_start(
         )
     return school_start
 
+    tick_school_start_step(actor=actor, placement=placement, day=first_school_day, via=via)
 
 def _snapshot(instance: Any, fields: tuple[str, ...]) -> dict[str, Any]:
     data = model_to_dict(instance, fields=fields)

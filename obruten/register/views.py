@@ -327,7 +327,15 @@ def school_start(request: HttpRequest, child_id: int, placement_id: int) -> Http
     if not policy.may_see_whereabouts(request.user, child):
         raise PermissionDenied
     existing = getattr(placement, "school_start", None)
-    initial = {"school": existing.school, "first_school_day": existing.first_school_day} if existing else {}
+    initial = (
+        {
+            "school": existing.school,
+            "taught_by_larteamet": existing.taught_by_larteamet,
+            "first_school_day": existing.first_school_day,
+        }
+        if existing
+        else {}
+    )
     form = SchoolStartForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         saved = run_service(
@@ -335,6 +343,8 @@ def school_start(request: HttpRequest, child_id: int, placement_id: int) -> Http
             lambda: services.record_school_start(
                 actor=request.user,
                 placement=placement,
+    if not placement.is_protected_housing:
+        del form.fields["taught_by_larteamet"]
                 school=form.cleaned_data["school"],
                 first_school_day=form.cleaned_data["first_school_day"],
                 via="register:school_start",
@@ -342,6 +352,7 @@ def school_start(request: HttpRequest, child_id: int, placement_id: int) -> Http
         )
         if saved is not None:
             days = saved.days_to_school_start
+                taught_by_larteamet=form.cleaned_data.get("taught_by_larteamet", False),
             message = ngettext(
                 "Skolstarten är sparad: %(days)d dag efter placeringen.",
                 "Skolstarten är sparad: %(days)d dagar efter placeringen.",

@@ -81,7 +81,7 @@ def test_a_case_worker_registers_a_placement_and_sees_the_days(server: str, brow
 
 
 def test_a_form_error_keeps_what_was_typed_on_a_phone(server: str, browser: Any) -> None:
-    context = browser.new_context(viewport={"width": 360, "height": 740}, bypass_csp=True)
+    context = browser.new_context(viewport={"width": 320, "height": 740}, bypass_csp=True)
     page = context.new_page()
     log_in(page, server, "farsta")
     page.goto(f"{server}/barn/nytt/")
@@ -91,10 +91,13 @@ def test_a_form_error_keeps_what_was_typed_on_a_phone(server: str, browser: Any)
     page.get_by_label("Pojke").check()
     page.get_by_role("button", name="Spara").click()
     assert page.get_by_role("alert").inner_text().count("Kontrollsiffran stämmer inte") == 1
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')"), (
+        "focus is not on the error summary after a failed submit"
+    )
     assert page.get_by_label("Förnamn").input_value() == "Kvar"
     assert page.get_by_label("Personnummer").input_value() == "20080212-2391"
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
-    assert scroll_width <= 360, "the page scrolls sideways on a phone"
+    assert scroll_width <= 320, "the page scrolls sideways at 320 px (WCAG 2.1 1.4.10)"
     assert_accessible(page)
     context.close()
 
