@@ -71,7 +71,7 @@ CHILD_URLS: dict[str, dict[str, tuple[int, int, int]]] = {
         "case_worker_bromma": (404, 200, 404),
         "school_coordinator": (404, 404, 403),
         "skolfam": (403, 404, 404),
-        "larteamet": (404, 404, 403),
+        "larteamet": (404, 404, 200),
         "unit_manager": (403, 404, 403),
         "analyst": (403, 403, 403),
         "administrator": (403, 403, 403),
@@ -201,6 +201,42 @@ CHILD_URLS["casework:transfer_create"] = {
     "analyst": (403, 403, 403),
     "administrator": (403, 403, 403),
 }
+# A follow-up is corrected by its author or the responsible case worker (who wrote all three).
+CHILD_URLS["followup:correct"] = {
+    "case_worker": (200, 404, 200),
+    "case_worker_2": (403, 404, 403),
+    "case_worker_bromma": (404, 200, 404),
+    "school_coordinator": (404, 404, 403),
+    "skolfam": (403, 404, 404),
+    "larteamet": (404, 404, 403),
+    "unit_manager": (403, 404, 403),
+    "analyst": (403, 403, 403),
+    "administrator": (403, 403, 403),
+}
+# Dating back or undoing a chain step; the other child's placement has no school change (404).
+CHILD_URLS["followup:chain_step_correct"] = {
+    "case_worker": (200, 404, 200),
+    "case_worker_2": (200, 404, 200),
+    "case_worker_bromma": (404, 404, 404),
+    "school_coordinator": (404, 404, 200),
+    "skolfam": (403, 404, 404),
+    "larteamet": (404, 404, 403),
+    "unit_manager": (403, 404, 403),
+    "analyst": (403, 403, 403),
+    "administrator": (403, 403, 403),
+}
+# Teaching records: Lärteamet, and the responsible case worker (read).
+CHILD_URLS["teaching:child"] = {
+    "case_worker": (200, 404, 200),
+    "case_worker_2": (403, 404, 403),
+    "case_worker_bromma": (404, 200, 404),
+    "school_coordinator": (404, 404, 403),
+    "skolfam": (403, 404, 404),
+    "larteamet": (404, 404, 200),
+    "unit_manager": (403, 404, 403),
+    "analyst": (403, 403, 403),
+    "administrator": (403, 403, 403),
+}
 CHILD_URLS["participation:detail"] = CHILD_URLS["followup:detail"]
 CHILD_URLS["participation:action"] = CHILD_URLS["followup:chain_step"]
 CHILD_URLS["participation:acknowledge"] = CHILD_URLS["followup:chain_step"]
@@ -236,6 +272,7 @@ OTHER_URLS: dict[str, dict[str, int]] = {
     "access_changes": _by_role({"unit_manager"}),
     "teams:manage": _by_role({"unit_manager"}),
     "followup:coordinator": _by_role({"school_coordinator"}),
+    "teaching:report": _by_role({"larteamet"}),
     "casework:handover": _by_role({"unit_manager"}),
     "casework:incoming": _by_role({"unit_manager"}),
     # A transfer that is not waiting for this enhetschef answers 404, like a missing one.
@@ -300,12 +337,17 @@ def _client(world: World, role: str) -> Client:
 def _child_url(name: str, world: World, which: str) -> str:
     child = getattr(world, which)
     kwargs: dict[str, int] = {"child_id": child.pk}
-    if name in {"register:placement_edit", "register:school_start", "followup:chain_step"}:
+    if name in {
+        "register:placement_edit",
+        "register:school_start",
+        "followup:chain_step",
+        "followup:chain_step_correct",
+    }:
         kwargs["placement_id"] = child.placements.first().pk
-    if name == "followup:chain_step":
+    if name in {"followup:chain_step", "followup:chain_step_correct"}:
         steps = ChainStep.objects.filter(chain_model__is_active=True)
         kwargs["step_id"] = steps.values_list("pk", flat=True)[0]
-    if name == "followup:detail":
+    if name in {"followup:detail", "followup:correct"}:
         kwargs["follow_up_id"] = child.follow_ups.first().pk
     if name in {"participation:detail", "participation:action", "participation:acknowledge"}:
         kwargs["invitation_id"] = child.invitations.first().pk
