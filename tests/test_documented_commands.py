@@ -177,6 +177,14 @@ def check_load_districts(register: Register, line: str) -> None:
     assert register.count(loaded, "norrby", "Norrby") == 1
 
 
+def check_apply_mergers(register: Register, line: str) -> None:
+    register.run(fill(line, {"YYYY-MM-DD": "2023-07-01"}))
+    dissolved = "SELECT id FROM register_district WHERE valid_to < '2023-07-01'"
+    children = f"SELECT count(*) FROM register_child WHERE district_id IN ({dissolved})"  # noqa: S608
+    placements = f"SELECT count(*) FROM register_placement WHERE end_date IS NULL AND district_id IN ({dissolved})"  # noqa: S608
+    assert register.count(children) == register.count(placements) == 0
+
+
 def check_audit_checkpoint(register: Register, line: str) -> None:
     out = register.tmp / "checkpoint.json"
     register.run(fill(line, {"FILE": str(out)}))
@@ -238,6 +246,7 @@ def check_import_statistics(register: Register, line: str) -> None:
 CHECKS: dict[str, Callable[[Register, str], None]] = {
     "obruten import-placements": check_import_placements,
     "obruten load-districts": check_load_districts,
+    "obruten apply-mergers": check_apply_mergers,
     "obruten audit checkpoint": check_audit_checkpoint,
     "obruten audit verify": check_audit_verify,
     "obruten reminders": check_reminders,
