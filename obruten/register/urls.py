@@ -21,5 +21,6 @@ urlpatterns = [
         name="school_start",
     ),
     path("skolstart/", views.school_start_breaches, name="school_start_breaches"),
+    path("skolstart/export/", views.school_start_breaches_export, name="school_start_breaches_export"),
     path("import/", views.import_placements, name="import"),
 ]

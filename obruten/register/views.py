@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import wraps
 from typing import Any
 
@@ -16,13 +16,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from obruten import uploads
+from obruten import sorting, uploads
 from obruten.accounts import policy
 from obruten.audit import log as audit
 from obruten.followup import selectors as followup_selectors
 from obruten.followup.models import FollowUpKind
 
-from . import imports, selectors, services
+from . import imports, lists, selectors, services
 from .forms import (
     CaseloadFilterForm,
     ChildForm,
@@ -69,7 +69,7 @@ SEARCHED = "sok"  # in the URL: filter by the search text kept in the session
 def _url_filters(data: QueryDict) -> QueryDict:
     """The caseload filters that may be in a URL: none of them names a child."""
     kept = QueryDict(mutable=True)
-    for name in (*CaseloadFilterForm.IN_URL, SEARCHED):
+    for name in (*CaseloadFilterForm.IN_URL, SEARCHED, sorting.PARAM):
         values = [value for value in data.getlist(name) if value]
         if values:
             kept.setlist(name, values)
@@ -106,7 +106,8 @@ def caseload(request: HttpRequest) -> HttpResponse:
     form = CaseloadFilterForm(params, user=request.user)
     form.is_valid()  # a bad value shows its error and filters nothing
     filters = form.cleaned_data
-    children = selectors.caseload(request.user, today=today, filters=filters)
+    order = sorting.chosen(request.GET, list(lists.CASELOAD_ORDERS), lists.CASELOAD_DEFAULT)
+    children = lists.order_caseload(selectors.caseload(request.user, today=today, filters=filters), order)
     page = Paginator(children, 50).get_page(request.GET.get("sida"))
     audit.record_list(
         actor=request.user,
@@ -121,6 +122,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "query": _url_filters(request.GET).urlencode(),
+            "headers": lists.caseload_headers(_url_filters(request.GET), order),
             "today": today,
             "may_create": policy.may_change_child(request.user),
         },
@@ -369,19 +371,59 @@ def school_start(request: HttpRequest, child_id: int, placement_id: int) -> Http
 
 @records_required
 def school_start_breaches(request: HttpRequest) -> HttpResponse:
+    """Placements over the school-start goal, filtered and sorted from the query string."""
     today = timezone.localdate()
     since = today - timedelta(days=365)
-    placements = list(selectors.school_start_breaches(request.user, today=today, since=since))
+    form, order, placements = _breaches(request, today, since)
     audit.record_list(
         actor=request.user,
         via="register:school_start_breaches",
         child_ids=[placement.child_id for placement in placements],
+        filters=form.audited(),
     )
     return render(
         request,
         "register/school_start_breaches.html",
-        {"placements": placements, "since": since, "today": today},
+        {
+            "placements": placements,
+            "since": since,
+            "today": today,
+            "form": form,
+            "order": order.value,
+            "headers": lists.breach_headers(request.GET, order),
+            "query": request.GET.urlencode(),
+        },
     )
+
+
+@records_required
+def school_start_breaches_export(request: HttpRequest) -> HttpResponse:
+    """The same list as XLSX, each child in it audited as exported."""
+    today = timezone.localdate()
+    form, _order, placements = _breaches(request, today, today - timedelta(days=365))
+    content = lists.breaches_xlsx(placements)
+    audit.record_many(
+        audit.Entry(
+            action=audit.Action.EXPORT,
+            via="register:school_start_breaches_export",
+            actor=request.user,
+            child_id=child_id,
+            changes=form.audited(),
+        )
+        for child_id in dict.fromkeys(placement.child_id for placement in placements)
+    )
+    response = HttpResponse(content, content_type=lists.XLSX)
+    response["Content-Disposition"] = f'attachment; filename="obruten-skolstart-{today:%Y-%m-%d}.xlsx"'
+    return response
+
+
+def _breaches(
+    request: HttpRequest, today: date, since: date
+) -> tuple[lists.BreachFilterForm, sorting.Order, list[Placement]]:
+    form = lists.BreachFilterForm(request.GET, user=request.user)
+    order = sorting.chosen(request.GET, list(lists.BREACH_ORDERS), lists.BREACH_DEFAULT)
+    placements = form.apply(selectors.school_start_breaches(request.user, today=today, since=since))
+    return form, order, list(lists.order_breaches(placements, order))
 
 
 @records_required

@@ -266,6 +266,7 @@ OTHER_URLS: dict[str, dict[str, int]] = {
     "register:caseload": _by_role(RECORDS),
     "register:child_create": _by_role({"case_worker", "case_worker_2", "case_worker_bromma"}),
     "register:school_start_breaches": _by_role(RECORDS),
+    "register:school_start_breaches_export": _by_role(RECORDS),
     "register:import": _by_role({"case_worker", "case_worker_2", "case_worker_bromma", "unit_manager"}),
     "followup:todo": _by_role({"case_worker", "case_worker_2", "case_worker_bromma"}),
     "followup:district": _by_role({"unit_manager"}),
