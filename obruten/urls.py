@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("obruten.statistics.urls")),
     path("", include("obruten.participation.urls")),
     path("", include("obruten.casework.urls")),
+    path("", include("obruten.teams.urls")),
     path("", include("obruten.operations.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

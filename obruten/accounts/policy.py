@@ -229,6 +229,12 @@ def may_edit_intervention(user: Any, kind_code: str | None) -> bool:
     return user.role == Role.SKOLFAM and kind_code in {None, "skolfam"}
 
 
+@_system_may
+def may_manage_teams(user: Any) -> bool:
+    """Create and rename the teams of one's own districts and choose their members."""
+    return user.role == Role.UNIT_MANAGER
+
+
 START_PAGES: dict[str, str] = {
     Role.ANALYST: "statistics:index",
     Role.CASE_WORKER: "followup:todo",
