@@ -45,7 +45,9 @@ def test_only_a_case_worker_of_the_childs_district_can_be_made_responsible(world
     chef = world.users["unit_manager"]
     for forged in (world.users["case_worker_bromma"], world.users["school_coordinator"]):
         with pytest.raises(ValidationError) as error:
-            services.assign_case_worker(actor=chef, child=world.own, case_worker=forged, start=TODAY, via="test")
+            services.assign_case_worker(
+                actor=chef, child=world.own, case_worker=forged, start=TODAY, via="test"
+            )
         assert "case_worker" in error.value.message_dict
     assert not ResponsibilityPeriod.objects.exists()
     world.own.refresh_from_db()
@@ -64,9 +66,15 @@ def test_a_case_worker_cannot_reassign_a_child(world: World) -> None:
 
 
 def test_a_caseload_is_handed_over_with_a_date(world: World) -> None:
-    chef, leaving, taking = world.users["unit_manager"], world.users["case_worker"], world.users["case_worker_2"]
+    chef, leaving, taking = (
+        world.users["unit_manager"],
+        world.users["case_worker"],
+        world.users["case_worker_2"],
+    )
     day = TODAY + timedelta(days=3)
-    moved = services.hand_over_caseload(actor=chef, from_worker=leaving, to_worker=taking, start=day, via="test")
+    moved = services.hand_over_caseload(
+        actor=chef, from_worker=leaving, to_worker=taking, start=day, via="test"
+    )
     assert {child.pk for child in moved} == {world.own.pk, world.protected.pk}
     assert set(Child.objects.filter(case_worker=taking).values_list("pk", flat=True)) == {
         world.own.pk,
@@ -110,7 +118,9 @@ def test_a_transfer_moves_the_case_only_when_the_receiver_accepts(world: World, 
     assert world.own.district.code == "farsta"  # the sender keeps the case until accepted
     assert [t.child_id for t in services.incoming_transfers(bromma_chef)] == [world.own.pk]
     with pytest.raises(PermissionDenied):  # the sending district cannot accept its own request
-        services.accept_transfer(actor=world.users["unit_manager"], transfer=transfer, case_worker=None, via="test")
+        services.accept_transfer(
+            actor=world.users["unit_manager"], transfer=transfer, case_worker=None, via="test"
+        )
     services.accept_transfer(
         actor=bromma_chef, transfer=transfer, case_worker=world.users["case_worker_bromma"], via="test"
     )
@@ -188,8 +198,12 @@ def test_a_forged_district_or_child_in_the_request_is_refused(world: World, brom
     assert response.status_code == 404
     # The sending district's enhetschef cannot answer a transfer addressed to Bromma.
     transfer = services.start_transfer(
-        actor=world.users["case_worker"], child=world.own, to_district=district("bromma"),
-        effective_date=TODAY, note="", via="test",
+        actor=world.users["case_worker"],
+        child=world.own,
+        to_district=district("bromma"),
+        effective_date=TODAY,
+        note="",
+        via="test",
     )
     client.force_login(world.users["unit_manager"])
     decide = reverse("casework:transfer_decide", kwargs={"transfer_id": transfer.pk})
@@ -209,7 +223,12 @@ def test_the_reports_count_the_placement_under_the_district_responsible_on_each_
     child = register(TEST_NUMBERS[3], "Dora", "farsta", cw)
     placement = place(child, "familjehem", "farsta", date(2024, 1, 15), cw)
     transfer = services.start_transfer(
-        actor=cw, child=child, to_district=district("bromma"), effective_date=date(2024, 6, 1), note="", via="t"
+        actor=cw,
+        child=child,
+        to_district=district("bromma"),
+        effective_date=date(2024, 6, 1),
+        note="",
+        via="t",
     )
     services.accept_transfer(actor=bromma_chef, transfer=transfer, case_worker=None, via="t")
     assert _counted_under(placement, Params(year=2024, period="T1")) == "farsta"
