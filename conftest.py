@@ -148,6 +148,7 @@ def world(db: Any) -> World:
         school_change=True,
         unit_name="Skyddsboendet Lönn",
         address="Lönngatan 9",
+        location_municipality=Municipality.objects.get(code="2506"),  # Arjeplog, Norrbottens län
     )
     services.record_school_start(
         actor=cw,

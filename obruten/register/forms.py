@@ -166,6 +166,12 @@ class PlacementEditForm(forms.Form):
     placing_municipality = forms.ModelChoiceField(
         label=_("Placerande kommun"), queryset=Municipality.objects.all()
     )
+    location_municipality = forms.ModelChoiceField(
+        label=_("Placeringskommun"),
+        queryset=Municipality.objects.all(),
+        required=False,
+        help_text=_("Kommunen där barnet bor under placeringen. Skyddas som adressen."),
+    )
     school_change = forms.BooleanField(label=_("Placeringen innebär skolbyte"), required=False)
     unit_name = forms.CharField(
         label=_("Placeringsställe (familjehem, HVB m.m.)"), max_length=200, required=False
@@ -207,6 +213,7 @@ class PlacementEditForm(forms.Form):
             end_date=data["end_date"],
             district=data["district"],
             placing_municipality=data["placing_municipality"],
+            location_municipality=data["location_municipality"],
             accompanying=data["accompanying"],
             school_change=data["school_change"],
             unit_name=data["unit_name"],

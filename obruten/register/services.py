@@ -55,6 +55,7 @@ PLACEMENT_FIELDS = (
     "end_date",
     "district",
     "placing_municipality",
+    "location_municipality",
     "school_change",
     "unit_name",
     "address",
@@ -89,6 +90,7 @@ class PlacementData:
     school_change: bool = False
     unit_name: str = ""
     address: str = ""
+    location_municipality: Municipality | None = None
 
 
 PERSONAL_NUMBER_ERRORS = {

@@ -143,7 +143,11 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
     placements = [
         (placement, start, start.days_to_school_start if start else None)
         for placement in child.placements.select_related(
-            "form", "district", "placing_municipality", "school_start__school__municipality"
+            "form",
+            "district",
+            "placing_municipality",
+            "location_municipality",
+            "school_start__school__municipality",
         ).order_by("-start_date")
         for start in [getattr(placement, "school_start", None)]
     ]

@@ -1,17 +1,21 @@
-"""Where a protected child is — address, placement unit and address, school and school
-municipality — appears for no one but the responsible case worker and Lärteamet: on
+"""Where a protected child is — address, placement unit, address and municipality, school
+and school municipality — appears for no one but the responsible case worker and Lärteamet: on
 no page, export or error message. The test opens every URL of the matrix as every role."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from conftest import World
 from obruten.accounts.tests.test_access_matrix import CHILD_URLS, OTHER_URLS, ROLES, URL_KWARGS, _child_url
 
-SECRETS = ["Hemligvägen 7", "Skyddsboendet Lönn", "Lönngatan 9", "Hemligbyskolan"]
+SECRETS = ["Hemligvägen 7", "Skyddsboendet Lönn", "Lönngatan 9", "Hemligbyskolan", "Norrbottens län"]
 ALLOWED = {"case_worker", "larteamet"}
 
 
@@ -26,13 +30,26 @@ def _pages(world: World) -> list[str]:
     return urls
 
 
+def _text(kind: str, content: bytes) -> str:
+    """What a person reads in a response: a page, a spreadsheet's cells or a PDF's text."""
+    if "spreadsheet" in kind:
+        book = load_workbook(io.BytesIO(content), read_only=True)
+        return "\n".join(
+            str(cell) for sheet in book for row in sheet.iter_rows(values_only=True) for cell in row
+        )
+    if "pdf" in kind:
+        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    return content.decode()
+
+
 @pytest.mark.parametrize("role", [r for r in ROLES if r not in ALLOWED])
 def test_no_page_shows_where_a_protected_child_is(world: World, role: str) -> None:
     client = Client()
     if role != "anonymous":
         client.force_login(world.users[role])
     for url in _pages(world):
-        body = client.get(url, follow=True).content.decode()
+        response = client.get(url, follow=True)
+        body = _text(response.get("Content-Type", ""), response.content)
         leaked = [secret for secret in SECRETS if secret in body]
         assert not leaked, f"{role} sees {leaked} on {url}"
 

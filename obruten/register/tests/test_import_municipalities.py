@@ -27,10 +27,13 @@ def test_an_uppsala_placed_child_keeps_its_placing_municipality(db: None) -> Non
     header = HEADER + ",placing_municipality,location_municipality"
     assert _import(_csv(header, UPPSALA_CHILD + ",0380,0180", OWN_CHILD + ",,2506")) == []
     uppsala = Placement.objects.get(child__first_name="Hedda")
-    assert (uppsala.placing_municipality.name, uppsala.location_municipality.name) == ("Uppsala", "Stockholm")
+    assert (uppsala.placing_municipality.name, str(uppsala.location_municipality)) == (
+        "Uppsala",
+        "Stockholm (0180)",
+    )
     assert uppsala.child.district.code == "farsta"  # followed where it lives, for scope
     own = Placement.objects.get(child__first_name="Ivar")
-    assert (own.placing_municipality.code, own.location_municipality.name) == ("0180", "Arjeplog")
+    assert (own.placing_municipality.code, str(own.location_municipality)) == ("0180", "Arjeplog (2506)")
 
 
 def test_swedish_headers_name_the_municipalities_too(db: None) -> None:
@@ -52,7 +55,10 @@ def test_a_file_without_the_columns_leaves_recorded_municipalities_alone(db: Non
     assert _import(_csv(HEADER, ended)) == []
     placement = Placement.objects.get()
     assert str(placement.end_date) == "2025-06-30"
-    assert (placement.placing_municipality.code, placement.location_municipality.code) == ("0380", "0180")
+    assert (placement.placing_municipality.code, str(placement.location_municipality)) == (
+        "0380",
+        "Stockholm (0180)",
+    )
 
 
 def test_an_unknown_code_writes_nothing_and_names_row_column_and_rule(db: None) -> None:
