@@ -262,7 +262,7 @@ def _child_items(child: Child, steps: list[ChainStep], today: date) -> list[DueI
 
 def _owner(kind: str, step_responsible: str = "") -> str:
     """Who does a task: a role in Obruten, or (a chain step) someone outside it."""
-    in_obruten = {
+    in_obruten: dict[str, str] = {
         Responsible.SOCIAL_SERVICES: Role.CASE_WORKER,
         Responsible.SCHOOL_COORDINATOR: Role.SCHOOL_COORDINATOR,
     }

@@ -128,7 +128,9 @@ def breaches_xlsx(placements: list[Placement]) -> bytes:
     sheet.write_row(0, 0, titles, bold)
     for row, placement in enumerate(placements, start=1):
         worker = placement.child.case_worker
-        days: Any = placement.days if placement.days is not None else _("Ingen skolstart")
+        days: Any = getattr(placement, "days", None)  # annotated by the selector
+        if days is None:
+            days = _("Ingen skolstart")
         sheet.write_row(
             row,
             0,

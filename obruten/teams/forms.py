@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from obruten.accounts.models import Role, User
+from obruten.register.models import District
 
 from .selectors import district_staff
 from .services import TeamData
@@ -20,10 +21,15 @@ class TeamForm(forms.Form):
     """The choices are a convenience: the service refuses staff of another district."""
 
     name = forms.CharField(label=_("Namn"), max_length=100)
-    district = forms.ModelChoiceField(label=_("Stadsdelsnämnd"), queryset=None, empty_label=None)
-    manager = forms.ModelChoiceField(label=_("Enhetschef"), queryset=None, required=False)
+    district = forms.ModelChoiceField(
+        label=_("Stadsdelsnämnd"), queryset=District.objects.none(), empty_label=None
+    )
+    manager = forms.ModelChoiceField(label=_("Enhetschef"), queryset=User.objects.none(), required=False)
     members = StaffChoice(
-        label=_("Medlemmar"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Medlemmar"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:

@@ -89,8 +89,11 @@ def test_a_forged_team_or_case_worker_of_another_district_shows_nothing(world: W
     )
     client = _client(world, "unit_manager")
     page = reverse("followup:district")
-    for forged in ({"arbetsgrupp": bromma.pk}, {"socialsekreterare": world.users["case_worker_bromma"].pk}):
-        response = client.get(page, {**forged, "ordning": "-barn"})
+    for name, forged in (
+        ("arbetsgrupp", bromma.pk),
+        ("socialsekreterare", world.users["case_worker_bromma"].pk),
+    ):
+        response = client.get(page, {name: forged, "ordning": "-barn"})
         assert response.context["items"] == []
         assert "Bodil" not in response.content.decode()
 
