@@ -104,12 +104,28 @@ def district(request: HttpRequest) -> HttpResponse:
 
 @records_required
 def coordinator(request: HttpRequest) -> HttpResponse:
-    """The school coordinator's list: each child's next step, overdue first."""
+    """The school coordinator's list: each child's next step, overdue first unless
+    sorted by another column."""
     _only_roles(request, Role.SCHOOL_COORDINATOR)
     today = timezone.localdate()
-    items = selectors.coordinator_overview(policy.children_for(request.user), today)
+    form = tasks.TaskFilterForm(request.GET, user=request.user)
+    order = sorting.chosen(request.GET, tasks.SORT_KEYS, tasks.DEFAULT_ORDER)
+    all_items = selectors.coordinator_overview(policy.children_for(request.user), today)
+    names = tasks.case_worker_names(all_items)
+    items = tasks.sorted_tasks(form.apply(all_items, today), order, names)
     _audit_list(request, "followup:coordinator", items, [])
-    return render(request, "followup/coordinator.html", {"items": items, "today": today})
+    return render(
+        request,
+        "followup/coordinator.html",
+        {
+            "items": items,
+            "rows": tasks.with_case_worker(items, names),
+            "today": today,
+            "form": form,
+            "order": order.value,
+            "headers": tasks.task_headers(request.GET, order, with_case_worker=True),
+        },
+    )
 
 
 def _previous_hints(child_id: int) -> dict[str, str]:

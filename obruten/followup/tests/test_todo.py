@@ -121,3 +121,13 @@ def test_an_unknown_column_sorts_by_due_date() -> None:
     assert sorting.chosen(QueryDict("ordning=-barn"), tasks.SORT_KEYS, tasks.DEFAULT_ORDER) == sorting.Order(
         "barn", descending=True
     )
+
+
+def test_the_coordinators_list_sorts_and_filters_within_her_scope(world: World) -> None:
+    client = _client(world, "school_coordinator")
+    response = client.get(reverse("followup:coordinator"), {"ordning": "-datum"})
+    items = response.context["items"]
+    assert [item.child_id for item in items] == [world.protected.pk]
+    assert 'aria-sort="descending"' in response.content.decode()
+    bromma = world.users["case_worker_bromma"].pk
+    assert client.get(reverse("followup:coordinator"), {"socialsekreterare": bromma}).context["items"] == []
