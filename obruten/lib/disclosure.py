@@ -65,9 +65,13 @@ class ProtectedTable:
         return [[self.value(r, c) for c in range(len(self.grid[0]))] for r in range(len(self.grid))]
 
 
-def with_totals(cells: Sequence[Sequence[int]], *, row_totals: bool = True) -> list[list[int]]:
+def with_totals(
+    cells: Sequence[Sequence[int]], *, row_totals: bool = True, width: int | None = None
+) -> list[list[int]]:
+    """The body with a total column (``row_totals``) and a total row; ``width`` is the
+    number of body columns, for a table without rows."""
     rows = [list(row) + ([sum(row)] if row_totals else []) for row in cells]
-    columns = len(rows[0]) if rows else 1
+    columns = len(rows[0]) if rows else (width or 0) + int(row_totals) if width is not None else 1
     rows.append([sum(row[c] for row in rows) for c in range(columns)])
     return rows
 
@@ -253,9 +257,18 @@ class Relation:
     total: Key
     parts: tuple[Key, ...]
     exact: bool = True
+    subset: bool = False  # only each part at most the total (a part of the total's children)
 
     def cells(self) -> tuple[Key, ...]:
         return (self.total, *self.parts)
+
+    def holds(self, values: Mapping[Key, int]) -> bool:
+        """Whether the counts satisfy the relation."""
+        total, parts = values[self.total], [values[part] for part in self.parts]
+        within = all(part <= total for part in parts)
+        if self.subset:
+            return within
+        return total == sum(parts) if self.exact else within and total <= sum(parts)
 
 
 @dataclass(frozen=True)
@@ -279,6 +292,10 @@ class _System:
             total_minus_parts = self._row(
                 [(relation.total, 1.0), *((p, -1.0) for p in relation.parts)], values
             )
+            if relation.subset:
+                for part in relation.parts:
+                    ub.append(self._row([(part, 1.0), (relation.total, -1.0)], values))
+                continue
             if relation.exact:
                 eq.append(total_minus_parts)
                 continue
@@ -409,7 +426,18 @@ def protect_linked(
     """Protect every published cell at once: primary suppression of each count 1 to
     ``threshold - 1``, a partner for every sum left with one hidden cell, and the
     attacker's check over all relations together, hiding a partner of each weak cell
-    until none is left."""
+    until none is left. Cells that are the same count by a relation (``total`` equal to one
+    part) are one cell to protect: hidden or shown together."""
+    same = _identities(relations)
+    canonical = _merge(values, relations, same)
+    if canonical is not None:
+        merged_values, merged_relations = canonical
+        merged = protect_linked(merged_values, merged_relations, rules)
+        return LinkedProtection(
+            values=dict(values),
+            hidden=frozenset(key for key in values if same.get(key, key) in merged.hidden),
+            primary=frozenset(key for key in values if 0 < values[key] < rules.threshold),
+        )
     primary = {key for key, value in values.items() if 0 < value < rules.threshold}
     hidden = set(primary)
     related: dict[Key, list[Relation]] = defaultdict(list)
@@ -455,3 +483,38 @@ def _linked_partner(
     if large:
         return min(large, key=lambda key: (values[key], repr(key)))
     return max(visible, key=lambda key: (values[key], repr(key)))
+
+
+def _identities(relations: Sequence[Relation]) -> dict[Key, Key]:
+    """Each cell that a relation makes equal to another, mapped to one representative."""
+    parent: dict[Key, Key] = {}
+
+    def find(key: Key) -> Key:
+        while parent.get(key, key) != key:
+            key = parent[key]
+        return key
+
+    for relation in relations:
+        if relation.exact and not relation.subset and len(relation.parts) == 1:
+            a, b = sorted((find(relation.total), find(relation.parts[0])), key=repr)
+            if a != b:
+                parent[b] = a
+    return {key: find(key) for key in parent}
+
+
+def _merge(
+    values: Mapping[Key, int], relations: Sequence[Relation], same: dict[Key, Key]
+) -> tuple[dict[Key, int], list[Relation]] | None:
+    """The values and relations over one representative per set of equal cells, or None
+    when there is nothing to merge."""
+    if not same:
+        return None
+    merged_values = {same.get(key, key): value for key, value in values.items()}
+    merged_relations = []
+    for relation in relations:
+        total = same.get(relation.total, relation.total)
+        parts = tuple(same.get(part, part) for part in relation.parts)
+        if parts == (total,):
+            continue
+        merged_relations.append(replace(relation, total=total, parts=parts))
+    return merged_values, list(dict.fromkeys(merged_relations))

@@ -10,6 +10,7 @@ every table shown is a slice of that protected cube.
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
@@ -19,7 +20,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from obruten.audit import log as audit
-from obruten.audit.models import AuditEvent
+from obruten.audit.models import AuditChainHead, AuditEvent
 from obruten.lib.calendar import MONTHS_OF, period_bounds
 from obruten.lib.disclosure import (
     LinkedProtection,
@@ -31,10 +32,10 @@ from obruten.lib.disclosure import (
     share,
     with_totals,
 )
-from obruten.register.models import Placement
+from obruten.register.models import District, PlacementForm
 
-from .definitions import REPORTS, CountTable, Definition, Params
-from .models import ImportedPlacement
+from .definitions import CITY_LAYOUT, REPORTS, CountTable, Definition, Params
+from .monthly import imported_count
 
 TOTAL = "Totalt"
 
@@ -59,6 +60,8 @@ class ProtectedReport:
     params: Params
     table: ProtectedTable
     stats: tuple[StatColumn, ...]
+    from_monthly_files: str = ""  # how many children come from monthly files: a count, *, or "" (none)
+    not_applied: tuple[str, ...] = ()  # filters asked for that this report does not take
 
     @property
     def note(self) -> str:
@@ -81,23 +84,51 @@ class Linking:
     them), "additive" (records that begin in a period: the sum), "fixed" (the report
     ignores the period) or "single" (no period relation is linked yet). ``district_rows``:
     a district filter picks that district's row. ``form_columns``: a form filter picks
-    that form's column."""
+    that form's column. ``filters``: the filters the report takes; any other is not
+    applied, since its table would be protected apart from the rest (a channel)."""
 
-    periods: str = "single"
+    periods: str = "overlap"
     district_rows: bool = True
     form_columns: bool = False
+    filters: frozenset[str] = frozenset({"district"})
 
 
 LINKING = {
-    "placements": Linking("overlap", form_columns=True),
+    "placements": Linking("overlap", form_columns=True, filters=frozenset({"district", "form"})),
+    "placements-stad": Linking("overlap"),
+    "placements-idag": Linking("overlap", form_columns=True, filters=frozenset({"district", "form"})),
     "school-start": Linking("additive"),
-    "year9": Linking("fixed", district_rows=False),
-    "health": Linking(district_rows=False),
-    "child-voice": Linking(district_rows=False),
+    "year9": Linking("fixed", district_rows=False, filters=frozenset()),
+    "child-voice": Linking("additive", district_rows=False, filters=frozenset()),
 }
 
-ViewKey = tuple[str, str]  # (period, sex)
-CellKey = tuple[str, str, str, str]  # (period, sex, row label, column label)
+# Reports that count the same children in other layouts: one cube for all of them.
+FAMILY = {"placements-stad": "placements", "placements-idag": "placements"}
+# Reports that count monthly files' rows: their cube holds that count as a margin.
+WITH_MONTHLY_FILES = {"placements", "school-start"}
+MONTHLY = "Från månadsfiler"
+
+ViewKey = tuple[str, str, str]  # (report, period, sex)
+CellKey = tuple[str, str, str, str, str]  # (report, period, sex, row label, column label)
+
+
+def linking(name: str) -> Linking:
+    return LINKING.get(name, Linking())
+
+
+def applicable(name: str, params: Params) -> Params:
+    """The parameters a report is run with: filters it does not take are left out."""
+    taken = linking(name).filters
+    return replace(
+        params,
+        district=params.district if "district" in taken else "",
+        form=params.form if "form" in taken else "",
+    )
+
+
+def _members(name: str) -> list[str]:
+    root = FAMILY.get(name, name)
+    return [root, *(member for member, of in FAMILY.items() if of == root)]
 
 
 def _periods(linking: Linking, params: Params) -> list[str]:
@@ -124,7 +155,7 @@ def _cube_params(linking: Linking, params: Params) -> Params:
 
 def _grid(counts: CountTable) -> list[list[int]]:
     """The body with its totals: the sums, or the distinct children the definition counted."""
-    grid = with_totals(counts.cells, row_totals=counts.row_totals)
+    grid = with_totals(counts.cells, row_totals=counts.row_totals, width=len(counts.col_labels))
     if counts.totals is not None and counts.row_totals:
         for row, total in enumerate(counts.totals.rows):
             grid[row][-1] = total
@@ -132,14 +163,14 @@ def _grid(counts: CountTable) -> list[list[int]]:
     return grid
 
 
-def _view_cells(view: ViewKey, counts: CountTable) -> dict[CellKey, int]:
+def _view_cells(view: tuple[str, ...], counts: CountTable) -> dict[Any, int]:
     grid = _grid(counts)
     rows = [*counts.row_labels, TOTAL]
     cols = [*counts.col_labels, TOTAL] if counts.row_totals else list(counts.col_labels)
     return {(*view, rows[r], cols[c]): value for r, row in enumerate(grid) for c, value in enumerate(row)}
 
 
-def _view_relations(view: ViewKey, counts: CountTable) -> Iterator[Relation]:
+def _view_relations(view: tuple[str, ...], counts: CountTable) -> Iterator[Relation]:
     rows, cols = counts.row_labels, counts.col_labels
     distinct = counts.totals is not None
     covered = [cols[c] for c in counts.totals.covers] if counts.totals is not None else cols
@@ -174,82 +205,158 @@ def _tilings(whole: frozenset[date], pieces: dict[str, frozenset[date]]) -> Iter
                 yield (name, *rest)
 
 
-def _period_relations(
-    linking: Linking, params: Params, periods: list[str], cells: set[tuple[str, str, str]]
-) -> Iterator[Relation]:
-    if linking.periods not in {"overlap", "additive"} or len(periods) == 1:
+def period_relations(kind: str, year: int, periods: list[str], cells: set[tuple]) -> Iterator[Relation]:
+    """A period against the published periods that tile it, for each cell (report, sex,
+    row, column): the sum ("additive"), or at most the sum and at least each ("overlap")."""
+    if kind not in {"overlap", "additive"} or len(periods) == 1:
         return
-    months = {period: _months(params, period) for period in periods}
+    months = {period: _months(Params(year=year), period) for period in periods}
     for period in periods:
         smaller = {name: m for name, m in months.items() if m < months[period]}
         for tiling in _tilings(months[period], smaller):
-            for sex, row, col in cells:
+            for report, sex, row, col in cells:
                 yield Relation(
-                    (period, sex, row, col),
-                    tuple((part, sex, row, col) for part in tiling),
-                    exact=linking.periods == "additive",
+                    (report, period, sex, row, col),
+                    tuple((report, part, sex, row, col) for part in tiling),
+                    exact=kind == "additive",
                 )
 
 
-def _holds(relation: Relation, values: dict[CellKey, int]) -> bool:
-    """A relation the counting rule gives in general, checked on the counts: around a
-    district merger a placement moves to the successor, and a period's district cell can
-    then count fewer children than a month of it. Such a relation is no knowledge an
-    attacker has and is left out; where one holds by chance, assuming it is cautious."""
-    total, parts = values[relation.total], [values[part] for part in relation.parts]
-    if relation.exact:
-        return total == sum(parts)
-    return all(part <= total for part in parts) and total <= sum(parts)
+def layout_relations(cells: set[tuple[str, str, str, str, str]]) -> Iterator[Relation]:
+    """The city layout and the history view against the detailed table (same period and
+    sex): a folded column or a today's district holds the children of its parts, each
+    counted once; a column or row of one part is that part, and the totals are the same."""
+    forms = dict(PlacementForm.objects.values_list("code", "name"))
+    folds = {label: [forms[code] for code in codes if code in forms] for label, codes in CITY_LAYOUT.items()}
+    today = {d.name: _today(d).name for d in District.objects.select_related("successor")}
+    detailed = {(period, sex, row, col) for report, period, sex, row, col in cells if report == "placements"}
+    rows_of: dict[str, list[str]] = defaultdict(list)
+    for row in {row for _p, _s, row, _c in detailed}:
+        rows_of[today.get(row, row) if row != TOTAL else TOTAL].append(row)
+    for report, period, sex, row, col in sorted(cells):
+        key = (report, period, sex, row, col)
+        if report == "placements-stad":
+            parts = [(row, form) for form in folds.get(col, [col])]
+        elif report == "placements-idag":
+            parts = [(part, col) for part in sorted(rows_of.get(row, []))]
+        else:
+            continue
+        keys = tuple(("placements", period, sex, r, c) for r, c in parts if (period, sex, r, c) in detailed)
+        if keys and len(keys) == len(parts):
+            yield Relation(key, keys, exact=len(keys) == 1)
+
+
+def _today(district: District) -> District:
+    seen = {district.pk}
+    while district.successor_id is not None and district.successor_id not in seen:
+        district = District.objects.get(pk=district.successor_id)
+        seen.add(district.pk)
+    return district
+
+
+def _monthly_margin(name: str, params: Params, periods: list[str]) -> tuple[dict[Any, int], list[Relation]]:
+    """How many of the children come from monthly files, per period and sex: a margin of
+    the cube, so it is protected with the rest. Each row counts in its own month only, so
+    periods add up; the rows are a part of the table's children."""
+    values = {
+        (name, period, sex, MONTHLY, TOTAL): imported_count(replace(params, period=period, sex=sex))
+        for period in periods
+        for sex in ("", "F", "M")
+    }
+    relations = [
+        Relation(
+            (name, period, "", MONTHLY, TOTAL),
+            ((name, period, "F", MONTHLY, TOTAL), (name, period, "M", MONTHLY, TOTAL)),
+        )
+        for period in periods
+    ]
+    relations += list(
+        period_relations(
+            "additive", params.year, periods, {(name, sex, MONTHLY, TOTAL) for sex in ("", "F", "M")}
+        )
+    )
+    relations += [
+        Relation((name, period, sex, TOTAL, TOTAL), ((name, period, sex, MONTHLY, TOTAL),), subset=True)
+        for period in periods
+        for sex in ("", "F", "M")
+    ]
+    return values, relations
 
 
 def protect_cube(name: str, params: Params, disclosure: Rules) -> LinkedProtection:
-    """Every view of the report for the period's year as one protected set of cells."""
-    definition, linking = REPORTS[name], LINKING.get(name, Linking())
-    base, periods = _cube_params(linking, params), _periods(linking, params)
-    values: dict[CellKey, int] = {}
+    """Every view of the report (and of the reports that show the same children in another
+    layout) for the period's year as one protected set of cells."""
+    members = _members(name)
+    link = linking(members[0])
+    base, periods = _cube_params(link, params), _periods(link, params)
+    values: dict[Any, int] = {}
     relations: list[Relation] = []
-    for period in periods:
-        for sex in ("", "F", "M"):
-            counts = definition.compute(replace(base, period=period, sex=sex))
-            values.update(_view_cells((period, sex), counts))
-            relations.extend(_view_relations((period, sex), counts))
+    for member in members:
+        for period in periods:
+            for sex in ("", "F", "M"):
+                counts = REPORTS[member].compute(replace(base, period=period, sex=sex))
+                values.update(_view_cells((member, period, sex), counts))
+                relations.extend(_view_relations((member, period, sex), counts))
     # A view leaves out a row it has nothing for (a former district): that is a 0 to anyone.
-    labels = {(row, col) for (_period, _sex, row, col) in values}
+    labels = {(member, row, col) for (member, _period, _sex, row, col) in values}
     for period in periods:
         for sex in ("", "F", "M"):
-            for row, col in labels:
-                values.setdefault((period, sex, row, col), 0)
+            for member, row, col in labels:
+                values.setdefault((member, period, sex, row, col), 0)
     for period in periods:
-        for row, col in labels:
+        for member, row, col in labels:
             relations.append(
-                Relation((period, "", row, col), ((period, "F", row, col), (period, "M", row, col)))
+                Relation(
+                    (member, period, "", row, col),
+                    ((member, period, "F", row, col), (member, period, "M", row, col)),
+                )
             )
-    sexed = {(sex, row, col) for sex in ("", "F", "M") for row, col in labels}
-    relations.extend(_period_relations(linking, params, periods, sexed))
-    relations = [relation for relation in relations if _holds(relation, values)]
+    sexed = {(member, sex, row, col) for sex in ("", "F", "M") for member, row, col in labels}
+    relations.extend(period_relations(link.periods, params.year, periods, sexed))
+    if len(members) > 1:
+        relations.extend(layout_relations(set(values)))
+    if members[0] in WITH_MONTHLY_FILES and not base.district and not base.form:
+        margin, margin_relations = _monthly_margin(members[0], base, periods)
+        values.update(margin)
+        relations.extend(margin_relations)
+    relations = [relation for relation in relations if relation.holds(values)]
     return protect_linked(values, relations, disclosure)
 
 
-def _data_version() -> tuple[object, ...]:
-    """What the cached cube depends on: the newest write in the audit log (every service
-    and import writes one, chained, so the hash names the whole history) and the newest
-    placement and imported row."""
-    writes = AuditEvent.objects.exclude(
-        action__in=[AuditEvent.Action.READ, AuditEvent.Action.LIST, AuditEvent.Action.EXPORT]
+def data_version() -> int:
+    """The sequence number of the newest write in the audit log: every service and import
+    writes one event in the transaction that changes data. Only the events since the last
+    call are read (by their unique sequence), and reads and exports are skipped, so a
+    report run does not make the cube stale."""
+    head = AuditChainHead.objects.filter(pk=1).values_list("last_sequence", flat=True).first() or 0
+    checked, version = cache.get(VERSION_KEY, (0, 0))
+    if head == checked:
+        return int(version)
+    if head < checked:  # a new database (tests): start over
+        checked, version = 0, 0
+    newest = (
+        AuditEvent.objects.filter(sequence__gt=checked, sequence__lte=head)
+        .exclude(action__in=READS)
+        .order_by("-sequence")
+        .values_list("sequence", flat=True)
+        .first()
     )
-    return (
-        writes.order_by("-sequence").values_list("hash", flat=True).first(),
-        Placement.objects.order_by("-pk").values_list("pk", flat=True).first(),
-        ImportedPlacement.objects.order_by("-pk").values_list("pk", flat=True).first(),
-    )
+    version = newest or version
+    cache.set(VERSION_KEY, (head, version), timeout=None)
+    return int(version)
+
+
+VERSION_KEY = "obruten-data-version"
+READS = [AuditEvent.Action.READ, AuditEvent.Action.LIST, AuditEvent.Action.EXPORT, AuditEvent.Action.LOGIN]
 
 
 def cached_cube(name: str, params: Params, disclosure: Rules) -> LinkedProtection:
-    linking = LINKING.get(name, Linking())
-    base, periods = _cube_params(linking, params), _periods(linking, params)
+    root = _members(name)[0]
+    link = linking(root)
+    base, periods = _cube_params(link, params), _periods(link, params)
     key = (
         "obruten-cube-"
-        + hashlib.sha256(repr((name, base, tuple(periods), disclosure, _data_version())).encode()).hexdigest()
+        + hashlib.sha256(repr((root, base, tuple(periods), disclosure, data_version())).encode()).hexdigest()
     )
     cube: LinkedProtection | None = cache.get(key)
     if cube is None:
@@ -263,11 +370,11 @@ def _slice(
 ) -> ProtectedTable:
     """The requested view as a slice of the cube: a district or form filter's total is its
     one row or column. A cell the cube does not hold with the same value is hidden."""
-    linking = LINKING.get(name, Linking())
-    view = ("" if linking.periods == "fixed" else params.period, params.sex)
+    link = linking(name)
+    view = (name, "" if link.periods == "fixed" else params.period, params.sex)
     grid = _grid(counts)
-    one_row = params.district and linking.district_rows and len(counts.row_labels) == 1
-    one_col = params.form and linking.form_columns and len(counts.col_labels) == 1
+    one_row = params.district and link.district_rows and len(counts.row_labels) == 1
+    one_col = params.form and link.form_columns and len(counts.col_labels) == 1
     rows = [*counts.row_labels, counts.row_labels[0] if one_row else TOTAL]
     cols = [*counts.col_labels, counts.col_labels[0] if one_col else TOTAL][: len(grid[0])]
     hidden = set()
@@ -290,6 +397,18 @@ def _slice(
         rules=disclosure,
         row_totals=counts.row_totals,
     )
+
+
+def _from_monthly_files(name: str, params: Params, cube: LinkedProtection, disclosure: Rules) -> str:
+    """The protected count of the children that come from monthly files, for a table of
+    the whole city (a filtered table has no such margin); "" where the report has none."""
+    root = _members(name)[0]
+    if root not in WITH_MONTHLY_FILES or params.district or params.form:
+        return ""
+    key = (root, "" if linking(root).periods == "fixed" else params.period, params.sex, MONTHLY, TOTAL)
+    if key not in cube.values:
+        return ""
+    return disclosure.symbol if key in cube.hidden else str(cube.values[key])
 
 
 def _protect(
@@ -321,10 +440,18 @@ def protect_report(name: str, params: Params) -> ProtectedReport:
     """Compute and protect a report without auditing it: for a caller that audits the
     whole export it is part of (the pack)."""
     definition, disclosure = REPORTS[name], rules()
+    asked, params = params, applicable(name, params)
     counts = definition.compute(params)
     cube = cached_cube(name, params, disclosure)
     table, stats = _protect(counts, _slice(name, counts, params, cube, disclosure), disclosure)
-    return ProtectedReport(definition, params, table, stats)
+    return ProtectedReport(
+        definition,
+        params,
+        table,
+        stats,
+        from_monthly_files=_from_monthly_files(name, params, cube, disclosure),
+        not_applied=tuple(f for f in ("district", "form") if getattr(asked, f) and not getattr(params, f)),
+    )
 
 
 def run_report(name: str, params: Params, *, actor: Any, via: str) -> ProtectedReport:
