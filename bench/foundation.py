@@ -21,6 +21,7 @@ from django.test.utils import setup_test_environment
 from django.utils import timezone
 
 from obruten.accounts.models import User
+from obruten.lib.placement_law import stodboende_age_error
 from obruten.register import demo
 from obruten.register.imports import COLUMNS, import_placements
 from obruten.register.models import District
@@ -45,9 +46,12 @@ def import_file(rows: int, seed: int = 11) -> bytes:
         start = date(2024, 1, 1) + timedelta(days=rng.randrange(600))
         end = start + timedelta(days=rng.randrange(20, 200))
         school = f"8{n % 500:07d},{(start + timedelta(days=rng.randrange(0, 20))).isoformat()}"
+        form = rng.choice(forms)
+        if form == "stodboende" and stodboende_age_error(birth, start, end):
+            form = "hvb"
         lines.append(
             f"{pnr},Bench{n},Testsson,{'F' if n % 2 == 0 else 'M'},0180,{rng.choice(districts)},"
-            f"{rng.choice(forms)},SoL,{start},{end if end < today else ''},ja,{school}"
+            f"{form},SoL,{start},{end if end < today else ''},ja,{school}"
         )
     return ("\n".join(lines) + "\n").encode()
 

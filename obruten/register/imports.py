@@ -28,6 +28,7 @@ from obruten.accounts import policy
 from obruten.accounts.models import Role
 from obruten.audit import log as audit
 from obruten.lib import personnummer
+from obruten.lib.placement_law import stodboende_age_error
 from obruten.lib.tabular import FileError, RowCheck, iso_date, read_file
 
 from .models import (
@@ -127,6 +128,8 @@ RULES = {
         "Ändra den på barnets sida, där du anger skälet."
     ),
     "R23": _("Okänd kommunkod (SCB:s fyrsiffriga kod)."),
+    "R24": _("Stödboende är för unga från 16 år: placeringen börjar före 16-årsdagen."),
+    "R25": _("Stödboende är för unga till och med 20 år: placeringen varar efter dagen före 21-årsdagen."),
 }
 LOCATING_COLUMNS = {"school_unit_code", "school_start_date", "location_municipality"}
 SCHOOL_UNIT_CODE = re.compile(r"^\d{8}$")
@@ -267,6 +270,10 @@ def _validate(table: list[dict[str, str]], actor: Any, errors: list[RowError], *
             check("end_date", registrable_date(end, today), "R21")
         if start and end:
             check("end_date", end >= start, "R10")
+        if pnr and form and form.code == STODBOENDE and start:
+            age_error = stodboende_age_error(birth_date, start, end)
+            if age_error:
+                check("placement_form", False, STODBOENDE_RULES[age_error])
         if district and start and check("district", district.is_valid_on(start), "R06"):
             check("district", own_districts is None or district.pk in own_districts, "R17")
         check("school_change", raw["school_change"].lower() in {"ja", "nej"}, "R11")
@@ -313,6 +320,8 @@ def _validate(table: list[dict[str, str]], actor: Any, errors: list[RowError], *
 
 
 NAME_MAX_LENGTH = 100
+STODBOENDE = "stodboende"
+STODBOENDE_RULES = {"under_16": "R24", "over_20": "R25"}
 
 
 def _municipality(

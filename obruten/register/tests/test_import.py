@@ -21,7 +21,7 @@ HEADER = ",".join(COLUMNS)
 GOOD = [
     "200607092384,Hedda,Import,F,0180,Farsta,hvb,LVU3,2025-01-10,2025-06-30,ja,87654321,2025-01-14",
     "200607092384,Hedda,Import,F,0180,farsta,familjehem,SoL,2025-07-01,,nej,,",
-    "200306062381,Ivar,Import,M,1280,Järva,stodboende,SoL,2024-03-01,2024-09-30,ja,,",
+    "200306062381,Ivar,Import,M,1280,Järva,stodboende,SoL,2024-03-01,2024-05-31,ja,,",
 ]
 
 

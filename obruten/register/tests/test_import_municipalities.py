@@ -66,3 +66,11 @@ def test_an_unknown_code_writes_nothing_and_names_row_column_and_rule(db: None) 
     errors = _import(_csv(header, OWN_CHILD + ",0180,0180", UPPSALA_CHILD + ",9999,0000"))
     assert errors == [(3, "placing_municipality", "R23"), (3, "location_municipality", "R23")]
     assert Child.objects.count() == 0 and Placement.objects.count() == 0
+
+
+def test_stodboende_is_for_16_to_20_year_olds(db: None) -> None:
+    three_year_old = "202209012380,Liten,Import,F,0180,Farsta,stodboende,LVU3,2025-09-01,,nej,,"
+    turns_21 = "200306062381,Ivar,Import,M,0180,Järva,stodboende,SoL,2024-03-01,2024-09-30,ja,,"
+    seventeen = "200607092384,Hedda,Import,F,0180,Farsta,stodboende,SoL,2023-08-01,2024-05-31,nej,,"
+    errors = _import(_csv(HEADER, three_year_old, turns_21, seventeen))
+    assert errors == [(2, "placement_form", "R24"), (3, "placement_form", "R25")]
