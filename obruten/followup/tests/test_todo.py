@@ -93,7 +93,7 @@ def test_a_forged_team_or_case_worker_of_another_district_shows_nothing(world: W
         ("arbetsgrupp", bromma.pk),
         ("socialsekreterare", world.users["case_worker_bromma"].pk),
     ):
-        response = client.get(page, {name: forged, "ordning": "-barn"})
+        response = client.get(page, {name: str(forged), "ordning": "-barn"})
         assert response.context["items"] == []
         assert "Bodil" not in response.content.decode()
 

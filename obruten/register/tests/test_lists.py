@@ -70,7 +70,7 @@ def test_a_forged_filter_outside_the_district_shows_nothing(world: World, forged
         actor=None, data=teams.TeamData(bromma, "B", None, (world.users["case_worker_bromma"],)), via="test"
     )
     value = {"stadsdel": bromma.pk, "arbetsgrupp": team.pk, "ansvarig": world.users["case_worker_bromma"].pk}
-    response = _client(world, "unit_manager").get(BREACHES, {forged: value[forged], "ordning": "-dagar"})
+    response = _client(world, "unit_manager").get(BREACHES, {forged: str(value[forged]), "ordning": "-dagar"})
     assert response.context["placements"] == []
     export = _client(world, "unit_manager").get(EXPORT, {forged: value[forged]})
     assert openpyxl.load_workbook(io.BytesIO(export.content)).active.max_row == 1  # the header only
@@ -78,7 +78,7 @@ def test_a_forged_filter_outside_the_district_shows_nothing(world: World, forged
 
 def test_the_export_is_the_filtered_list_audited_per_child_without_whereabouts(world: World) -> None:
     farsta_home = PlacementForm.objects.get(code="familjehem").pk
-    response = _client(world, "case_worker").get(EXPORT, {"ordning": "barn", "form": farsta_home})
+    response = _client(world, "case_worker").get(EXPORT, {"ordning": "barn", "form": str(farsta_home)})
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = [[cell for cell in row] for row in sheet.iter_rows(values_only=True)]
