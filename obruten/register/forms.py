@@ -299,5 +299,5 @@ class CaseloadFilterForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("Fil (CSV eller XLSX)"),
-        help_text=_("Första raden är rubriker. Se formatet i dokumentationen."),
+        help_text=_("Första raden är rubriker, på svenska eller engelska. CSV från Excel går bra."),
     )

@@ -24,3 +24,5 @@ urlpatterns = [
     path("skolstart/export/", views.school_start_breaches_export, name="school_start_breaches_export"),
     path("import/", views.import_placements, name="import"),
 ]
+    path("import/format/", views.import_help_page, name="import_help"),
+    path("import/mall.xlsx", views.import_template, name="import_template"),

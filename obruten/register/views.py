@@ -22,7 +22,7 @@ from obruten.audit import log as audit
 from obruten.followup import selectors as followup_selectors
 from obruten.followup.models import FollowUpKind
 
-from . import imports, lists, selectors, services
+from . import import_help, imports, lists, selectors, services
 from .forms import (
     CaseloadFilterForm,
     ChildForm,
@@ -450,3 +450,22 @@ def import_placements(request: HttpRequest) -> HttpResponse:
     if result is not None:
         report = uploads.error_report(result.errors, request.user)
     return render(request, "register/import.html", {"form": form, "result": result, "report": report})
+
+
+@records_required
+def import_help_page(request: HttpRequest) -> HttpResponse:
+    """The file format, its Swedish headers and every rule code (names no child)."""
+    if not policy.may_import(request.user):
+        raise PermissionDenied
+    rules = sorted(imports.RULES.items())
+    return render(request, "register/import_help.html", {"columns": import_help.columns(), "rules": rules})
+
+
+@records_required
+def import_template(request: HttpRequest) -> HttpResponse:
+    """An empty workbook to fill in: headers, one example row, drop-downs (names no child)."""
+    if not policy.may_import(request.user):
+        raise PermissionDenied
+    response = HttpResponse(import_help.template_workbook(request.user), content_type=lists.XLSX)
+    response["Content-Disposition"] = 'attachment; filename="obruten-importmall.xlsx"'
+    return response

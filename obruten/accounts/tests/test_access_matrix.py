@@ -280,6 +280,8 @@ OTHER_URLS: dict[str, dict[str, int]] = {
     "casework:transfer_decide": _by_role({"unit_manager"}, ok=404),
     "statistics:index": _by_role({"analyst", "unit_manager"}),
     "statistics:report": _by_role({"analyst", "unit_manager"}),
+    "register:import_help": _by_role({"case_worker", "case_worker_2", "case_worker_bromma", "unit_manager"}),
+    "register:import_template": _by_role({"case_worker", "case_worker_2", "case_worker_bromma", "unit_manager"}),
     "statistics:download": _by_role({"analyst", "unit_manager"}),
     "statistics:monthly": _by_role({"analyst", "unit_manager"}),
     # Without a year the pack is the latest tertial's: one click.
