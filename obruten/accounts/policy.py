@@ -13,8 +13,8 @@ Rules (docs/access-policy.md explains them):
 - analytiker and administratör: no personal records at all.
 
 A child outside the scope is answered with 404, exactly like a child that does not
-exist. Where a protected child is (address, placement address and unit, school and
-school municipality) is shown only to the responsible case worker and Lärteamet.
+exist. Where a protected child is (address, placement address, unit and municipality,
+school and school municipality) is shown only to the responsible case worker and Lärteamet.
 """
 
 from __future__ import annotations
@@ -132,7 +132,7 @@ def is_protected(child: Child) -> bool:
 
 
 def may_see_whereabouts(user: Any, child: Child) -> bool:
-    """Address, placement address and unit, school and school municipality."""
+    """Address, placement address, unit and municipality, school and school municipality."""
     if user.role == Role.LARTEAMET or (child.case_worker_id and child.case_worker_id == user.pk):
         return True
     return not is_protected(child)
