@@ -226,6 +226,16 @@ def check_report(register: Register, line: str) -> None:
         assert len(list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))) > 1
 
 
+def check_report_pack(register: Register, line: str) -> None:
+    kind = re.search(r"--format (\w+)", line)[1]  # type: ignore[index]
+    out = register.tmp / f"pack.{kind}"
+    register.run(fill(line, {"YYYY": str(YEAR), "FILE": str(out)}))
+    if kind == "xlsx":
+        assert len(openpyxl.load_workbook(out).sheetnames) >= 8  # a sheet per figure of the reports
+    else:
+        assert "Obruten, utdrag" in PdfReader(out).pages[0].extract_text()
+
+
 def check_export_statistics(register: Register, line: str) -> None:
     out = register.tmp / "month.xlsx"
     register.run(fill(line, {"YYYY-MM": f"{YEAR}-05", "FILE": str(out)}))
@@ -252,6 +262,7 @@ CHECKS: dict[str, Callable[[Register, str], None]] = {
     "obruten audit verify": check_audit_verify,
     "obruten reminders": check_reminders,
     "obruten report": check_report,
+    "obruten report-pack": check_report_pack,
     "obruten export-statistics": check_export_statistics,
     "obruten import-statistics": check_import_statistics,
 }

@@ -182,8 +182,10 @@ def change(now: Value, before: Value, *, decimal: bool) -> Value:
     return round(now - before, 1) if decimal else now - before
 
 
-def _row_index(report: ProtectedReport) -> dict[str, int]:
-    return {label: row for row, label in enumerate(report.table.row_labels)}
+def _read(figure: Figure, report: ProtectedReport, label: str) -> Value:
+    """The figure in the row of that label; a row the report does not have is not applicable."""
+    labels = report.table.row_labels
+    return figure.read(report, labels.index(label)) if label in labels else NOT_APPLICABLE
 
 
 def _period(section: Section, params: Params, last: Params) -> str:
@@ -207,13 +209,11 @@ def build_sheet(section: Section, params: Params) -> PackSheet:
             header += [f"{prefix}, {params.year}", f"{prefix}, {last.year}", f"{prefix}, förändring"]
             decimals += [figure.decimal] * 3
     rows: list[list[Value]] = []
-    for label, row in _row_index(main).items():
+    for label in main.table.row_labels:
         values: list[Value] = [label]
         for sex in section.sexes:
-            earlier = _row_index(before[sex]).get(label)
             for figure in section.figures:
-                this_year = figure.read(now[sex], row)
-                last_year = NOT_APPLICABLE if earlier is None else figure.read(before[sex], earlier)
+                this_year, last_year = _read(figure, now[sex], label), _read(figure, before[sex], label)
                 values += [this_year, last_year, change(this_year, last_year, decimal=figure.decimal)]
         rows.append(values)
     return PackSheet(
