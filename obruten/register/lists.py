@@ -31,6 +31,7 @@ BREACH_ORDERS = {
     "ansvarig": ("child__case_worker__last_name", "child__case_worker__first_name"),
 }
 BREACH_DEFAULT = sorting.Order("stadsdel")
+TEAM = "arbetsgrupp"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -178,3 +179,26 @@ def caseload_headers(query: QueryDict, order: sorting.Order) -> list[sorting.Hea
         ],
         order,
     )
+
+
+class TeamFilterForm(forms.Form):
+    """The caseload's team filter: the children of the team's members. A team of another
+    district is not a choice: the form is invalid and the list empty."""
+
+    arbetsgrupp = forms.ModelChoiceField(
+        label=gettext_lazy("Arbetsgrupp"), queryset=Team.objects.none(), required=False
+    )
+
+    def __init__(self, data: QueryDict, *, user: Any) -> None:
+        super().__init__(data)
+        self.fields["arbetsgrupp"].queryset = teams_for(user)  # type: ignore[attr-defined]
+        self.fields["arbetsgrupp"].empty_label = gettext_lazy("Alla")  # type: ignore[attr-defined]
+
+    def apply(self, children: QuerySet[Any]) -> QuerySet[Any]:
+        if not self.is_valid():
+            return children.none()
+        team = self.cleaned_data["arbetsgrupp"]
+        return children.filter(case_worker__in=team.members.all()) if team else children
+
+    def audited(self) -> dict[str, str]:
+        return {TEAM: self.data[TEAM]} if self.data.get(TEAM) else {}

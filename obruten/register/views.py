@@ -69,7 +69,7 @@ SEARCHED = "sok"  # in the URL: filter by the search text kept in the session
 def _url_filters(data: QueryDict) -> QueryDict:
     """The caseload filters that may be in a URL: none of them names a child."""
     kept = QueryDict(mutable=True)
-    for name in (*CaseloadFilterForm.IN_URL, SEARCHED, sorting.PARAM):
+    for name in (*CaseloadFilterForm.IN_URL, lists.TEAM, SEARCHED, sorting.PARAM):
         values = [value for value in data.getlist(name) if value]
         if values:
             kept.setlist(name, values)
@@ -107,19 +107,23 @@ def caseload(request: HttpRequest) -> HttpResponse:
     form.is_valid()  # a bad value shows its error and filters nothing
     filters = form.cleaned_data
     order = sorting.chosen(request.GET, list(lists.CASELOAD_ORDERS), lists.CASELOAD_DEFAULT)
-    children = lists.order_caseload(selectors.caseload(request.user, today=today, filters=filters), order)
+    team_form = lists.TeamFilterForm(params, user=request.user)
+    children = selectors.caseload(request.user, today=today, filters=filters)
+    children = lists.order_caseload(team_form.apply(children), order)
     page = Paginator(children, 50).get_page(request.GET.get("sida"))
     audit.record_list(
         actor=request.user,
         via="register:caseload",
         child_ids=[child.pk for child in page],
-        filters=_audited_filters(filters),
+        filters=_audited_filters(filters) | team_form.audited(),
     )
     return render(
         request,
         "register/caseload.html",
         {
             "form": form,
+            "team_form": team_form,
+            "order": order.value,
             "page": page,
             "query": _url_filters(request.GET).urlencode(),
             "headers": lists.caseload_headers(_url_filters(request.GET), order),

@@ -15,6 +15,7 @@ from conftest import World
 from obruten.audit.models import AuditEvent
 from obruten.register.models import District, PlacementForm
 from obruten.teams import services as teams
+from obruten.teams.models import Team
 
 BREACHES = reverse("register:school_start_breaches")
 EXPORT = reverse("register:school_start_breaches_export")
@@ -97,3 +98,26 @@ def test_the_export_never_shows_where_a_protected_child_is(world: World) -> None
     assert "Testsson, Cilla" in text
     for secret in ("Hemligbyskolan", "Hemligvägen", "Lönngatan", "Skyddsboendet Lönn"):
         assert secret not in text
+
+
+def test_the_caseload_filters_by_team_and_a_forged_team_shows_no_child(world: World) -> None:
+    farsta, bromma = District.objects.get(code="farsta"), District.objects.get(code="bromma")
+    own = teams.create_team(
+        actor=None, data=teams.TeamData(farsta, "A", None, (world.users["case_worker"],)), via="t"
+    )
+    empty = teams.create_team(
+        actor=None, data=teams.TeamData(farsta, "B", None, (world.users["case_worker_2"],)), via="t"
+    )
+    other = teams.create_team(
+        actor=None, data=teams.TeamData(bromma, "C", None, (world.users["case_worker_bromma"],)), via="t"
+    )
+    client = _client(world, "unit_manager")
+
+    def count(team: Team) -> int:
+        response = client.get(reverse("register:caseload"), {"arbetsgrupp": str(team.pk)})
+        return int(response.context["page"].paginator.count)
+
+    assert (count(own), count(empty), count(other)) == (2, 0, 0)
+    # The team is kept when the search form is posted, like the other filters.
+    posted = client.post(reverse("register:caseload"), {"arbetsgrupp": str(own.pk), "ordning": "-namn"})
+    assert posted["Location"].endswith(f"?arbetsgrupp={own.pk}&ordning=-namn")
