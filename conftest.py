@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from obruten import municipal
 from obruten.accounts.models import Role, User
 from obruten.followup import services as followup_services
 from obruten.followup.models import InterventionKind
@@ -36,6 +37,13 @@ TEST_NUMBERS = ["200607092384", "200802122390", "200306062381", "202508242381", 
 def _fast_password_hashing(settings: Any) -> None:
     # Argon2 in production; a fast hasher keeps the suite quick (Django's advice).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_municipal_settings() -> None:
+    # The municipality's settings are read once per request; a test's rolled-back row
+    # must not outlive it.
+    municipal.forget()
 
 
 def make_user(username: str, role: str, districts: list[str]) -> User:

@@ -3,6 +3,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from obruten import municipal
 from obruten.accounts import policy
 
 
@@ -14,5 +15,5 @@ def obruten(request: HttpRequest) -> dict[str, Any]:
         "HAS_RECORDS": has_records,
         "MAY_IMPORT": has_records and policy.may_import(user),
         "SEES_STATISTICS": bool(user and policy.may_see_statistics(user)),
-        "goal_days": settings.SCHOOL_START_GOAL_DAYS,
+        "goal_days": municipal.current().school_start_goal_days,
     }

@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "obruten.casework",
     "obruten.teaching",
     "obruten.teams",
+    "obruten.municipal",
 ]
 
 MIDDLEWARE = [

@@ -235,6 +235,13 @@ def may_manage_teams(user: Any) -> bool:
     return user.role == Role.UNIT_MANAGER
 
 
+@_system_may
+def may_set_municipal_rules(user: Any) -> bool:
+    """What the law leaves to the municipality: the school-start goal, the emergency
+    number, the schooling chain's steps, the questionnaires (obruten/municipal)."""
+    return user.role == Role.ADMINISTRATOR
+
+
 START_PAGES: dict[str, str] = {
     Role.ANALYST: "statistics:index",
     Role.CASE_WORKER: "followup:todo",

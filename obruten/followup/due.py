@@ -17,6 +17,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from obruten import municipal
 from obruten.accounts.models import Role
 from obruten.lib import cadence, placement_law
 from obruten.register.models import Child, Placement
@@ -212,7 +213,7 @@ def _child_items(child: Child, steps: list[ChainStep], today: date) -> list[DueI
                 item(
                     Kind.SCHOOL_START,
                     _("Skolstart saknas"),
-                    placement.start_date + timedelta(days=settings.SCHOOL_START_GOAL_DAYS),
+                    placement.start_date + timedelta(days=municipal.current().school_start_goal_days),
                     url,
                 )
             )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
+from obruten import municipal
 
 BRIS = "116 111"
 TEXTS: dict[str, dict[str, str]] = {
@@ -70,7 +70,7 @@ class HelpNow:
 
 def help_now(language: str) -> HelpNow:
     texts = TEXTS.get(language, TEXTS["sv"])
-    jour = settings.SOCIAL_EMERGENCY_NUMBER
+    jour = municipal.current().social_emergency_number
     return HelpNow(
         contact=texts["contact"],
         heading=texts["heading"],

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 
+from obruten import municipal
 from obruten.accounts import policy
 
 from .models import Child, Placement
@@ -26,7 +26,7 @@ def without_school_start(today: date) -> Q:
 def over_goal(today: date) -> Q:
     """School-change placements whose school start came later than the goal, or that
     have waited longer than the goal for one."""
-    goal = settings.SCHOOL_START_GOAL_DAYS
+    goal = municipal.current().school_start_goal_days
     late = Q(school_start__days_to_school_start__gt=goal)
     waiting = Q(school_start__isnull=True, start_date__lt=today - timedelta(days=goal))
     return Q(school_change=True) & (late | waiting)

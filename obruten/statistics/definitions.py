@@ -34,6 +34,7 @@ from django.db.models.functions import Coalesce
 from django.db.models.lookups import Exact
 from django.utils import timezone
 
+from obruten import municipal
 from obruten.followup.models import (
     FinalGrades,
     FollowUp,
@@ -319,7 +320,7 @@ def school_start(params: Params) -> CountTable:
     """Placements with a school change that began in the period. One still inside its goal
     days without a school start has no outcome yet and is left out until the goal passes."""
     start, _end = params.bounds()
-    goal = settings.SCHOOL_START_GOAL_DAYS
+    goal = municipal.current().school_start_goal_days
     still_inside = timezone.localdate() - timedelta(days=goal)
     placements = (
         _overlapping(params)

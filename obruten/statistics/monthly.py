@@ -12,12 +12,11 @@ from datetime import date
 from typing import IO, Any
 
 import xlsxwriter
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from obruten import uploads
+from obruten import municipal, uploads
 from obruten.accounts import policy
 from obruten.audit import log as audit
 from obruten.lib.calendar import period_bounds
@@ -269,7 +268,7 @@ def _write(
 def _counts(district: District, forms: list[PlacementForm], start: date, end: date) -> list[list[int]]:
     """Per placement form: no school change, school start within the goal, later, none
     yet; the register's placements begun in the month and the rows of the month's file."""
-    goal = settings.SCHOOL_START_GOAL_DAYS
+    goal = municipal.current().school_start_goal_days
     counts = {form.pk: [0, 0, 0, 0] for form in forms}
     placements = Placement.objects.filter(district=district, start_date__range=(start, end)).values_list(
         "form_id", "school_change", "school_start__days_to_school_start"
@@ -326,7 +325,7 @@ class _Sheet:
         self.head = workbook.add_format({"bold": True, "bg_color": "#DDE3EA", "border": 1, "text_wrap": True})
         self.cell = workbook.add_format({"border": 1})
         self.total = workbook.add_format({"border": 1, "bold": True})
-        goal = settings.SCHOOL_START_GOAL_DAYS
+        goal = municipal.current().school_start_goal_days
         self.columns = [
             "Utan skolbyte",
             f"Skolstart inom {goal} dagar",

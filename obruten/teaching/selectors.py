@@ -8,9 +8,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 
+from obruten import municipal
 from obruten.register.models import Child, Placement
 
 from .models import TeachingWeek
@@ -34,7 +34,7 @@ class ChildTeaching:
     def within_goal(self) -> bool | None:
         """Started school (with Lärteamet or at a school) within the goal days; None
         while the goal has not passed."""
-        goal = settings.SCHOOL_START_GOAL_DAYS
+        goal = municipal.current().school_start_goal_days
         if self.days_to_school_start is not None:
             return self.days_to_school_start <= goal
         if self.placement.start_date + dt.timedelta(days=goal) < self.today:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -9,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from obruten import municipal
 from obruten.accounts import policy
 from obruten.audit import log as audit
 from obruten.lib.calendar import period_bounds, period_label
@@ -56,7 +56,7 @@ def child_teaching(request: HttpRequest, child_id: int) -> HttpResponse:
             "form": form,
             "row": rows[0] if rows else None,
             "weeks": TeachingWeek.objects.filter(child=child),
-            "goal_days": settings.SCHOOL_START_GOAL_DAYS,
+            "goal_days": municipal.current().school_start_goal_days,
         },
     )
 
@@ -86,6 +86,6 @@ def report(request: HttpRequest) -> HttpResponse:
             "form": form,
             "label": period_label(year, period),
             "districts": selectors.by_district(rows),
-            "goal_days": settings.SCHOOL_START_GOAL_DAYS,
+            "goal_days": municipal.current().school_start_goal_days,
         },
     )

@@ -1,0 +1,114 @@
+"""The administrator's changes to what the law leaves to the municipality. Each function
+checks the actor, validates, writes and audits each changed field's old and new value in
+one transaction. A published questionnaire never changes: a change is a new version."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.forms.models import model_to_dict
+from django.utils.translation import gettext as _
+
+from obruten.accounts import policy
+from obruten.audit import log as audit
+from obruten.followup.models import ChainModel, ChainStep
+from obruten.participation.models import Question, Template
+
+from . import forget
+from .models import MunicipalSettings
+
+SETTINGS_FIELDS = ("school_start_goal_days", "social_emergency_number")
+
+
+def change_settings(*, actor: Any, via: str, **values: Any) -> MunicipalSettings:
+    """Set the school-start goal in days and the social emergency number; None or "" puts
+    back the environment's value."""
+    unknown = set(values) - set(SETTINGS_FIELDS)
+    if unknown:
+        raise TypeError(f"Not a municipal setting: {sorted(unknown)}")
+    row = MunicipalSettings.objects.filter(pk=1).first() or MunicipalSettings(pk=1)
+    for name, value in values.items():
+        setattr(row, name, value)
+    saved = _save_audited(actor, row, via)
+    transaction.on_commit(forget)
+    forget()
+    return saved
+
+
+def save_chain_model(*, actor: Any, chain_model: ChainModel, via: str) -> ChainModel:
+    return _save_audited(actor, chain_model, via)
+
+
+def save_chain_step(*, actor: Any, step: ChainStep, via: str) -> ChainStep:
+    """A step of the schooling chain with its days and who is responsible."""
+    return _save_audited(actor, step, via)
+
+
+def save_template(*, actor: Any, template: Template, via: str) -> Template:
+    """A questionnaire not yet published."""
+    _refuse_published(template.pk)
+    return _save_audited(actor, template, via)
+
+
+def save_question(*, actor: Any, question: Question, via: str) -> Question:
+    stored_in = Question.objects.filter(pk=question.pk).values_list("template_id", flat=True).first()
+    _refuse_published(stored_in)
+    _refuse_published(question.template_id)
+    return _save_audited(actor, question, via)
+
+
+def publish_template(*, actor: Any, template: Template, via: str) -> Template:
+    """From now on the version can be sent to children, and never changes."""
+    _refuse_published(template.pk)
+    if not template.questions.exists():
+        raise ValidationError(_("Ett frågeformulär utan frågor kan inte publiceras."))
+    template.published = True
+    return _save_audited(actor, template, via)
+
+
+def new_version(*, actor: Any, template: Template, via: str) -> Template:
+    """A draft copy of ``template`` with its questions, as the code's next version."""
+    policy.require(actor, policy.may_set_municipal_rules(actor))
+    with transaction.atomic():
+        newest = Template.objects.select_for_update().filter(code=template.code).order_by("-version").first()
+        copy = Template.objects.get(pk=template.pk)
+        copy.pk, copy.published = None, False
+        copy.version = (newest.version if newest else template.version) + 1
+        _save_audited(actor, copy, via, reason=f"{template.code} version {template.version}")
+        for question in template.questions.order_by("order"):
+            question.pk, question.template = None, copy
+            question.save()
+        return copy
+
+
+def _refuse_published(template_id: Any) -> None:
+    if template_id and Template.objects.filter(pk=template_id, published=True).exists():
+        raise ValidationError(_("En publicerad version ändras aldrig. Skapa en ny version."))
+
+
+def _save_audited(actor: Any, obj: models.Model, via: str, reason: str = "") -> Any:
+    """Validate and save ``obj``, and audit each field that differs from the stored row
+    (a new row: from the model's defaults)."""
+    policy.require(actor, policy.may_set_municipal_rules(actor))
+    obj.full_clean()
+    with transaction.atomic():
+        stored = type(obj)._default_manager.select_for_update().filter(pk=obj.pk).first() if obj.pk else None
+        before = _fields(stored if stored is not None else type(obj)())
+        obj.save()
+        changes = audit.changes_between(before, _fields(obj))
+        if stored is None or changes:
+            audit.record(
+                actor=actor,
+                action=audit.Action.UPDATE if stored is not None else audit.Action.CREATE,
+                via=via,
+                obj=obj,
+                changes=changes,
+                reason=reason,
+            )
+    return obj
+
+
+def _fields(obj: models.Model) -> dict[str, Any]:
+    return {name: value for name, value in model_to_dict(obj).items() if name != "id"}
