@@ -177,6 +177,17 @@ def check_load_districts(register: Register, line: str) -> None:
     assert register.count(loaded, "norrby", "Norrby") == 1
 
 
+def check_load_schools(register: Register, line: str) -> None:
+    sample = ROOT / "obruten" / "data" / "schools-sample.csv"
+    for _run in range(2):  # a second load of the same file changes nothing
+        output = register.run(fill(line, {"FILE": str(sample)})).stdout
+    assert "0 created, 0 updated" in output
+    loaded = "SELECT count(*) FROM register_school WHERE unit_code = ? AND name = ?"
+    assert register.count(loaded, "81000010", "Demoskolan 10") == 1
+    dormant = "SELECT count(*) FROM register_school WHERE unit_code = ?"
+    assert register.count(dormant, "81000108") == 0  # Vilande in the sample
+
+
 def check_apply_mergers(register: Register, line: str) -> None:
     register.run(fill(line, {"YYYY-MM-DD": "2023-07-01"}))
     dissolved = "SELECT id FROM register_district WHERE valid_to < '2023-07-01'"
@@ -257,6 +268,7 @@ def check_import_statistics(register: Register, line: str) -> None:
 CHECKS: dict[str, Callable[[Register, str], None]] = {
     "obruten import-placements": check_import_placements,
     "obruten load-districts": check_load_districts,
+    "obruten load-schools": check_load_schools,
     "obruten apply-mergers": check_apply_mergers,
     "obruten audit checkpoint": check_audit_checkpoint,
     "obruten audit verify": check_audit_verify,

@@ -38,6 +38,7 @@ PAGES = {
     "register:child_create": gettext_lazy("Nytt barn"),
     "register:child_detail": gettext_lazy("Barnets sida"),
     "register:child_edit": gettext_lazy("Ändra barnets uppgifter"),
+    "register:child_summary": gettext_lazy("Sammanfattning av barnet (utskrift)"),
     "register:import": gettext_lazy("Import av placeringar"),
     "register:placement_create": gettext_lazy("Ny placering"),
     "register:placement_edit": gettext_lazy("Ändra placering"),

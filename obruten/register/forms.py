@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from obruten.accounts import policy
 from obruten.accounts.models import Role
 
+from . import schools
 from .models import (
     District,
     LegalBasis,
@@ -238,24 +239,57 @@ class ProtectionForm(forms.Form):
 
 
 class SchoolStartForm(forms.Form):
+    """The school is found by a search posted with "Sök skola" (no JavaScript): the radio
+    buttons offer the matches and the school chosen before; any existing school is valid
+    when saved, and the service decides the rest."""
+
+    school_search = forms.CharField(
+        label=_("Sök skola"),
+        required=False,
+        max_length=100,
+        help_text=_("Skolans namn, skolenhetskod eller kommun."),
+    )
     school = forms.ModelChoiceField(
         label=_("Skola"),
-        queryset=School.objects.select_related("municipality"),
+        queryset=School.objects.all(),
+        required=False,
+        empty_label=None,
+        widget=forms.RadioSelect,
         help_text=_("Skolenheten där barnet går."),
+    )
+    taught_by_larteamet = forms.BooleanField(
+        label=_("Undervisning av Lärteamet"),
+        required=False,
+        help_text=_("I skyddat boende: barnet undervisas av Lärteamet, inte på en skolenhet."),
     )
     first_school_day = forms.DateField(
         label=_("Första skoldag"),
         widget=DateInput(),
         help_text=_("Den första dag barnet faktiskt var i skolan."),
     )
-        required=False,
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        values = self.data or self.initial
+        found = schools.search(str(values.get("school_search") or "")[:100])
+        chosen = list(School.objects.filter(pk=_pk(values.get("school"))).select_related("municipality"))
+        offered = chosen + [school for school in found.schools if school not in chosen]
+        self.fields["school"].widget.choices = [(school.pk, _school_label(school)) for school in offered]
+        self.searched = bool(values.get("school_search"))
+        self.found = found
 
 
-    taught_by_larteamet = forms.BooleanField(
-        label=_("Undervisning av Lärteamet"),
-        required=False,
-        help_text=_("I skyddat boende: barnet undervisas av Lärteamet, inte på en skolenhet."),
-    )
+def _pk(value: Any) -> int | None:
+    if isinstance(value, School):
+        return value.pk
+    return int(value) if str(value or "").isdigit() and len(str(value)) < 10 else None
+
+
+def _school_label(school: School) -> str:
+    where = f", {school.municipality.name}" if school.municipality else ""
+    return f"{school.name} ({school.unit_code}){where}"
+
+
 class CaseloadFilterForm(forms.Form):
     """The caseload's search and filters. The free-text search may be a personnummer, so
     the page posts it and keeps it in the session; the other filters are in the URL."""

@@ -346,23 +346,27 @@ def school_start(request: HttpRequest, child_id: int, placement_id: int) -> Http
         if existing
         else {}
     )
-    form = SchoolStartForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    searching = "search_school" in request.POST  # "Sök skola": show the matches, save nothing
+    if searching:
+        form = SchoolStartForm(initial=request.POST.dict())
+    else:
+        form = SchoolStartForm(request.POST or None, initial=initial)
+    if not placement.is_protected_housing:
+        del form.fields["taught_by_larteamet"]
+    if request.method == "POST" and not searching and form.is_valid():
         saved = run_service(
             form,
             lambda: services.record_school_start(
                 actor=request.user,
                 placement=placement,
-    if not placement.is_protected_housing:
-        del form.fields["taught_by_larteamet"]
                 school=form.cleaned_data["school"],
+                taught_by_larteamet=form.cleaned_data.get("taught_by_larteamet", False),
                 first_school_day=form.cleaned_data["first_school_day"],
                 via="register:school_start",
             ),
         )
         if saved is not None:
             days = saved.days_to_school_start
-                taught_by_larteamet=form.cleaned_data.get("taught_by_larteamet", False),
             message = ngettext(
                 "Skolstarten är sparad: %(days)d dag efter placeringen.",
                 "Skolstarten är sparad: %(days)d dagar efter placeringen.",

@@ -164,6 +164,7 @@ CHILD_URLS |= {
 }
 # Anyone with the child in scope may raise its protection (lowering is checked by the service).
 CHILD_URLS["register:protection"] = CHILD_URLS["register:child_detail"]
+CHILD_URLS["register:child_summary"] = CHILD_URLS["register:child_detail"]
 # The register extract: the responsible case worker and the district's enhetschef.
 CHILD_URLS["operations:extract_xlsx"] = {
     "case_worker": (200, 404, 200),
