@@ -86,6 +86,7 @@ def restore(directory: Path) -> Manifest:
             "--no-privileges",
             "--exit-on-error",
             "--single-transaction",
+            f"--dbname={settings.DATABASES['default']['NAME']}",
             str(source),
         )
     else:

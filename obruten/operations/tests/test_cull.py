@@ -36,7 +36,7 @@ def _old_and_new_traces(world: World) -> None:
     own, other, protected = (child.invitations.get() for child in (world.own, world.other, world.protected))
     # Expired long ago and never answered: may go. Expired long ago but answered: a record, kept.
     Invitation.objects.filter(pk__in=[own.pk, other.pk]).update(expires_at=now - OLD)
-    Answer.objects.create(invitation=other, question=Question.objects.first(), value="Bra")
+    Answer.objects.create(invitation=other, question=Question.objects.all()[0], value="Bra")
     assert protected.is_open()
 
 

@@ -103,7 +103,7 @@ def gunicorn(demo_database: str, tmp_path: Path) -> Iterator[str]:
 
 
 def test_gunicorn_serves_health_and_collected_static_files(gunicorn: str, tmp_path: Path) -> None:
-    with urllib.request.urlopen(f"{gunicorn}/healthz", timeout=10) as response:  # noqa: S310 - loopback
+    with urllib.request.urlopen(f"{gunicorn}/healthz", timeout=60) as response:  # noqa: S310 - loopback
         assert response.status == 200
         assert json.load(response) == {"status": "ok", "database": True, "migrations": True}
         assert "Set-Cookie" not in response.headers
@@ -111,7 +111,7 @@ def test_gunicorn_serves_health_and_collected_static_files(gunicorn: str, tmp_pa
     hashed = manifest["paths"]["obruten/obruten.css"]
     assert hashed != "obruten/obruten.css"
     request = urllib.request.Request(f"{gunicorn}/static/{hashed}", headers={"Accept-Encoding": "gzip"})  # noqa: S310
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback
+    with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 - loopback
         assert response.status == 200
         assert response.headers["Content-Encoding"] == "gzip"
         assert "immutable" in response.headers["Cache-Control"]
@@ -123,13 +123,13 @@ def _table_counts(url: str) -> dict[str, int]:
         with sqlite3.connect(url.removeprefix("sqlite:///")) as connection:
             names = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'"
             tables = [row[0] for row in connection.execute(names)]
-            return {t: connection.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in tables}  # noqa: S608
+            return {t: connection.execute(f'SELECT COUNT(*) FROM "{t}"').fetchall()[0][0] for t in tables}  # noqa: S608
     import psycopg
 
     with psycopg.connect(url) as connection:
         names = "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
         tables = [row[0] for row in connection.execute(names)]
-        return {t: connection.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in tables}  # noqa: S608
+        return {t: connection.execute(f'SELECT COUNT(*) FROM "{t}"').fetchall()[0][0] for t in tables}  # noqa: S608
 
 
 @pytest.fixture(scope="module")
