@@ -68,7 +68,9 @@ def test_nobody_but_the_administrator_may_change_them(world: World, role: str) -
 def test_each_change_is_in_the_audit_chain_with_old_and_new(world: World) -> None:
     admin = world.users["administrator"]
     services.change_settings(actor=admin, via="test", school_start_goal_days=10)
-    services.change_settings(actor=admin, via="test", school_start_goal_days=14, social_emergency_number="08-508 25 000")
+    services.change_settings(
+        actor=admin, via="test", school_start_goal_days=14, social_emergency_number="08-508 25 000"
+    )
     events = AuditEvent.objects.filter(object_type="municipalsettings").order_by("sequence")
     assert [(e.action, e.actor_id, e.changes) for e in events] == [
         ("create", admin.pk, {"school_start_goal_days": [None, 10]}),
@@ -85,14 +87,18 @@ def test_the_environment_value_holds_until_set_and_after_it_is_cleared(world: Wo
     settings.SCHOOL_START_GOAL_DAYS, settings.SOCIAL_EMERGENCY_NUMBER = 7, "08-111 11 11"
     admin = world.users["administrator"]
     assert municipal.current() == municipal.Municipal(7, "08-111 11 11")
-    services.change_settings(actor=admin, via="test", school_start_goal_days=5, social_emergency_number="08-222")
+    services.change_settings(
+        actor=admin, via="test", school_start_goal_days=5, social_emergency_number="08-222"
+    )
     assert municipal.current() == municipal.Municipal(5, "08-222")
     services.change_settings(actor=admin, via="test", school_start_goal_days=None, social_emergency_number="")
     assert municipal.current() == municipal.Municipal(7, "08-111 11 11")
 
 
 def test_the_child_who_needs_help_now_is_given_the_number_the_administrator_set(world: World) -> None:
-    services.change_settings(actor=world.users["administrator"], via="test", social_emergency_number="08-123 45 67")
+    services.change_settings(
+        actor=world.users["administrator"], via="test", social_emergency_number="08-123 45 67"
+    )
     assert "08-123 45 67" in [number.number for number in help_now("sv").numbers]
 
 
