@@ -272,7 +272,8 @@ class SchoolStartForm(forms.Form):
         super().__init__(*args, **kwargs)
         values = self.data or self.initial
         found = schools.search(str(values.get("school_search") or "")[:100])
-        chosen = list(School.objects.filter(pk=_pk(values.get("school"))).select_related("municipality"))
+        pk = _pk(values.get("school"))
+        chosen = list(School.objects.filter(pk__in=[pk] if pk else []).select_related("municipality"))
         offered = chosen + [school for school in found.schools if school not in chosen]
         self.fields["school"].widget.choices = [(school.pk, _school_label(school)) for school in offered]
         self.searched = bool(values.get("school_search"))

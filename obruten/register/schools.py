@@ -19,6 +19,7 @@ from obruten.lib import tabular
 from .models import Municipality, School, SchoolStart
 
 SEARCH_LIMIT = 50
+SWEDISH_ORDER = str.maketrans("åäö", "{|}")  # the three characters after z in ASCII
 
 # The register's header (Skolverket's Excel export, lower-cased) or the API's field name,
 # mapped to the column this loader reads.
@@ -95,7 +96,7 @@ class LoadResult:
 
 def natural_key(text: str) -> list[str | int]:
     """Sort "Demoskolan 2" before "Demoskolan 10", and å, ä, ö after z as in Swedish."""
-    swedish = text.casefold().translate(str.maketrans({"å": "{", "ä": "|", "ö": "}"}))
+    swedish = text.casefold().translate(SWEDISH_ORDER)
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", swedish)]
 
 

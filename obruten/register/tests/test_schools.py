@@ -33,6 +33,7 @@ def test_the_sample_loads_active_units_with_form_and_municipality(db: Any) -> No
     result = schools.load_schools(SAMPLE, via="obruten load-schools schools-sample.csv")
     assert (result.created, result.skipped) == (26, 4)  # Vilande, Nedlagd, Planerad are not loaded
     first = School.objects.get(unit_code="81000001")
+    assert first.municipality is not None
     assert (first.name, first.municipality.code, first.school_form) == ("Demoskolan 1", "0180", "grundskola")
     assert School.objects.get(unit_code="81000102").school_form == "gymnasieskola"
     assert School.objects.get(unit_code="81000103").school_form == "anpassad_grundskola"
@@ -54,6 +55,7 @@ def test_a_renamed_unit_is_updated(db: Any, tmp_path: Path) -> None:
     schools.load_schools(write(tmp_path, "81000001;Gamla skolan;0180;Grundskola;Aktiv"), via="test")
     result = schools.load_schools(write(tmp_path, "81000001;Nya skolan;0126;Gymnasieskola;aktiv"), via="test")
     school = School.objects.get(unit_code="81000001")
+    assert school.municipality is not None
     assert (result.updated, school.name, school.municipality.code, school.school_form) == (
         1,
         "Nya skolan",
