@@ -2,7 +2,8 @@ from typing import Any
 
 from django.contrib import admin
 from django.forms import ModelForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
 from . import services
 from .models import MunicipalSettings
@@ -13,6 +14,13 @@ class MunicipalSettingsAdmin(admin.ModelAdmin):
     """One row; every change goes through ``services.change_settings`` and is audited."""
 
     fields = services.SETTINGS_FIELDS
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        """There is one row: the list goes straight to its form."""
+        row = MunicipalSettings.objects.first()
+        if row is None:
+            return redirect("admin:municipal_municipalsettings_add")
+        return redirect("admin:municipal_municipalsettings_change", row.pk)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return not MunicipalSettings.objects.exists() and super().has_add_permission(request)

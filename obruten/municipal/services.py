@@ -38,7 +38,14 @@ def change_settings(*, actor: Any, via: str, **values: Any) -> MunicipalSettings
 
 
 def save_chain_model(*, actor: Any, chain_model: ChainModel, via: str) -> ChainModel:
-    return _save_audited(actor, chain_model, via)
+    """One model of the schooling chain is in use: choosing one sets the others aside."""
+    with transaction.atomic():
+        saved = _save_audited(actor, chain_model, via)
+        if saved.is_active:
+            for other in ChainModel.objects.filter(is_active=True).exclude(pk=saved.pk):
+                other.is_active = False
+                _save_audited(actor, other, via)
+    return saved
 
 
 def save_chain_step(*, actor: Any, step: ChainStep, via: str) -> ChainStep:

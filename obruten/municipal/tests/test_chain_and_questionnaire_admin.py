@@ -151,3 +151,14 @@ def test_new_version_copies_the_questions_into_an_editable_draft_then_publishes(
     assert draft.published
     assert admin.post(url, _template_form(draft, name="Igen")).status_code == 403
     assert Template.objects.get(pk=template.pk).published  # the old version is untouched
+
+
+def test_choosing_another_chain_model_sets_the_one_in_use_aside(world: World) -> None:
+    in_use = ChainModel.objects.get(is_active=True)
+    other = ChainModel.objects.exclude(pk=in_use.pk).first()
+    assert other is not None
+    other.is_active = True
+    services.save_chain_model(actor=world.users["administrator"], chain_model=other, via="test")
+    assert list(ChainModel.objects.filter(is_active=True)) == [other]
+    changes = dict(AuditEvent.objects.filter(object_type="chainmodel").values_list("object_id", "changes"))
+    assert changes == {other.pk: {"is_active": [False, True]}, in_use.pk: {"is_active": [True, False]}}

@@ -112,6 +112,7 @@ def test_a_value_that_makes_no_sense_is_refused(world: World, values: dict[str, 
 def test_the_admin_form_is_in_swedish_and_its_change_is_audited(world: World) -> None:
     admin = _client(world.users["administrator"])
     add = reverse("admin:municipal_municipalsettings_add")
+    assert admin.get(reverse("admin:municipal_municipalsettings_changelist"))["Location"] == add
     page = admin.get(add).content.decode()
     assert "Mål för skolstart (dagar)" in page and "Socialjourens telefonnummer" in page
     response = admin.post(add, {"school_start_goal_days": "10", "social_emergency_number": ""})
@@ -121,3 +122,5 @@ def test_the_admin_form_is_in_swedish_and_its_change_is_audited(world: World) ->
     assert event.via == "admin:municipal_municipalsettings"
     assert event.changes == {"school_start_goal_days": [None, 10]}
     assert timezone.now() >= event.at
+    change = reverse("admin:municipal_municipalsettings_change", args=[1])
+    assert admin.get(reverse("admin:municipal_municipalsettings_changelist"))["Location"] == change
