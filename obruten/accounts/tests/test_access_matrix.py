@@ -300,7 +300,7 @@ OTHER_URLS: dict[str, dict[str, int]] = {
 }
 
 
-URL_KWARGS = {
+URL_KWARGS: dict[str, dict[str, Any]] = {
     "casework:transfer_decide": {"transfer_id": 999999},
     "participation:answer": {"token": "not-a-real-token"},
     "statistics:report": {"name": "placements"},
