@@ -265,6 +265,34 @@ def check_import_statistics(register: Register, line: str) -> None:
     assert register.count("SELECT count(*) FROM statistics_importedplacement") == 2
 
 
+def check_backup(register: Register, line: str) -> None:
+    register.run(fill(line, {"DIR": str(register.tmp / "backup")}))
+    assert (register.tmp / "backup").is_dir() and any((register.tmp / "backup").iterdir())
+
+
+def check_restore(register: Register, line: str) -> None:
+    """Into a new, empty database: the line as written, with the backup made above."""
+    if not (register.tmp / "backup").is_dir():
+        check_backup(register, "obruten backup --out DIR")
+    restored = register.tmp / "restored.sqlite3"
+    env = {**register.env, "DATABASE_URL": f"sqlite:///{restored}"}
+    argv = shlex.split(fill(line, {"DIR": str(register.tmp / "backup")}))
+    result = subprocess.run(argv, env=env, cwd=register.tmp, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    with sqlite3.connect(restored) as connection:
+        assert connection.execute("SELECT count(*) FROM register_child").fetchone()[0] == register.count(
+            "SELECT count(*) FROM register_child"
+        )
+
+
+def check_cull(register: Register, line: str) -> None:
+    events = "SELECT count(*) FROM audit_auditevent WHERE via LIKE 'obruten cull%'"
+    before = register.count(events)
+    output = register.run(fill(line, {"N": "30"})).stdout
+    assert output.strip()
+    assert register.count(events) == before + ("--apply" in line)  # a dry run writes nothing
+
+
 CHECKS: dict[str, Callable[[Register, str], None]] = {
     "obruten import-placements": check_import_placements,
     "obruten load-districts": check_load_districts,
@@ -277,6 +305,9 @@ CHECKS: dict[str, Callable[[Register, str], None]] = {
     "obruten report-pack": check_report_pack,
     "obruten export-statistics": check_export_statistics,
     "obruten import-statistics": check_import_statistics,
+    "obruten backup": check_backup,
+    "obruten restore": check_restore,
+    "obruten cull": check_cull,
 }
 
 

@@ -84,7 +84,9 @@ def changed_fields(object_type: str, changes: dict[str, object]) -> str:
 
 
 def actor_label(event: AuditEvent) -> str:
-    """The user's name as it is now; the username stored in the event if the user is gone."""
+    """The user's name and role as they are now; the username stored in the event if the
+    user is gone."""
     if event.actor is not None:
-        return event.actor.get_full_name() or event.actor.get_username()
+        name = event.actor.get_full_name() or event.actor.get_username()
+        return f"{name} ({event.actor.get_role_display()})"
     return event.actor_name or _("Systemet")

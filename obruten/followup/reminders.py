@@ -19,7 +19,7 @@ from obruten.accounts.models import Role, User
 from obruten.proxy import public_url
 from obruten.register.models import Child
 
-from .due import due_items
+from .due import DueItem, due_items
 from .models import ReminderSent
 
 
@@ -35,6 +35,13 @@ def _children(user: User) -> QuerySet[Child]:
     return children.filter(case_worker=user) if user.role == Role.CASE_WORKER else children
 
 
+def _own_tasks(user: User, items: list[DueItem]) -> list[DueItem]:
+    """What the start page counts: the user's own tasks; for the enhetschef, the case
+    workers' tasks in the district. Steps owned by parties outside Obruten are not sent."""
+    role = Role.CASE_WORKER if user.role == Role.UNIT_MANAGER else user.role
+    return [item for item in items if item.owner == role]
+
+
 def send_reminders(today: date) -> Summary:
     sent = already = nothing = 0
     users = User.objects.filter(is_active=True, role__in=list(policy.START_PAGES)).exclude(email="")
@@ -42,7 +49,7 @@ def send_reminders(today: date) -> Summary:
         if ReminderSent.objects.filter(user=user, day=today).exists():
             already += 1
             continue
-        items = due_items(_children(user), today)
+        items = _own_tasks(user, due_items(_children(user), today))
         overdue = sum(item.is_overdue(today) for item in items)
         if not items:
             nothing += 1

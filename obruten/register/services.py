@@ -412,13 +412,13 @@ def record_school_start(
     via: str,
     taught_by_larteamet: bool = False,
 ) -> SchoolStart:
-    policy.require_child(actor, placement.child, policy.may_record_school_start(actor), whereabouts=True)
-    if first_school_day < placement.start_date:
     from obruten.followup.services import tick_school_start_step
     from obruten.teaching.services import check_school_start_choice
 
-        message = _("Första skoldag kan inte vara före placeringens startdatum %(date)s.") % {
+    policy.require_child(actor, placement.child, policy.may_record_school_start(actor), whereabouts=True)
     check_school_start_choice(actor, placement, school, taught_by_larteamet)
+    if first_school_day < placement.start_date:
+        message = _("Första skoldag kan inte vara före placeringens startdatum %(date)s.") % {
             "date": f"{placement.start_date:%Y-%m-%d}"
         }
         raise ValidationError({"first_school_day": message})
@@ -434,9 +434,9 @@ def record_school_start(
         placement=placement,
         defaults={
             "school": school,
+            "taught_by_larteamet": taught_by_larteamet,
             "first_school_day": first_school_day,
             "days_to_school_start": (first_school_day - placement.start_date).days,
-            "taught_by_larteamet": taught_by_larteamet,
         },
     )
     changes = audit.changes_between(before, _snapshot(school_start, fields))
@@ -449,9 +449,9 @@ def record_school_start(
             obj=school_start,
             changes=changes,
         )
+    tick_school_start_step(actor=actor, placement=placement, day=first_school_day, via=via)
     return school_start
 
-    tick_school_start_step(actor=actor, placement=placement, day=first_school_day, via=via)
 
 def _snapshot(instance: Any, fields: tuple[str, ...]) -> dict[str, Any]:
     data = model_to_dict(instance, fields=fields)

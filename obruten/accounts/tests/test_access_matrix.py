@@ -87,6 +87,17 @@ CHILD_URLS: dict[str, dict[str, tuple[int, int, int]]] = {
         "analyst": (404, 404, 404),
         "administrator": (200, 200, 200),
     },
+    "audit:child_trail_xlsx": {
+        "case_worker": (200, 404, 200),
+        "case_worker_2": (404, 404, 404),
+        "case_worker_bromma": (404, 200, 404),
+        "school_coordinator": (404, 404, 404),
+        "skolfam": (404, 404, 404),
+        "larteamet": (404, 404, 404),
+        "unit_manager": (200, 404, 200),
+        "analyst": (404, 404, 404),
+        "administrator": (200, 200, 200),
+    },
 }
 CHILD_URLS |= {
     "followup:create": {
@@ -165,19 +176,6 @@ CHILD_URLS |= {
 # Anyone with the child in scope may raise its protection (lowering is checked by the service).
 CHILD_URLS["register:protection"] = CHILD_URLS["register:child_detail"]
 CHILD_URLS["register:child_summary"] = CHILD_URLS["register:child_detail"]
-# The register extract: the responsible case worker and the district's enhetschef.
-CHILD_URLS["operations:extract_xlsx"] = {
-    "case_worker": (200, 404, 200),
-    "case_worker_2": (403, 404, 403),
-    "case_worker_bromma": (404, 200, 404),
-    "school_coordinator": (404, 404, 403),
-    "skolfam": (403, 404, 404),
-    "larteamet": (404, 404, 403),
-    "unit_manager": (200, 404, 200),
-    "analyst": (403, 403, 403),
-    "administrator": (403, 403, 403),
-}
-CHILD_URLS["operations:extract_pdf"] = CHILD_URLS["operations:extract_xlsx"]
 # Responsibility is the enhetschef's of the child's district; a transfer is started by a
 # case worker or the enhetschef with the child in scope.
 CHILD_URLS["casework:assign"] = {
@@ -202,6 +200,19 @@ CHILD_URLS["casework:transfer_create"] = {
     "analyst": (403, 403, 403),
     "administrator": (403, 403, 403),
 }
+# The register extract: the responsible case worker and the district's enhetschef.
+CHILD_URLS["operations:extract_xlsx"] = {
+    "case_worker": (200, 404, 200),
+    "case_worker_2": (403, 404, 403),
+    "case_worker_bromma": (404, 200, 404),
+    "school_coordinator": (404, 404, 403),
+    "skolfam": (403, 404, 404),
+    "larteamet": (404, 404, 403),
+    "unit_manager": (200, 404, 200),
+    "analyst": (403, 403, 403),
+    "administrator": (403, 403, 403),
+}
+CHILD_URLS["operations:extract_pdf"] = CHILD_URLS["operations:extract_xlsx"]
 # A follow-up is corrected by its author or the responsible case worker (who wrote all three).
 CHILD_URLS["followup:correct"] = {
     "case_worker": (200, 404, 200),
@@ -269,6 +280,8 @@ OTHER_URLS: dict[str, dict[str, int]] = {
     "register:school_start_breaches": _by_role(RECORDS),
     "register:school_start_breaches_export": _by_role(RECORDS),
     "register:import": _by_role({"case_worker", "case_worker_2", "case_worker_bromma", "unit_manager"}),
+    "register:import_help": _by_role({"case_worker", "case_worker_2", "case_worker_bromma", "unit_manager"}),
+    "register:import_template": _by_role({"case_worker", "case_worker_2", "case_worker_bromma", "unit_manager"}),
     "followup:todo": _by_role({"case_worker", "case_worker_2", "case_worker_bromma"}),
     "followup:district": _by_role({"unit_manager"}),
     "access_changes": _by_role({"unit_manager"}),
@@ -281,8 +294,6 @@ OTHER_URLS: dict[str, dict[str, int]] = {
     "casework:transfer_decide": _by_role({"unit_manager"}, ok=404),
     "statistics:index": _by_role({"analyst", "unit_manager"}),
     "statistics:report": _by_role({"analyst", "unit_manager"}),
-    "register:import_help": _by_role({"case_worker", "case_worker_2", "case_worker_bromma", "unit_manager"}),
-    "register:import_template": _by_role({"case_worker", "case_worker_2", "case_worker_bromma", "unit_manager"}),
     "statistics:download": _by_role({"analyst", "unit_manager"}),
     "statistics:monthly": _by_role({"analyst", "unit_manager"}),
     # Without a year the pack is the latest tertial's: one click.

@@ -42,7 +42,7 @@ def test_the_trail_shows_names_swedish_labels_and_refusals(world: World) -> None
     manager = Client()
     manager.force_login(world.users["unit_manager"])
     body = manager.get(reverse("audit:child_trail", kwargs={"child_id": world.own.pk})).content.decode()
-    assert "Saga Socialsekreterare" in body
+    assert "Saga Socialsekreterare (Socialsekreterare)" in body
     assert "Ändra barnets uppgifter" in body and "register:child_edit" not in body
     assert "efternamn" in body and "last_name" not in body
     assert "nekad" in body
