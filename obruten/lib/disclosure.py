@@ -24,6 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import highspy
 import numpy as np
 from scipy import sparse
 from scipy.optimize import linprog
@@ -279,93 +280,133 @@ class LinkedProtection:
 
 
 class _System:
-    """The attacker's linear program over the hidden cells, all counts >= 0."""
+    """The attacker's linear program, built once in HiGHS: every cell is a column, fixed at
+    its count while published and free (>= 0) once hidden, each relation a row. Hiding more
+    cells and every check only change bounds and costs, so each solve starts from the last
+    basis, which makes the many small programs of a protection cheap.
 
-    def __init__(self, values: Mapping[Key, int], hidden: set[Key], relations: Sequence[Relation]) -> None:
-        self.variables = sorted(hidden, key=repr)
+    Beside each cell x_i of ``candidates`` is a helper t_i <= x_i, fixed at 0 until a solve
+    caps it at ``limit``: maximising the sum of the capped t_i pushes as many of those cells
+    as possible to ``limit`` at once."""
+
+    def __init__(
+        self, values: Mapping[Key, int], relations: Sequence[Relation], candidates: Sequence[Key]
+    ) -> None:
+        self.variables = sorted(values, key=repr)
         self.index = {key: i for i, key in enumerate(self.variables)}
-        eq: list[tuple[dict[int, float], float]] = []
-        ub: list[tuple[dict[int, float], float]] = []
+        self.values = np.array([float(values[key]) for key in self.variables])
+        eq: list[dict[int, float]] = []
+        ub: list[dict[int, float]] = []
         for relation in relations:
-            if not any(key in self.index for key in relation.cells()):
-                continue
-            total_minus_parts = self._row(
-                [(relation.total, 1.0), *((p, -1.0) for p in relation.parts)], values
-            )
-            if relation.subset:
-                for part in relation.parts:
-                    ub.append(self._row([(part, 1.0), (relation.total, -1.0)], values))
-                continue
-            if relation.exact:
+            total_minus_parts = self._row([(relation.total, 1.0), *((p, -1.0) for p in relation.parts)])
+            if relation.exact and not relation.subset:
                 eq.append(total_minus_parts)
                 continue
-            ub.append(total_minus_parts)  # total <= sum of the parts
-            for part in relation.parts:
-                ub.append(self._row([(part, 1.0), (relation.total, -1.0)], values))  # part <= total
-        self.a_eq, self.b_eq = self._matrix(eq)
-        self.a_ub, self.b_ub = self._matrix(ub)
-
-    def _row(
-        self, terms: list[tuple[Key, float]], values: Mapping[Key, int]
-    ) -> tuple[dict[int, float], float]:
-        coefficients: dict[int, float] = defaultdict(float)
-        constant = 0.0
-        for key, sign in terms:
-            if key in self.index:
-                coefficients[self.index[key]] += sign
-            else:
-                constant -= sign * values[key]
-        return coefficients, constant
-
-    def _matrix(
-        self, rows: list[tuple[dict[int, float], float]]
-    ) -> tuple[sparse.csr_array | None, np.ndarray | None]:
-        rows = [(c, b) for c, b in rows if any(c.values())]
-        if not rows:
-            return None, None
-        data, row_index, col_index = [], [], []
-        for r, (coefficients, _) in enumerate(rows):
-            for c, value in coefficients.items():
-                if value:
-                    data.append(value)
-                    row_index.append(r)
-                    col_index.append(c)
-        matrix = sparse.csr_array((data, (row_index, col_index)), shape=(len(rows), len(self.variables)))
-        return matrix, np.array([b for _, b in rows])
-
-    def solve(
-        self, objective: np.ndarray, cap: list[int] | None = None, limit: float = 0.0
-    ) -> np.ndarray | None:
-        """A feasible point minimising ``objective``; with ``cap``, one that maximises
-        sum(min(x_i, limit)) over the capped cells instead (as many of them at ``limit``
-        at once as possible)."""
+            if not relation.subset:
+                ub.append(total_minus_parts)  # total <= sum of the parts
+            ub += [self._row([(part, 1.0), (relation.total, -1.0)]) for part in relation.parts]
         n = len(self.variables)
-        a_eq, a_ub, b_ub = self.a_eq, self.a_ub, self.b_ub
-        bounds: list[tuple[float, float | None]] = [(0.0, None)] * n
-        if cap:
-            # t_i <= x_i, 0 <= t_i <= limit; maximise sum(t_i).
-            k = len(cap)
-            link = sparse.csr_array(
-                (
-                    np.r_[np.full(k, -1.0), np.ones(k)],
-                    (np.r_[np.arange(k), np.arange(k)], np.r_[cap, n + np.arange(k)]),
-                ),
-                shape=(k, n + k),
+        self.capped = {self.index[key]: n + k for k, key in enumerate(candidates)}
+        ub += [{x: -1.0, t: 1.0} for x, t in self.capped.items()]  # t_i - x_i <= 0
+        self.width = n + len(self.capped)
+        self.highs = _highs(self.width, eq, ub)
+        self.highs.changeColsBounds(n, self._columns(0)[:n], self.values, self.values)
+        self.hidden: set[Key] = set()
+
+    def hide(self, keys: set[Key] | frozenset[Key]) -> None:
+        """Free the cells that are hidden now: the attacker knows only that they are >= 0."""
+        new = sorted(self.index[key] for key in set(keys) - self.hidden)
+        self.hidden |= set(keys)
+        if new:
+            infinite = np.full(len(new), highspy.kHighsInf)
+            self.highs.changeColsBounds(
+                len(new), np.asarray(new, dtype=np.int32), np.zeros(len(new)), infinite
             )
-            a_ub = (
-                link
-                if a_ub is None
-                else sparse.vstack([sparse.hstack([a_ub, sparse.csr_array((a_ub.shape[0], k))]), link])
-            )
-            b_ub = np.zeros(k) if b_ub is None else np.r_[b_ub, np.zeros(k)]
-            if a_eq is not None:
-                a_eq = sparse.hstack([a_eq, sparse.csr_array((a_eq.shape[0], k))])
-            objective = np.r_[np.zeros(n), -np.ones(k)]
-            bounds = bounds + [(0.0, limit)] * k
-        result = linprog(
-            objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=self.b_eq, bounds=bounds, method="highs"
-        )
-        return np.asarray(result.x[:n]) if result.status == 0 else None
+
+    def _row(self, terms: list[tuple[Key, float]]) -> dict[int, float]:
+        coefficients: dict[int, float] = defaultdict(float)
+        for key, sign in terms:
+            coefficients[self.index[key]] += sign
+        return coefficients
+
+    def push(self, cells: Sequence[Key], *, up: bool, limit: float) -> np.ndarray | None:
+        """A feasible point with as many of ``cells`` as possible at 0 (minimising their
+        sum), or, ``up``, at ``limit`` or more (maximising the sum of their capped helpers)."""
+        n = len(self.variables)
+        costs, upper = np.zeros(self.width), np.zeros(self.width - n)
+        chosen = [self.index[key] for key in cells]
+        if up:
+            helpers = np.asarray([self.capped[i] for i in chosen], dtype=np.int64)
+            costs[helpers], upper[helpers - n] = -1.0, limit
+        else:
+            costs[chosen] = 1.0
+        self.highs.changeColsCost(self.width, self._columns(0), costs)
+        if self.width > n:
+            self.highs.changeColsBounds(self.width - n, self._columns(n), np.zeros(self.width - n), upper)
+        point = self._run(strategy=PRIMAL_SIMPLEX)  # only the costs changed: the basis stays feasible
+        self._reset()
+        return point
+
+    def with_bound(self, key: Key, lower: float, upper: float) -> np.ndarray | None:
+        """A feasible point with ``key`` between ``lower`` and ``upper``, or None if there is
+        none. Only a bound changes between checks, so each starts from the last basis."""
+        i = self.index[key]
+        self.highs.changeColBounds(i, lower, upper)
+        point = self._run(strategy=DUAL_SIMPLEX)  # a zero objective: every basis is dual feasible
+        self.highs.changeColBounds(i, 0.0, highspy.kHighsInf)
+        return point
+
+    def _columns(self, start: int) -> np.ndarray:
+        return np.arange(start, self.width, dtype=np.int32)
+
+    def _reset(self) -> None:
+        """Zero costs and the helpers fixed at 0: a pure feasibility problem."""
+        n = len(self.variables)
+        self.highs.changeColsCost(self.width, self._columns(0), np.zeros(self.width))
+        if self.width > n:
+            zeros = np.zeros(self.width - n)
+            self.highs.changeColsBounds(self.width - n, self._columns(n), zeros, zeros)
+
+    def _run(self, strategy: int) -> np.ndarray | None:
+        self.highs.setOptionValue("simplex_strategy", strategy)
+        self.highs.run()
+        if self.highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        return np.asarray(self.highs.getSolution().col_value[: len(self.variables)])
+
+
+DUAL_SIMPLEX, PRIMAL_SIMPLEX = 1, 4  # HiGHS's simplex_strategy values
+
+
+def _highs(width: int, eq: list[dict[int, float]], ub: list[dict[int, float]]) -> highspy.Highs:
+    """A HiGHS model of ``width`` columns >= 0 (helpers beyond the cells start fixed at 0)
+    with rows sum(coefficients) == 0 (``eq``) and <= 0 (``ub``)."""
+    rows = [(c, 0.0) for c in eq] + [(c, -highspy.kHighsInf) for c in ub]
+    rows = [(c, lower) for c, lower in rows if any(c.values())]
+    data, row_index, col_index = [], [], []
+    for r, (coefficients, _) in enumerate(rows):
+        for c, value in coefficients.items():
+            if value:
+                data.append(value)
+                row_index.append(r)
+                col_index.append(c)
+    matrix = sparse.csc_array((data, (row_index, col_index)), shape=(len(rows), width))
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = width, len(rows)
+    lp.col_cost_ = np.zeros(width)
+    lp.col_lower_ = np.zeros(width)
+    lp.col_upper_ = np.zeros(width)
+    lp.row_lower_ = np.array([lower for _, lower in rows])
+    lp.row_upper_ = np.zeros(len(rows))
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = matrix.indptr
+    lp.a_matrix_.index_ = matrix.indices
+    lp.a_matrix_.value_ = matrix.data
+    highs = highspy.Highs()
+    highs.setOptionValue("output_flag", False)
+    highs.setOptionValue("presolve", "off")  # keep the basis between solves
+    highs.passModel(lp)
+    return highs
 
 
 def weak_cells(
@@ -381,11 +422,21 @@ def weak_cells(
     One linear program per cell and bound would be thousands at city scale. Any feasible
     point is a witness instead: a cell that is 0 in one, and ``threshold`` or more in
     another, is protected. A few programs that push as many cells as possible to 0, and to
-    the threshold, at once prove most cells; the rest get their own program."""
+    the threshold, at once prove most cells; each of the rest is checked by fixing its
+    bound (0, or at least the threshold) and asking whether the system is still feasible,
+    from the last basis, which takes a few simplex iterations."""
     if not cells:
         return set()
-    system = _System(values, set(hidden), relations)
-    index, eps, limit = system.index, 1e-6, float(rules.threshold)
+    system = _System(values, relations, sorted(cells, key=repr))
+    system.hide(hidden)
+    return _weak(system, cells, float(rules.threshold))
+
+
+BATCH = 64  # measured on the demo's placements cube: fewer pushes cost more
+
+
+def _weak(system: _System, cells: set[Key], limit: float) -> set[Key]:
+    index, eps = system.index, 1e-6
     need_low, need_high = set(cells), set(cells)
 
     def witness(point: np.ndarray | None) -> bool:
@@ -396,25 +447,17 @@ def weak_cells(
         need_high.difference_update({k for k in need_high if point[index[k]] >= limit - eps})
         return len(need_low) + len(need_high) < before
 
-    while need_low:
-        objective = np.zeros(len(index))
-        objective[[index[k] for k in need_low]] = 1.0
-        if not witness(system.solve(objective)):
-            break
-    while need_high:
-        point = system.solve(
-            np.zeros(len(index)), cap=[index[k] for k in sorted(need_high, key=repr)], limit=limit
-        )
-        if not witness(point):
-            break
+    # A push costs about as much as checking a few dozen cells one by one.
+    while len(need_low) > BATCH and witness(system.push(sorted(need_low, key=repr), up=False, limit=limit)):
+        pass
+    while len(need_high) > BATCH and witness(system.push(sorted(need_high, key=repr), up=True, limit=limit)):
+        pass
     weak = set()
     for key in sorted(need_low | need_high, key=repr):
         if key in need_low:
-            objective = np.zeros(len(index))
-            objective[index[key]] = 1.0
-            witness(system.solve(objective))
+            witness(system.with_bound(key, 0.0, 0.0))
         if key in need_high:
-            witness(system.solve(np.zeros(len(index)), cap=[index[key]], limit=limit))
+            witness(system.with_bound(key, limit, highspy.kHighsInf))
         if key in need_low or key in need_high:
             weak.add(key)
     return weak
@@ -445,10 +488,12 @@ def protect_linked(
         for key in relation.cells():
             related[key].append(relation)
     safe: set[Key] = set()
+    system = _System(values, relations, sorted(primary, key=repr))
     while True:
         _close_linked(values, relations, hidden, rules)
+        system.hide(hidden)
         # Hiding more only widens the attacker's ranges, so a cell found safe stays safe.
-        weak = weak_cells(values, hidden, relations, primary - safe, rules)
+        weak = _weak(system, primary - safe, float(rules.threshold)) if primary - safe else set()
         safe |= primary - weak
         partners = {_linked_partner(values, related[key], hidden, rules) for key in weak} - {None}
         if not partners:
