@@ -24,8 +24,13 @@ install: $(STAMP) .secret_key .audit_key
 	$(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > .audit_key
 	chmod 600 .audit_key
 
+# The demo server runs with DEBUG off, as production does: Obruten's own Swedish error pages,
+# never Django's technical ones; plain http on localhost; WhiteNoise serves the static files
+# from the source tree. The browser tests start their server with this same environment.
+RUN_ENV := DEBUG=0 DEMO_MODE=1 SECURE_COOKIES=0
+
 run: install .secret_key .audit_key
-	export SECRET_KEY_FILE=$(CURDIR)/.secret_key AUDIT_KEY_FILE=$(CURDIR)/.audit_key DEBUG=1 DEMO_MODE=1; \
+	export SECRET_KEY_FILE=$(CURDIR)/.secret_key AUDIT_KEY_FILE=$(CURDIR)/.audit_key $(RUN_ENV); \
 	$(BIN)/obruten migrate --no-input && \
 	$(BIN)/obruten demo --seed 1 --scale city --if-empty && \
 	echo "Obruten: http://127.0.0.1:8000" && \

@@ -5,6 +5,7 @@ would."""
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -42,6 +43,14 @@ def _server_database(workdir: Path) -> str:
     return url.rsplit("/", 1)[0] + f"/{name}"
 
 
+def make_run_environment() -> dict[str, str]:
+    """The settings `make run` serves the demo with (the Makefile's RUN_ENV)."""
+    makefile = (Path(__file__).resolve().parents[2] / "Makefile").read_text(encoding="utf-8")
+    match = re.search(r"^RUN_ENV := (.*)$", makefile, re.MULTILINE)
+    assert match, "the Makefile has no RUN_ENV line"
+    return dict(pair.split("=", 1) for pair in match.group(1).split())
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -57,10 +66,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     os.environ["OBRUTEN_BROWSER_DATABASE_URL"] = database_url  # for tests that set up more data
     env = {
         **os.environ,
+        **make_run_environment(),
         "DATABASE_URL": database_url,
-        "DEBUG": "0",
-        "SECURE_COOKIES": "0",
-        "DEMO_MODE": "1",
         "SECRET_KEY": "browser-test-secret",
     }
     obruten = [sys.executable, "-m", "obruten.cli"]
