@@ -29,8 +29,10 @@ from obruten.register.models import (
     School,
 )
 
-# Skatteverket's published test personal identity numbers (testpersonnummer).
-TEST_NUMBERS = ["200607092384", "200802122390", "200306062381", "202508242381", "202510022383"]
+# The world's three children are of school age, so the law by age applies to them as to
+# most placed children: synthetic numbers with a valid check digit (docs/demo-data.md),
+# born 2012, 2013 and 2014. The last two are Skatteverket's published test numbers.
+TEST_NUMBERS = ["201207092386", "201302122393", "201406062388", "202508242381", "202510022383"]
 
 
 @pytest.fixture(autouse=True)

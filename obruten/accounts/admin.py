@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from . import services
 from .models import User
 
-
 admin.site.site_header = _("Obruten – administration")
 admin.site.site_title = _("Obruten – administration")
 admin.site.index_title = _("Kodlistor och användare")

@@ -5,6 +5,7 @@ import xlsxwriter
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -47,7 +48,7 @@ def _trail(request: HttpRequest, child_id: int) -> tuple[object, bool]:
     return child, show_name
 
 
-def _events(child_id: int):  # type: ignore[no-untyped-def]
+def _events(child_id: int) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(child_id=child_id).select_related("actor").order_by("-id")
 
 
@@ -68,7 +69,7 @@ def child_trail(request: HttpRequest, child_id: int) -> HttpResponse:
 @login_required
 def child_trail_xlsx(request: HttpRequest, child_id: int) -> HttpResponse:
     """The whole trail as a spreadsheet; the download itself is logged first."""
-    child, show_name = _trail(request, child_id)
+    child, _show_name = _trail(request, child_id)
     with transaction.atomic():
         log.record(actor=request.user, action=log.Action.EXPORT, via="audit:child_trail_xlsx", child=child)
         rows = [_row(event) for event in _events(child_id)]

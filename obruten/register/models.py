@@ -283,7 +283,9 @@ class SchoolStart(models.Model):
         on_delete=models.PROTECT,
         related_name="school_start",
     )
-    school = models.ForeignKey(School, verbose_name=_("skola"), null=True, blank=True, on_delete=models.PROTECT)
+    school = models.ForeignKey(
+        School, verbose_name=_("skola"), null=True, blank=True, on_delete=models.PROTECT
+    )
     taught_by_larteamet = models.BooleanField(
         _("undervisning av Lärteamet"),
         default=False,

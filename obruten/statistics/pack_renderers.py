@@ -169,9 +169,22 @@ PAGE_WIDTH, MARGIN = 297, 10
 CHART_WIDTH = 110  # mm, to the right of the comparison table
 
 
+class _PackPDF(FPDF):
+    """Every page, also where a long table runs on, ends with the pack's title and the
+    source line, so a page pasted alone into a report still says where it comes from."""
+
+    pack_title = ""
+
+    def footer(self) -> None:
+        self.set_y(-10)
+        self.set_font("Helvetica", "", 7)
+        self.cell(0, 4, _pdf(f"{self.pack_title} · {renderers.source_line()} · sida {self.page_no()}"))
+
+
 def to_pdf(pack: Pack) -> bytes:
-    pdf = FPDF(orientation="L", unit="mm", format="A4")
-    pdf.set_auto_page_break(auto=True, margin=12)
+    pdf = _PackPDF(orientation="L", unit="mm", format="A4")
+    pdf.pack_title = _pack_title(pack)
+    pdf.set_auto_page_break(auto=True, margin=14)
     pdf.set_title(_pdf(_pack_title(pack)))
     for sheet in pack.sheets:
         _pdf_section(pdf, sheet)

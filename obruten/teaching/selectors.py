@@ -101,7 +101,7 @@ def teaching_rows(
         .prefetch_related(Prefetch("placements", placements), Prefetch("teaching_weeks", weeks))
     )
     return [
-        ChildTeaching(child, child.placements.all()[0], list(child.teaching_weeks.all()), today)  # type: ignore[attr-defined]
+        ChildTeaching(child, child.placements.all()[0], list(child.teaching_weeks.all()), today)
         for child in found
     ]
 

@@ -281,7 +281,9 @@ OTHER_URLS: dict[str, dict[str, int]] = {
     "register:school_start_breaches_export": _by_role(RECORDS),
     "register:import": _by_role({"case_worker", "case_worker_2", "case_worker_bromma", "unit_manager"}),
     "register:import_help": _by_role({"case_worker", "case_worker_2", "case_worker_bromma", "unit_manager"}),
-    "register:import_template": _by_role({"case_worker", "case_worker_2", "case_worker_bromma", "unit_manager"}),
+    "register:import_template": _by_role(
+        {"case_worker", "case_worker_2", "case_worker_bromma", "unit_manager"}
+    ),
     "followup:todo": _by_role({"case_worker", "case_worker_2", "case_worker_bromma"}),
     "followup:district": _by_role({"unit_manager"}),
     "access_changes": _by_role({"unit_manager"}),

@@ -17,9 +17,7 @@ from obruten.audit.models import AuditEvent
 
 
 def test_every_page_that_writes_the_log_has_a_swedish_name() -> None:
-    code = "\n".join(
-        path.read_text() for path in Path("obruten").rglob("*.py") if "tests" not in path.parts
-    )
+    code = "\n".join(path.read_text() for path in Path("obruten").rglob("*.py") if "tests" not in path.parts)
     named = set(re.findall(r'via="([a-z_]+:[a-z_]+)"', code))
     assert named, "the scan found no via names"
     unnamed = {via for via in named if labels.via_label(via) == via}
@@ -38,7 +36,12 @@ def test_the_trail_shows_names_swedish_labels_and_refusals(world: World) -> None
         obj=world.own,
         changes={"last_name": ["Gammal", "Ny"]},
     )
-    log.record(actor=world.users["case_worker_2"], action=log.Action.REFUSED, via="register:child_detail", child=world.own)
+    log.record(
+        actor=world.users["case_worker_2"],
+        action=log.Action.REFUSED,
+        via="register:child_detail",
+        child=world.own,
+    )
     manager = Client()
     manager.force_login(world.users["unit_manager"])
     body = manager.get(reverse("audit:child_trail", kwargs={"child_id": world.own.pk})).content.decode()
@@ -58,5 +61,8 @@ def test_the_trail_downloads_as_xlsx_and_the_download_is_logged(world: World) ->
     assert rows[3][:4] == ["Tid", "Vem", "Händelse", "Sida eller export"]
     assert any(row[3] == "Vem har sett detta barn? (Excel)" for row in rows[4:])
     assert AuditEvent.objects.filter(
-        child_id=world.own.pk, action="export", via="audit:child_trail_xlsx", actor=world.users["unit_manager"]
+        child_id=world.own.pk,
+        action="export",
+        via="audit:child_trail_xlsx",
+        actor=world.users["unit_manager"],
     ).exists()

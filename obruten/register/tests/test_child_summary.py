@@ -39,7 +39,11 @@ def _follow_up(world: World, days_ago: int, swedish: str, maths: str, english: s
             kind="skolsamordnare",
             date=timezone.localdate() - timedelta(days=days_ago),
             swedish_subject="SVA",
-            results={"SWEDISH": result(grade=swedish), "MA": result(grade=maths), "EN": result(grade=english)},
+            results={
+                "SWEDISH": result(grade=swedish),
+                "MA": result(grade=maths),
+                "EN": result(grade=english),
+            },
         ),
     )
 
@@ -68,7 +72,10 @@ def test_the_summary_holds_placements_school_results_and_the_childs_voice(world:
         assert expected in html
     rows = response.context["results"]
     grades = [[r.grade if r else None for r in row.results] for row in rows]
-    assert grades == [["E", "D", "C"], [None, "C", None]]  # oldest first; the world's follow-up has maths only
+    assert grades == [
+        ["E", "D", "C"],
+        [None, "C", None],
+    ]  # oldest first; the world's follow-up has maths only
 
 
 def test_reading_the_summary_is_audited_as_a_read(world: World) -> None:

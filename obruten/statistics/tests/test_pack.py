@@ -30,6 +30,7 @@ from obruten.statistics.protection import ProtectedReport, run_report
 
 TODAY = date(2026, 11, 22)
 YEAR, THROUGH_T2 = 2025, "T2"
+PACK_QUERY = {"year": str(YEAR), "through": THROUGH_T2}
 
 
 @pytest.fixture
@@ -154,12 +155,12 @@ def _the_page_button_gives_the_pdf_to_the_analyst_and_no_one_without_reports(
     url = reverse("statistics:pack", kwargs={"fmt": "pdf"})
     refused = Client()
     refused.force_login(case_worker)
-    assert refused.get(url, {"year": YEAR, "through": THROUGH_T2}).status_code == 403
+    assert refused.get(url, PACK_QUERY).status_code == 403
     analyst = Client()
     analyst.force_login(analyst_user)
     assert 'formaction="' + url in analyst.get(reverse("statistics:index")).content.decode()
     before = _exports()
-    response = analyst.get(url, {"year": YEAR, "through": THROUGH_T2})
+    response = analyst.get(url, PACK_QUERY)
     assert response.status_code == 200
     filename = f"obruten-tertialpaket-{YEAR}-{THROUGH_T2}.pdf"
     assert response["Content-Disposition"] == f'attachment; filename="{filename}"'
@@ -174,8 +175,9 @@ def _the_page_button_gives_the_pdf_to_the_analyst_and_no_one_without_reports(
         assert section_pages, title
     for needed in ("Period: ", "jämfört med", "Räkneregel: ", "visas inte", "Mål 75 %"):
         assert needed in text
-    assert text.count(f"Källa: Obruten, utdrag {timezone.localdate():%Y-%m-%d}") == len(SECTIONS)
-    assert analyst.get(url, {"year": YEAR, "through": "T4"}).status_code == 400
+    source = f"Källa: Obruten, utdrag {timezone.localdate():%Y-%m-%d}"
+    assert all(source in page for page in pages), "a page without the source line"
+    assert analyst.get(url, {**PACK_QUERY, "through": "T4"}).status_code == 400
 
 
 def test_a_bad_through_is_one_plain_line(tmp_path: Path) -> None:
