@@ -1,0 +1,201 @@
+"""What the API takes and gives. Text fields refuse NUL and are no longer than the
+register's columns, so a bad value is a 422, never a database error."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from ninja import Field, Schema
+from pydantic import StringConstraints
+
+from obruten.followup.models import ChainStepRecord, FollowUpKind, SchoolForm
+from obruten.register.models import LegalBasis, ProtectedIdentity, Sex
+
+NO_NUL = r"^[^\x00]*$"
+
+
+def text(max_length: int) -> type[str]:
+    return Annotated[str, StringConstraints(max_length=max_length, pattern=NO_NUL)]  # type: ignore[return-value]
+
+
+Code = Annotated[str, StringConstraints(max_length=40, pattern=NO_NUL)]
+Percent = Annotated[Decimal, Field(max_digits=4, decimal_places=1)]
+SexCode = Literal[tuple(Sex.values)]  # type: ignore[valid-type]
+ProtectionLevel = Literal[tuple(ProtectedIdentity.values)]  # type: ignore[valid-type]
+LegalBasisCode = Literal[tuple(LegalBasis.values)]  # type: ignore[valid-type]
+FollowUpKindCode = Literal[tuple(FollowUpKind.values)]  # type: ignore[valid-type]
+SchoolFormCode = Literal[("", *SchoolForm.values)]  # type: ignore[valid-type]
+StepStatus = Literal[tuple(ChainStepRecord.Status.values)]  # type: ignore[valid-type]
+
+
+class ProblemField(Schema):
+    field: str
+    rule: str
+    detail: str
+
+
+class Problem(Schema):
+    """RFC 9457 problem details."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str = ""
+    errors: list[ProblemField] = []
+
+
+PROBLEMS = {status: Problem for status in (401, 403, 404, 422, 429)}
+
+
+class ChildIn(Schema):
+    personal_number: text(13)  # type: ignore[valid-type]
+    first_name: text(100)  # type: ignore[valid-type]
+    last_name: text(100)  # type: ignore[valid-type]
+    sex: SexCode
+    home_municipality: Code = Field(description="SCB:s kommunkod, fyra siffror")
+    district: Code = Field(description="stadsdelsnämndens kod")
+    unaccompanied: bool = False
+    protected_identity: ProtectionLevel = "none"
+    address: text(200) | None = Field(  # type: ignore[valid-type]
+        None, description="utelämnad: oförändrad vid ändring"
+    )
+    protection_reason: text(1000) = ""  # type: ignore[valid-type]
+
+
+class ChildSummary(Schema):
+    id: int
+    personal_number: str
+    first_name: str
+    last_name: str
+    birth_date: date
+    district: str
+
+
+class SchoolStartOut(Schema):
+    first_school_day: date
+    days_to_school_start: int
+    taught_by_larteamet: bool
+    school: str | None = Field(None, description="skolenhetskod; utelämnad för ett skyddat barn")
+
+
+class PlacementOut(Schema):
+    id: int
+    form: str
+    legal_basis: str
+    accompanying: bool
+    decision_date: date | None
+    enforcement_date: date | None
+    start_date: date
+    end_date: date | None
+    district: str
+    placing_municipality: str
+    school_change: bool
+    school_start: SchoolStartOut | None
+    location_municipality: str | None = Field(None, description="utelämnad för ett skyddat barn")
+    unit_name: str | None = Field(None, description="utelämnad för ett skyddat barn")
+    address: str | None = Field(None, description="utelämnad för ett skyddat barn")
+
+
+class ChildOut(ChildSummary):
+    sex: str
+    home_municipality: str
+    unaccompanied: bool
+    protected_identity: str
+    whereabouts_hidden: bool = Field(description="adress, placeringsställe och skola utelämnas")
+    placements: list[PlacementOut]
+    address: str | None = Field(None, description="utelämnad för ett skyddat barn")
+
+
+class PlacementIn(Schema):
+    form: Code
+    legal_basis: LegalBasisCode
+    start_date: date
+    end_date: date | None = None
+    decision_date: date | None = None
+    enforcement_date: date | None = None
+    district: Code
+    placing_municipality: Code
+    location_municipality: Code | None = None
+    accompanying: bool = False
+    school_change: bool = False
+    unit_name: text(200) = ""  # type: ignore[valid-type]
+    address: text(200) = ""  # type: ignore[valid-type]
+    protection_reason: text(1000) = ""  # type: ignore[valid-type]
+
+
+class SchoolStartIn(Schema):
+    first_school_day: date
+    school: Code | None = Field(None, description="skolenhetskod; tom om Lärteamet undervisar")
+    taught_by_larteamet: bool = False
+
+
+class ResultIn(Schema):
+    grade: text(1) = ""  # type: ignore[valid-type]
+    assessment: text(20) = ""  # type: ignore[valid-type]
+
+
+class FollowUpIn(Schema):
+    kind: FollowUpKindCode
+    date: date
+    school_form: SchoolFormCode = ""
+    swedish_subject: Literal["SV", "SVA"] = "SV"
+    results: dict[Annotated[str, StringConstraints(max_length=5, pattern=r"^[A-Z0-9]+$")], ResultIn] = {}
+    attendance_percent: Percent | None = None
+    unexcused_absence_percent: Percent | None = None
+    health_exam_requested: date | None = None
+    health_exam_done: date | None = None
+    dental_exam_latest: date | None = None
+    plan: text(5000) = ""  # type: ignore[valid-type]
+
+
+class ResultOut(Schema):
+    subject: str
+    grade: str
+    assessment: str
+    carried_over: bool
+
+
+class FollowUpOut(Schema):
+    id: int
+    kind: str
+    date: date
+    school_form: str
+    attendance_percent: Decimal | None
+    unexcused_absence_percent: Decimal | None
+    health_exam_requested: date | None
+    health_exam_done: date | None
+    dental_exam_latest: date | None
+    plan: str
+    results: list[ResultOut]
+
+
+class ChainStepIn(Schema):
+    status: StepStatus = "done"
+    date: date
+
+
+class ChainStepOut(Schema):
+    step: int
+    title: str
+    status: str
+    date: date
+
+
+class UndoIn(Schema):
+    reason: text(1000)  # type: ignore[valid-type]
+
+
+class ReportSummary(Schema):
+    name: str
+    title: str
+
+
+class ReportOut(Schema):
+    name: str
+    title: str
+    counting_rule: str
+    header: list[str]
+    rows: list[list[str]]
+    note: str
