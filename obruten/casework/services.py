@@ -295,15 +295,7 @@ def _merge_cases(district: District, successor: District, day: date, via: str) -
         | Q(placements__district=district, placements__end_date__gte=day)
     )
     children = list(Child.objects.filter(open_here).distinct().order_by("pk"))
-    pending = Transfer.objects.filter(status=Transfer.Status.PENDING)
-    pending.filter(Q(from_district=district) | Q(to_district=district, from_district=successor)).update(
-        status=Transfer.Status.REFUSED,
-        decided_at=timezone.now(),
-        refusal_reason=_("%(district)s upphörde %(date)s.")
-        % {"district": district.name, "date": f"{day:%Y-%m-%d}"},
-    )
-    pending.filter(to_district=district).update(to_district=successor)
-    entries = []
+    entries = _settle_pending_transfers(district, successor, day, via)
     for child in children:
         transfer = Transfer.objects.create(
             child=child,
@@ -319,6 +311,31 @@ def _merge_cases(district: District, successor: District, day: date, via: str) -
         entries.append(_entry(None, via, child, transfer, changes))
     audit.record_many(entries)
     return len(children)
+
+
+def _settle_pending_transfers(
+    district: District, successor: District, day: date, via: str
+) -> list[audit.Entry]:
+    """Refuse the transfers waiting from the dissolved district (or from its successor to
+    it) and send those waiting for it to its successor, each audited."""
+    pending = Transfer.objects.filter(status=Transfer.Status.PENDING).select_related("child")
+    entries = []
+    refused = pending.filter(Q(from_district=district) | Q(to_district=district, from_district=successor))
+    for transfer in refused:
+        transfer.status, transfer.decided_at = Transfer.Status.REFUSED, timezone.now()
+        transfer.refusal_reason = _("%(district)s upphörde %(date)s.") % {
+            "district": district.name,
+            "date": f"{day:%Y-%m-%d}",
+        }
+        transfer.save(update_fields=["status", "decided_at", "refusal_reason"])
+        refusal = {"status": (Transfer.Status.PENDING, transfer.status)}
+        entries.append(_entry(None, via, transfer.child, transfer, refusal))
+    for transfer in pending.filter(to_district=district):
+        transfer.to_district = successor
+        transfer.save(update_fields=["to_district"])
+        redirect = {"to_district": (district.code, successor.code)}
+        entries.append(_entry(None, via, transfer.child, transfer, redirect))
+    return entries
 
 
 def _merge_staff(district: District, successor: District, via: str) -> int:

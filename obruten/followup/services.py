@@ -281,6 +281,12 @@ def record_chain_step(
     """Mark a step done or not applicable on ``day`` (today, or dated back to when it
     was done, not before the placement); marking it again corrects status and date."""
     policy.require_child(actor, placement.child, policy.may_record_school_results(actor))
+    return _mark_chain_step(actor=actor, placement=placement, step=step, status=status, day=day, via=via)
+
+
+def _mark_chain_step(
+    *, actor: Any, placement: Placement, step: ChainStep, status: str, day: dt.date, via: str
+) -> ChainStepRecord:
     if status not in ChainStepRecord.Status.values:
         raise ValidationError({"status": _("Okänd status.")})
     _validate_step_day(placement, day)
@@ -331,7 +337,8 @@ def undo_chain_step(*, actor: Any, placement: Placement, step: ChainStep, reason
 def tick_school_start_step(*, actor: Any, placement: Placement, day: dt.date, via: str) -> None:
     """A recorded school start is the chain's school-start step done on the first
     school day, so the same task is not asked for twice. Called by the register's
-    ``record_school_start`` inside its transaction; a step already marked is left."""
+    ``record_school_start`` inside its transaction, whose check of the actor covers this
+    step (Lärteamet records school starts but no other step); a step already marked is left."""
     step = ChainStep.objects.filter(chain_model__is_active=True, is_school_start=True).first()
     if (
         actor is None  # the system has no user to record the step as
@@ -340,7 +347,7 @@ def tick_school_start_step(*, actor: Any, placement: Placement, day: dt.date, vi
         or ChainStepRecord.objects.filter(placement=placement, step=step).exists()
     ):
         return
-    record_chain_step(
+    _mark_chain_step(
         actor=actor, placement=placement, step=step, status=ChainStepRecord.Status.DONE, day=day, via=via
     )
 

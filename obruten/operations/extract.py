@@ -35,6 +35,7 @@ WHEREABOUTS = {
     (Placement, "address"),
     (Placement, "location_municipality"),
     (SchoolStart, "school"),
+    (SchoolStart, "taught_by_larteamet"),  # the child's page hides it with the school
 }
 # Internal values that say nothing about the child: a hash of the questionnaire link.
 LEFT_OUT = {(Invitation, "token_hash")}

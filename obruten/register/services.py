@@ -145,6 +145,8 @@ def register_child(*, actor: Any, data: ChildData, via: str) -> Child:
     policy.require(actor, policy.may_change_child(actor))
     values = _validate_child(data, existing=None)
     policy.require_district(actor, data.district)
+    # Someone else's caseload (and with it the child's whereabouts) is the enhetschef's to give.
+    policy.require(actor, values["case_worker"] in (None, actor))
     if values["case_worker"] is None and actor is not None and actor.role == Role.CASE_WORKER:
         values["case_worker"] = actor
     child = Child.objects.create(**values)

@@ -1,0 +1,133 @@
+"""Holes an attacker's review of issue 11's work found (school start by Lärteamet, the
+register extract, a child's case worker, mergers), each as the attacker or the user met it.
+Each test failed on the code before its fix."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from conftest import TEST_NUMBERS, World, place, register
+from obruten.audit.models import AuditEvent
+from obruten.casework import services as casework
+from obruten.casework.models import Transfer
+from obruten.followup import services as followup
+from obruten.followup.models import ChainStep, ChainStepRecord
+from obruten.operations import extract
+from obruten.register import services as register_services
+from obruten.register.models import Child, District, Municipality
+
+TODAY = timezone.localdate()
+
+
+def _client(world: World, role: str) -> Client:
+    client = Client()
+    client.force_login(world.users[role])
+    return client
+
+
+def test_larteamet_records_the_school_start_of_a_child_new_in_protected_housing(world: World) -> None:
+    """Recording a school start ticks the chain's school-start step; Lärteamet, which may
+    record the school start but no other step, got 403 and nothing was saved."""
+    case_worker = world.users["case_worker"]
+    child = register(TEST_NUMBERS[4], "Dana", "farsta", case_worker)
+    placement = place(
+        child, "skyddat_boende", "farsta", TODAY - timedelta(days=4), case_worker, school_change=True
+    )
+    url = reverse("register:school_start", kwargs={"child_id": child.pk, "placement_id": placement.pk})
+    response = _client(world, "larteamet").post(
+        url, {"taught_by_larteamet": "on", "first_school_day": TODAY.isoformat()}
+    )
+    assert response.status_code == 302
+    step = ChainStep.objects.get(chain_model__is_active=True, is_school_start=True)
+    record = ChainStepRecord.objects.get(placement=placement, step=step)
+    assert (record.date, record.recorded_by) == (TODAY, world.users["larteamet"])
+    assert AuditEvent.objects.filter(object_type="chainsteprecord", object_id=record.pk).exists()
+    other_step = ChainStep.objects.filter(chain_model__is_active=True, is_school_start=False).first()
+    assert other_step is not None
+    with pytest.raises(PermissionDenied):  # still no other step of the chain
+        followup.record_chain_step(
+            actor=world.users["larteamet"],
+            placement=placement,
+            step=other_step,
+            status=ChainStepRecord.Status.DONE,
+            day=TODAY,
+            via="test",
+        )
+
+
+def test_the_register_extract_hides_teaching_by_larteamet_like_the_school(world: World) -> None:
+    """The child's page hides "Undervisning av Lärteamet" where it hides the school; the
+    enhetschef's extract of a protected child showed it."""
+    register_services.record_school_start(
+        actor=world.users["larteamet"],
+        placement=world.protected_placement,
+        school=None,
+        taught_by_larteamet=True,
+        first_school_day=world.protected_placement.start_date,
+        via="test",
+    )
+
+    def shown(role: str) -> str:
+        taken = extract.take_extract(world.users[role], world.protected.pk, via="test")
+        section = next(s for s in taken.sections if "undervisning av Lärteamet" in s.headers)
+        return section.rows[0][section.headers.index("undervisning av Lärteamet")]
+
+    assert shown("unit_manager") == "Skyddad uppgift"
+    assert shown("case_worker") == "Ja"  # the responsible case worker sees it
+
+
+def test_a_new_child_cannot_be_put_in_another_case_workers_caseload(world: World) -> None:
+    """Making someone responsible gives them the child's whereabouts: it is the
+    enhetschef's (casework.assign_case_worker), not a side effect of registering a child
+    through any entry point that passes ``case_worker``."""
+    data = register_services.ChildData(
+        personal_number=TEST_NUMBERS[4],
+        first_name="Dana",
+        last_name="Testsson",
+        sex="F",
+        home_municipality=Municipality.objects.get(code="0180"),
+        district=District.objects.get(code="farsta"),
+        case_worker=world.users["case_worker_bromma"],
+    )
+    with pytest.raises(PermissionDenied):
+        register_services.register_child(actor=world.users["case_worker"], data=data, via="test")
+    assert not Child.objects.filter(personal_number=TEST_NUMBERS[4]).exists()
+    data.case_worker = world.users["case_worker"]  # oneself, as the form does
+    child = register_services.register_child(actor=world.users["case_worker"], data=data, via="test")
+    assert child.case_worker == world.users["case_worker"]
+
+
+def test_a_merger_audits_the_transfers_it_refuses_or_redirects(db: None) -> None:
+    """apply-mergers changed waiting transfers with a bulk update and no audit row."""
+    leaving = register(TEST_NUMBERS[3], "Fia", "rinkeby-kista", None)  # type: ignore[arg-type]
+    place(leaving, "hvb", "rinkeby-kista", date(2023, 1, 10), None)  # type: ignore[arg-type]
+    arriving = register(TEST_NUMBERS[4], "Esra", "farsta", None)  # type: ignore[arg-type]
+    place(arriving, "hvb", "farsta", date(2023, 1, 10), None)  # type: ignore[arg-type]
+    refused, redirected = (
+        casework.start_transfer(
+            actor=None,
+            child=child,
+            to_district=District.objects.get(code=code),
+            effective_date=date(2023, 6, 1),
+            note="",
+            via="test",
+        )
+        for child, code in [(leaving, "bromma"), (arriving, "rinkeby-kista")]
+    )
+    call_command("apply_mergers", "--date", "2023-07-01")
+    refused.refresh_from_db()
+    redirected.refresh_from_db()
+    assert refused.status == Transfer.Status.REFUSED
+    assert (redirected.status, redirected.to_district.code) == (Transfer.Status.PENDING, "jarva")
+    for transfer, field in [(refused, "status"), (redirected, "to_district")]:
+        event = AuditEvent.objects.get(
+            object_type="transfer", object_id=transfer.pk, via="casework:apply_mergers"
+        )
+        assert (event.child_id, list(event.changes)) == (transfer.child_id, [field])
