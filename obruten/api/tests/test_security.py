@@ -1,0 +1,125 @@
+"""What an attacker or the law would check on the API."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from conftest import World
+from obruten.accounts.tests.test_protected_whereabouts import ALLOWED, SECRETS
+from obruten.api import keys
+from obruten.audit.models import AuditEvent
+from obruten.register.models import Child
+
+from .conftest import call
+
+
+def test_reading_a_child_is_an_audited_read(world: World, bearer: dict[str, str]) -> None:
+    call(Client(), "get", f"/api/v1/children/{world.own.pk}", bearer["case_worker_2"])
+    read = AuditEvent.objects.filter(action="read", child_id=world.own.pk, via="api:child")
+    assert read.get().actor_id == world.users["case_worker_2"].pk
+
+
+def test_a_forged_district_is_refused_with_the_field_named_and_nothing_written(
+    world: World, bearer: dict[str, str]
+) -> None:
+    body = {
+        "personal_number": "202510022383",
+        "first_name": "Dina",
+        "last_name": "Testsson",
+        "sex": "F",
+        "home_municipality": "0180",
+        "district": "bromma",
+    }
+    events = AuditEvent.objects.count()
+    response = call(Client(), "post", "/api/v1/children", bearer["case_worker"], body)
+    assert response.status_code == 422
+    assert response["Content-Type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["status"] == 422 and problem["title"]
+    assert [e["field"] for e in problem["errors"]] == ["district"]
+    assert not Child.objects.filter(personal_number="202510022383").exists()
+    assert AuditEvent.objects.count() == events
+
+
+def test_a_malformed_body_names_the_field_and_rule(world: World, bearer: dict[str, str]) -> None:
+    body = {"kind": "no-such-kind", "date": "not a date"}
+    response = call(Client(), "post", f"/api/v1/children/{world.own.pk}/follow-ups", bearer["case_worker"], body)
+    assert response.status_code == 422
+    assert {(e["field"], e["rule"]) for e in response.json()["errors"]} == {
+        ("kind", "literal_error"),
+        ("date", "date_from_datetime_parsing"),
+    }
+
+
+@pytest.mark.parametrize("role", ["case_worker_2", "school_coordinator", "unit_manager", *sorted(ALLOWED)])
+def test_the_protected_childs_whereabouts_appear_only_for_those_who_may_see_them(
+    world: World, bearer: dict[str, str], role: str
+) -> None:
+    client, auth, child = Client(), bearer[role], world.protected
+    urls = [
+        f"/api/v1/children/{child.pk}",
+        f"/api/v1/children/{child.pk}/placements/{world.protected_placement.pk}",
+        "/api/v1/children",
+    ]
+    body = " ".join(json.dumps(call(client, "get", url, auth).json(), ensure_ascii=False) for url in urls)
+    visible = [secret for secret in [*SECRETS, world.school.unit_code, "2506"] if secret in body]
+    if role in ALLOWED:
+        assert visible == ["Hemligvägen 7", "Skyddsboendet Lönn", "Lönngatan 9", "12345678", "2506"]
+    else:
+        assert visible == []
+
+
+def _key(world: World) -> tuple[int, str]:
+    key, text = keys.create_key(user=world.users["case_worker"], days=1, via="test")
+    return key.pk, f"Bearer {text}"
+
+
+def test_a_revoked_key_is_refused(world: World) -> None:
+    key_id, auth = _key(world)
+    url = f"/api/v1/children/{world.own.pk}"
+    assert call(Client(), "get", url, auth).status_code == 200
+    keys.revoke_key(key_id=key_id, via="test")
+    assert call(Client(), "get", url, auth).status_code == 401
+
+
+def test_an_expired_key_is_refused(world: World) -> None:
+    key_id, auth = _key(world)
+    keys.ApiKey.objects.filter(pk=key_id).update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert call(Client(), "get", f"/api/v1/children/{world.own.pk}", auth).status_code == 401
+
+
+def test_a_wrong_secret_with_a_real_prefix_is_refused(world: World) -> None:
+    _key_id, auth = _key(world)
+    assert call(Client(), "get", "/api/v1/children", auth[:-4] + "AAAA").status_code == 401
+
+
+def test_the_key_of_a_deactivated_account_is_refused(world: World) -> None:
+    _key_id, auth = _key(world)
+    world.users["case_worker"].is_active = False
+    world.users["case_worker"].save()
+    assert call(Client(), "get", "/api/v1/children", auth).status_code == 401
+
+
+def test_only_the_hash_of_the_secret_is_stored(world: World) -> None:
+    key_id, auth = _key(world)
+    secret = auth.rsplit("_", 1)[1]
+    stored = keys.ApiKey.objects.filter(pk=key_id).values().get()
+    assert all(secret not in str(value) for value in stored.values())
+
+
+def test_past_the_rate_limit_a_key_gets_429_with_retry_after(world: World, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.API_RATE_LIMIT = 3
+    _key_id, auth = _key(world)
+    _other_id, other = _key(world)
+    client = Client()
+    statuses = [call(client, "get", "/api/v1/children", auth).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    refused = call(client, "get", "/api/v1/children", auth)
+    assert refused["Content-Type"] == "application/problem+json"
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    assert call(client, "get", "/api/v1/children", other).status_code == 200  # per key
