@@ -28,7 +28,7 @@ def manage(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     teams = teams_for(request.user).prefetch_related("members")
     team_id = request.POST.get("team") if request.method == "POST" else request.GET.get("grupp")
-    team = get_object_or_404(teams, pk=team_id) if team_id and team_id.isdigit() else None
+    team = get_object_or_404(teams, pk=team_id) if team_id and team_id.isdecimal() else None
     initial = {}
     if team is not None:
         initial = {

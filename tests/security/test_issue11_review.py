@@ -131,3 +131,12 @@ def test_a_merger_audits_the_transfers_it_refuses_or_redirects(db: None) -> None
             object_type="transfer", object_id=transfer.pk, via="casework:apply_mergers"
         )
         assert (event.child_id, list(event.changes)) == (transfer.child_id, [field])
+
+
+def test_a_team_chosen_by_a_superscript_digit_is_not_a_500(world: World) -> None:
+    """``"²".isdigit()`` is true but ``int("²")`` fails: /arbetsgrupper/?grupp=² gave a 500."""
+    client = _client(world, "unit_manager")
+    client.raise_request_exception = False
+    for value in ["²", "١", "9" * 40]:
+        assert client.get(reverse("teams:manage"), {"grupp": value}).status_code in {200, 404}
+        assert client.post(reverse("teams:manage"), {"team": value, "name": "x"}).status_code in {200, 404}
