@@ -293,6 +293,19 @@ def check_cull(register: Register, line: str) -> None:
     assert register.count(events) == before + ("--apply" in line)  # a dry run writes nothing
 
 
+def check_api_key(register: Register, line: str) -> None:
+    keys = "SELECT count(*) FROM api_apikey WHERE revoked_at IS NULL"
+    before = register.count(keys)
+    if " create " in line:
+        output = register.run(fill(line, {"NAME": CASE_WORKER, "N": "30"})).stdout
+        assert re.search(r"^obr_\w+_\S+$", output, re.MULTILINE), output
+        assert register.count(keys) == before + 1
+    else:
+        newest = register.count("SELECT max(id) FROM api_apikey")
+        register.run(fill(line, {"ID": str(newest)}))
+        assert register.count(keys) == before - 1
+
+
 CHECKS: dict[str, Callable[[Register, str], None]] = {
     "obruten import-placements": check_import_placements,
     "obruten load-districts": check_load_districts,
@@ -308,6 +321,7 @@ CHECKS: dict[str, Callable[[Register, str], None]] = {
     "obruten backup": check_backup,
     "obruten restore": check_restore,
     "obruten cull": check_cull,
+    "obruten api-key": check_api_key,
 }
 
 
