@@ -52,6 +52,23 @@ def is_empty(report: ProtectedReport) -> bool:
 EMPTY_MESSAGE = "Det finns inga uppgifter att redovisa för den här perioden och det här urvalet."
 
 
+NOT_APPLIED = (
+    "Urvalet på stadsdelsnämnd eller placeringsform används inte i den här rapporten: en sådan "
+    "tabell skulle tillsammans med rapportens andra utdrag kunna röja enskilda barn."
+)
+
+
+def remarks(report: ProtectedReport) -> list[str]:
+    """The lines the page shows under the table: how many children come from monthly files
+    (protected with the table), and a filter the report does not take."""
+    lines = []
+    if report.from_monthly_files:
+        lines.append(f"Varav barn från stadsdelsnämndernas månadsfiler: {report.from_monthly_files}.")
+    if report.not_applied:
+        lines.append(NOT_APPLIED)
+    return lines
+
+
 def source_line() -> str:
     return f"Källa: Obruten, utdrag {timezone.localdate():%Y-%m-%d}"
 
@@ -70,6 +87,7 @@ def to_csv(report: ProtectedReport) -> bytes:
         writer.writerow(header(report))
         writer.writerows(body(report))
     writer.writerow([])
+    writer.writerows([line] for line in remarks(report))
     writer.writerow([report.note])
     writer.writerow([source_line()])
     writer.writerow([f"Räkneregel: {report.definition.counting_rule}"])
@@ -104,6 +122,9 @@ def to_xlsx(report: ProtectedReport) -> bytes:
         )
         last = 3 + len(report.table.row_labels) + 1
     end = max(len(columns) - 1, 1)
+    for line in remarks(report):
+        sheet.write(last, 0, line)
+        last += 1
     sheet.merge_range(last, 0, last, end, report.note, wrap)
     sheet.merge_range(last + 1, 0, last + 1, end, f"Räkneregel: {report.definition.counting_rule}", wrap)
     sheet.write(last + 2, 0, source_line())
@@ -237,7 +258,12 @@ def to_pdf(report: ProtectedReport) -> bytes:
         _pdf_chart(pdf, report)
     pdf.ln(3)
     pdf.set_font("Helvetica", "", 8)
-    for line in (report.note, f"Räkneregel: {report.definition.counting_rule}", source_line()):
+    for line in (
+        *remarks(report),
+        report.note,
+        f"Räkneregel: {report.definition.counting_rule}",
+        source_line(),
+    ):
         pdf.multi_cell(0, 4, _pdf_text(line), new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
