@@ -283,7 +283,7 @@ class SchoolStartForm(forms.Form):
 def _pk(value: Any) -> int | None:
     if isinstance(value, School):
         return value.pk
-    return int(value) if str(value or "").isdigit() and len(str(value)) < 10 else None
+    return int(value) if str(value or "").isdecimal() and len(str(value)) < 10 else None
 
 
 def _school_label(school: School) -> str:

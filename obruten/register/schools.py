@@ -97,7 +97,7 @@ class LoadResult:
 def natural_key(text: str) -> list[str | int]:
     """Sort "Demoskolan 2" before "Demoskolan 10", and å, ä, ö after z as in Swedish."""
     swedish = text.casefold().translate(SWEDISH_ORDER)
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", swedish)]
+    return [int(part) if part.isdecimal() else part for part in re.split(r"(\d+)", swedish)]
 
 
 @dataclass(frozen=True)

@@ -140,3 +140,14 @@ def test_a_team_chosen_by_a_superscript_digit_is_not_a_500(world: World) -> None
     for value in ["²", "١", "9" * 40]:
         assert client.get(reverse("teams:manage"), {"grupp": value}).status_code in {200, 404}
         assert client.post(reverse("teams:manage"), {"team": value, "name": "x"}).status_code in {200, 404}
+
+
+def test_a_school_chosen_by_a_superscript_digit_is_not_a_500(world: World) -> None:
+    """The school-start form's school search read ``"²"`` as a number and gave a 500."""
+    client = _client(world, "case_worker")
+    client.raise_request_exception = False
+    kwargs = {"child_id": world.own.pk, "placement_id": world.own_placement.pk}
+    url = reverse("register:school_start", kwargs=kwargs)
+    data = {"school": "²", "school_search": "Hemlig", "first_school_day": TODAY.isoformat()}
+    assert client.post(url, data).status_code == 200
+    assert client.post(url, data | {"school": "١"}).status_code != 500  # an Arabic-Indic 1 is a 1
