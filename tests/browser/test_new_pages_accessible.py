@@ -47,9 +47,10 @@ def child(nine, first, form, **extra):
     record = services.register_child(actor=worker, via="setup", data=services.ChildData(
         personal_number="20" + nine + str(luhn_check_digit(nine)), first_name=first, last_name="Tillgänglig",
         sex="F", home_municipality=stockholm, district=farsta))
-    placement = services.register_placement(actor=worker, child=record, via="setup", data=services.PlacementData(
+    data = services.PlacementData(
         form=PlacementForm.objects.get(code=form), legal_basis="SoL", start_date=today - timedelta(days=200),
-        district=farsta, placing_municipality=stockholm, school_change=True, **extra))
+        district=farsta, placing_municipality=stockholm, school_change=True, **extra)
+    placement = services.register_placement(actor=worker, child=record, via="setup", data=data)
     return record, placement
 
 kid, placement = child("120304123", "Axel", "familjehem", unit_name="Familjehemmet med ett mycket långt namn "
@@ -58,7 +59,8 @@ hidden, _ = child("110506234", "Siri", "skyddat_boende", accompanying=True)
 follow_up = followup.record_follow_up(actor=worker, child=kid, via="setup", data=followup.FollowUpData(
     kind="overvagande", date=today, results={"MA": followup.Result(grade="C")}))
 step = ChainStep.objects.filter(chain_model__is_active=True).order_by("phase_order", "order").first()
-followup.record_chain_step(actor=worker, placement=placement, step=step, status="done", day=today, via="setup")
+followup.record_chain_step(actor=worker, placement=placement, step=step, status="done", day=today,
+                           via="setup")
 transfer = casework.start_transfer(actor=worker, child=kid, to_district=bromma,
                                    effective_date=today + timedelta(days=7), note="Flyttar", via="setup")
 teams.create_team(actor=users["a11y_chef"], via="setup", data=teams.TeamData(
