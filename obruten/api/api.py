@@ -180,7 +180,7 @@ def _child_data(payload: ChildIn, *, keep_address: str = "") -> register.ChildDa
     )
 
 
-@api.post("/children", response={201: ChildOut, **PROBLEMS}, url_name="children_create", tags=["barn"], exclude_unset=True)
+@api.post("/children", response={201: ChildOut, **PROBLEMS}, url_name="children", tags=["barn"], exclude_unset=True)
 def create_child(request: HttpRequest, payload: ChildIn) -> Any:
     user = _records_user(request)
     child = register.register_child(actor=user, data=_child_data(payload), via="api:children_create")

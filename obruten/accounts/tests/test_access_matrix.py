@@ -308,8 +308,25 @@ OTHER_URLS: dict[str, dict[str, int]] = {
     # Health for the load balancer: public, names no one.
     "operations:healthz": _by_role(set(ROLES), anonymous=200),
     "logout": _by_role(set(ROLES), ok=405, anonymous=405),
+    # Sign-in through the provider: 404 while no provider is configured (as here).
+    "sso:sign_in": _by_role(set(), other=404, anonymous=404),
+    "sso:callback": _by_role(set(), other=404, anonymous=404),
+    "sso:no_account": _by_role(set(), anonymous=403),
+    "sso:second_factor": _by_role(set(ROLES)),
     "set_language": _by_role(set(ROLES), ok=302, anonymous=302),
     "admin:*": _by_role({"administrator"}, other=302),
+    # The API takes an API key, never the session: every role's browser gets 401 (a GET on
+    # a write-only path 405). Per role with keys: obruten/api/tests/test_access.py.
+    **dict.fromkeys(
+        ["api:children", "api:child", "api:placement", "api:follow_up", "api:reports", "api:report"],
+        _by_role(set(), other=401, anonymous=401),
+    ),
+    **dict.fromkeys(
+        ["api:placements", "api:school_start", "api:follow_ups", "api:chain_step", "api:chain_step_undo"],
+        _by_role(set(), other=405, anonymous=405),
+    ),
+    "api:openapi-json": _by_role(set(ROLES), anonymous=200),
+    "api:api-root": _by_role(set(ROLES), ok=404, anonymous=404),
 }
 
 
@@ -319,6 +336,13 @@ URL_KWARGS: dict[str, dict[str, Any]] = {
     "statistics:report": {"name": "placements"},
     "statistics:download": {"name": "placements", "fmt": "csv"},
     "statistics:pack": {"fmt": "xlsx"},
+    **dict.fromkeys(["api:child", "api:placements", "api:follow_ups"], {"child_id": 999999}),
+    **dict.fromkeys(["api:placement", "api:school_start"], {"child_id": 999999, "placement_id": 1}),
+    "api:follow_up": {"child_id": 999999, "follow_up_id": 1},
+    **dict.fromkeys(
+        ["api:chain_step", "api:chain_step_undo"], {"child_id": 999999, "placement_id": 1, "step_id": 1}
+    ),
+    "api:report": {"name": "placements"},
 }
 
 
