@@ -120,6 +120,10 @@ INSTALLED_APPS = [
     "obruten.teaching",
     "obruten.teams",
     "obruten.municipal",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "obruten.sso",
+    "obruten.api",
 ]
 
 MIDDLEWARE = [
@@ -130,6 +134,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "obruten.sso.middleware.SecondFactorMiddleware",
     "obruten.middleware.PrivacyHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -163,8 +169,46 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "obruten.sso.backends.ProviderBackend",
+    "obruten.sso.backends.LocalPasswordBackend",
 ]
+
+# Sign-in through the organisation's OpenID Connect provider (docs/sign-in.md), on when
+# OIDC_CLIENT_ID is set. Then every session needs a second factor (the provider's acr/amr
+# or Obruten's TOTP), and outside demo mode only BREAK_GLASS_USERS may use a password.
+OIDC_RP_CLIENT_ID = env("OIDC_CLIENT_ID") or ""
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_RP_CLIENT_SECRET = env("OIDC_CLIENT_SECRET") or ""
+OIDC_ISSUER = env("OIDC_ISSUER") or ""
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_AUTHORIZATION_ENDPOINT") or ""
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_TOKEN_ENDPOINT") or ""
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_JWKS_ENDPOINT") or ""
+OIDC_OP_USER_ENDPOINT = env("OIDC_USERINFO_ENDPOINT") or ""  # not read: the ID token suffices
+if OIDC_ENABLED:
+    _missing = [
+        name
+        for name, value in [
+            ("OIDC_CLIENT_SECRET", OIDC_RP_CLIENT_SECRET),
+            ("OIDC_ISSUER", OIDC_ISSUER),
+            ("OIDC_AUTHORIZATION_ENDPOINT", OIDC_OP_AUTHORIZATION_ENDPOINT),
+            ("OIDC_TOKEN_ENDPOINT", OIDC_OP_TOKEN_ENDPOINT),
+            ("OIDC_JWKS_ENDPOINT", OIDC_OP_JWKS_ENDPOINT),
+        ]
+        if not value
+    ]
+    if _missing:
+        raise ImproperlyConfigured(f"OIDC_CLIENT_ID is set, so set {', '.join(_missing)} too")
+OIDC_RP_SIGN_ALGO = env("OIDC_SIGN_ALGO", "RS256") or "RS256"
+OIDC_RP_SCOPES = env("OIDC_SCOPES", "openid") or "openid"
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso:callback"
+OIDC_MFA_ACR_VALUES = env_list("OIDC_MFA_ACR_VALUES", "")
+# Asks the provider for two factors; the ID token's acr/amr is what Obruten checks.
+OIDC_AUTH_REQUEST_EXTRA_PARAMS = {"acr_values": " ".join(OIDC_MFA_ACR_VALUES)} if OIDC_MFA_ACR_VALUES else {}
+BREAK_GLASS_USERS = env_list("BREAK_GLASS_USERS", "")
+OTP_TOTP_ISSUER = "Obruten"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -326,3 +370,6 @@ PARTICIPATION_MAX_GUESSES_CITY = env_int("PARTICIPATION_MAX_GUESSES_CITY", 500) 
 # The municipality's social emergency service (socialjour), shown to a child who asked for help now.
 # Empty: the child is told to call 112 and ask for the socialjour. Set it for every municipality.
 SOCIAL_EMERGENCY_NUMBER = env("SOCIAL_EMERGENCY_NUMBER", "") or ""
+
+# The JSON API for case systems (docs/api.md): requests per minute per API key.
+API_RATE_LIMIT = int(os.environ.get("API_RATE_LIMIT", "120"))

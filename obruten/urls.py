@@ -6,6 +6,7 @@ from obruten.register import views as register_views
 urlpatterns = [
     path("", register_views.home, name="home"),
     path("konto/", include("obruten.accounts.urls")),
+    path("konto/", include("obruten.sso.urls")),
     path("", include("obruten.register.urls")),
     path("", include("obruten.audit.urls")),
     path("", include("obruten.followup.urls")),
@@ -15,6 +16,7 @@ urlpatterns = [
     path("", include("obruten.casework.urls")),
     path("", include("obruten.teams.urls")),
     path("", include("obruten.operations.urls")),
+    path("", include("obruten.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+
+from .mfa import session_has_second_factor
+
+
+class SecondFactorMiddleware:
+    """With the provider configured, a signed-in session without a second factor (the
+    provider's or Obruten's TOTP) reaches the second-factor page and logout only."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            settings.OIDC_ENABLED
+            and request.user.is_authenticated
+            and not self._open(request.path_info)
+            and not session_has_second_factor(request)
+        ):
+            target = reverse("sso:second_factor")
+            return HttpResponseRedirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)
+
+    @staticmethod
+    def _open(path: str) -> bool:
+        return path in {reverse("sso:second_factor"), reverse("logout")} or path.startswith(
+            (settings.STATIC_URL or "/static/", "/i18n/")
+        )

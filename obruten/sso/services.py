@@ -1,0 +1,63 @@
+"""Linking a provider identity to a user: a change of who can sign in as whom, so it
+is audited like every other access change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from obruten.accounts.models import Role, User
+from obruten.audit import log as audit
+
+from .models import Identity
+
+
+def _is_administrator(actor: Any) -> bool:
+    return bool(actor.is_staff and (actor.role == Role.ADMINISTRATOR or actor.is_superuser))
+
+
+def _describe(identity: Identity | None) -> str | None:
+    return str(identity) if identity else None
+
+
+@transaction.atomic
+def link_identity(*, actor: Any, user: User, issuer: str, subject: str) -> Identity:
+    """Make (issuer, subject) sign in as ``user``; only an administrator, never for themselves."""
+    if not _is_administrator(actor) or actor.pk == user.pk:
+        raise PermissionDenied("Only an administrator links identities, and never to their own account.")
+    before = Identity.objects.filter(user=user).first()
+    old = _describe(before)
+    identity, _created = Identity.objects.update_or_create(
+        user=user, defaults={"issuer": issuer.strip(), "subject": subject.strip()}
+    )
+    audit.record(
+        actor=actor,
+        action=audit.Action.UPDATE if before else audit.Action.CREATE,
+        via="admin",
+        obj=user,
+        changes={"identity": [old, _describe(identity)]},
+    )
+    return identity
+
+
+@transaction.atomic
+def unlink_identity(*, actor: Any, identity: Identity) -> None:
+    if not _is_administrator(actor) or actor.pk == identity.user_id:
+        raise PermissionDenied("Only an administrator unlinks another user's identity.")
+    audit.record(
+        actor=actor,
+        action=audit.Action.UPDATE,
+        via="admin",
+        obj=identity.user,
+        changes={"identity": [_describe(identity), None]},
+    )
+    identity.delete()
+
+
+def record_second_factor(*, user: User, kind: str) -> None:
+    """The user enrolled a second factor of their own."""
+    audit.record(
+        actor=user, action=audit.Action.UPDATE, via="web", obj=user, changes={"second_factor": [None, kind]}
+    )

@@ -1,0 +1,81 @@
+"""Sign-in through the provider, the page for an unknown identity, and Obruten's own
+second factor (TOTP) for sessions the provider did not vouch two factors for."""
+
+from __future__ import annotations
+
+from base64 import b32encode
+
+import segno
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from mozilla_django_oidc import views as oidc_views
+
+from .backends import UNKNOWN_SESSION_KEY
+from .forms import CodeForm
+from .services import record_second_factor
+
+
+class ProviderSignIn(oidc_views.OIDCAuthenticationRequestView):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if not settings.OIDC_ENABLED:
+            raise Http404
+        return super().get(request)
+
+
+class ProviderCallback(oidc_views.OIDCAuthenticationCallbackView):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if not settings.OIDC_ENABLED:
+            raise Http404
+        return super().get(request)
+
+    def login_failure(self) -> HttpResponse:
+        if self.request.session.pop(UNKNOWN_SESSION_KEY, False):
+            return HttpResponseRedirect(resolve_url("sso:no_account"))
+        return HttpResponseRedirect(resolve_url("login") + "?misslyckad=1")
+
+
+def no_account(request: HttpRequest) -> HttpResponse:
+    return render(request, "sso/no_account.html", status=403)
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return resolve_url("home")
+
+
+@login_required
+def second_factor(request: HttpRequest) -> HttpResponse:
+    """Enter a TOTP code; the first time, enroll: the secret and its QR code are shown
+    until the first correct code confirms the device, and never again."""
+    user = request.user
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    enrolling = device is None
+    if device is None:
+        device, _created = TOTPDevice.objects.get_or_create(
+            user=user, confirmed=False, defaults={"name": "Obruten"}
+        )
+    form = CodeForm(request.POST or None)
+    if form.is_valid():
+        if device.verify_token(form.cleaned_data["code"].strip()):
+            with transaction.atomic():
+                if enrolling:
+                    device.confirmed = True
+                    device.save(update_fields=["confirmed"])
+                    record_second_factor(user=user, kind="TOTP")  # type: ignore[arg-type]
+            otp_login(request, device)
+            return HttpResponseRedirect(_next_url(request))
+        form.add_error("code", _("Koden stämmer inte. Försök igen med koden som visas nu."))
+    context = {"form": form, "enrolling": enrolling, "next": _next_url(request)}
+    if enrolling:
+        context["secret"] = b32encode(device.bin_key).decode()
+        context["qr"] = segno.make(device.config_url, error="m").svg_inline(scale=4)
+    return render(request, "sso/second_factor.html", context)
