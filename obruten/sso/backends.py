@@ -51,7 +51,7 @@ class ProviderBackend(OIDCAuthenticationBackend):
         session[PROVIDER_MFA_SESSION_KEY] = provider_asserts_mfa(payload)
         return identity.user
 
-    def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> Any:  # type: ignore[override]
+    def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> Any:
         if not settings.OIDC_ENABLED:
             return None
         return super().authenticate(request, **kwargs)
@@ -61,10 +61,16 @@ class LocalPasswordBackend(ModelBackend):
     """Passwords sign in in demo mode or without a provider; in production only the
     break-glass accounts named in BREAK_GLASS_USERS may use one (and then a TOTP code)."""
 
-    def authenticate(self, request: HttpRequest | None, username: str | None = None, **kwargs: Any) -> Any:
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> Any:
         if not passwords_allowed_for(username):
             return None
-        return super().authenticate(request, username=username, **kwargs)
+        return super().authenticate(request, username=username, password=password, **kwargs)
 
 
 def passwords_allowed_for(username: str | None) -> bool:

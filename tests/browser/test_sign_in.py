@@ -42,7 +42,10 @@ class Site:
     provider: Provider
 
     def users(self) -> list[str]:
-        code = "from obruten.accounts.models import User as U; print(*U.objects.values_list('username', flat=True))"
+        code = (
+            "from obruten.accounts.models import User\n"
+            "print(*User.objects.values_list('username', flat=True))"
+        )
         command = [*OBRUTEN, "shell", "-v", "0", "-c", code]
         done = subprocess.run(command, env=self.env, check=True, capture_output=True, text=True)
         return sorted(done.stdout.split())
