@@ -160,7 +160,8 @@ def _preamble(extract: Extract) -> list[str]:
 
 def to_xlsx(extract: Extract) -> bytes:
     output = io.BytesIO()
-    book = xlsxwriter.Workbook(output, {"in_memory": True})
+    # Text typed by people (and the child's answers) stays text, never a formula.
+    book = xlsxwriter.Workbook(output, {"in_memory": True, "strings_to_formulas": False})
     bold = book.add_format({"bold": True})
     summary = book.add_worksheet(_("Utdrag"))
     summary.write(0, 0, _title(extract), bold)

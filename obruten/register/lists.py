@@ -115,7 +115,8 @@ def breach_headers(query: QueryDict, order: sorting.Order) -> list[sorting.Heade
 def breaches_xlsx(placements: list[Placement]) -> bytes:
     """The list as a workbook: the same columns as on screen, nothing about whereabouts."""
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    # Text typed by people stays text: a name starting with "=" is not a formula.
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
     sheet = workbook.add_worksheet(_("Skolstart"))
     bold = workbook.add_format({"bold": True})
     titles = [

