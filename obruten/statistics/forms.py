@@ -31,8 +31,8 @@ class ReportFilterForm(forms.Form):
         label=_("Period"),
         required=False,
         help_text=_(
-            "Tomt för hela året, T1, T2 eller T3 för ett tertial, T2-ACK för januari–augusti "
-            "(tertialrapport 2), eller ÅÅÅÅ-MM för en månad."
+            "Tomt för hela året, T1, T2 eller T3 för ett tertial, eller T2-ACK för januari–augusti "
+            "(tertialrapport 2)."
         ),
     )
     district = forms.ChoiceField(label=_("Stadsdelsnämnd"), required=False)
@@ -47,13 +47,15 @@ class ReportFilterForm(forms.Form):
 
     def clean_period(self) -> str:
         period: str = self.cleaned_data["period"].strip().upper()
-        if period and period not in MONTHS_OF:
-            month = parse_month(period)
-            if month is None:
-                raise forms.ValidationError(
-                    _("Skriv T1, T2, T3 eller en månad som 2025-03, eller T2-ACK för januari–augusti.")
+        if period and parse_month(period) is not None:
+            raise forms.ValidationError(
+                _(
+                    "En månad publiceras inte som egen period: den skyddas inte tillsammans med "
+                    "årets andra utdrag. Välj hela året, T1, T2, T3 eller T2-ACK."
                 )
-            period = f"{month[0]:04d}-{month[1]:02d}"
+            )
+        if period and period not in MONTHS_OF:
+            raise forms.ValidationError(_("Skriv T1, T2 eller T3, eller T2-ACK för januari–augusti."))
         return period
 
     def params(self) -> Params:

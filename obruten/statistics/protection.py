@@ -134,8 +134,8 @@ def _members(name: str) -> list[str]:
 def _periods(linking: Linking, params: Params) -> list[str]:
     if linking.periods == "fixed":
         return [""]
-    # Months are not linked yet: at city scale their many small cells cost minutes of linear
-    # programming (docs/statistics.md); a month is protected with its girls and boys alone.
+    # Months are not published (check_period): twelve more periods would make the cube
+    # several times larger.
     year_periods = ["", *MONTHS_OF]
     if linking.periods == "single" or params.period not in year_periods:
         return [params.period]
@@ -436,9 +436,23 @@ def _protect(
     return table, tuple(columns)
 
 
+MONTH_REFUSED = (
+    "En månad publiceras inte som egen period: den skyddas inte tillsammans med årets andra "
+    "utdrag. Välj hela året, T1, T2, T3 eller T2-ACK; månadens exakta tal finns i månadsfilen."
+)
+
+
+def check_period(period: str) -> None:
+    """A month is not a published period: linking twelve more periods into the cube costs
+    too much, and a month protected on its own could be differenced against the year."""
+    if period and period not in MONTHS_OF:
+        raise ValueError(MONTH_REFUSED)
+
+
 def protect_report(name: str, params: Params) -> ProtectedReport:
     """Compute and protect a report without auditing it: for a caller that audits the
     whole export it is part of (the pack)."""
+    check_period(params.period)
     definition, disclosure = REPORTS[name], rules()
     asked, params = params, applicable(name, params)
     counts = definition.compute(params)

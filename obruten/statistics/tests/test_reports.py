@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -152,7 +152,23 @@ def test_filters_change_the_table(analyst: User) -> None:
         tertial.context["report"].params.label() == "2025, tertial 2 (maj–augusti)"
     )  # issue 10.8: plain Swedish
     bad = client.get(url, {"year": "2025", "period": "vår"})
-    assert "Skriv T1, T2, T3 eller en månad" in bad.content.decode()
+    assert "Skriv T1, T2 eller T3" in bad.content.decode()
+
+
+def test_a_month_is_not_a_published_period(analyst: User) -> None:
+    """A month's table would be protected apart from the year's cube: the page, the download
+    and the command refuse it (the exact monthly counts are in the internal monthly file)."""
+    client = _client(analyst)
+    for url in (
+        reverse("statistics:report", kwargs={"name": "placements"}),
+        reverse("statistics:download", kwargs={"name": "school-start", "fmt": "csv"}),
+    ):
+        response = client.get(url, {"year": "2025", "period": "2025-03"})
+        assert "En månad publiceras inte som egen period" in response.content.decode()
+    with pytest.raises(CommandError, match="En månad publiceras inte"):
+        call_command("report", "school-start", "--year", "2025", "--period", "2025-03")
+    with pytest.raises(ValueError, match="En månad publiceras inte"):
+        run_report("school-start", Params(year=2025, period="2025-03"), actor=None, via="test")
 
 
 def test_running_a_report_is_audited_with_its_parameters(analyst: User) -> None:

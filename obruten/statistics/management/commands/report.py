@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from obruten.statistics import renderers
 from obruten.statistics.definitions import REPORTS, Params
-from obruten.statistics.protection import run_report
+from obruten.statistics.protection import check_period, run_report
 
 
 class Command(BaseCommand):
@@ -15,7 +15,9 @@ class Command(BaseCommand):
         parser.add_argument("name", choices=sorted(REPORTS))
         parser.add_argument("--year", type=int, required=True)
         parser.add_argument(
-            "--period", default="", help="T1, T2, T3, T2-ACK (January-August) or YYYY-MM; empty for the year"
+            "--period",
+            default="",
+            help="T1, T2, T3 or T2-ACK (January-August); empty for the year (a month is not published)",
         )
         parser.add_argument("--district", default="", help="a district's code")
         parser.add_argument("--form", default="", help="a placement form's code")
@@ -33,6 +35,7 @@ class Command(BaseCommand):
         )
         try:
             params.bounds()
+            check_period(params.period)
         except ValueError as exc:
             raise CommandError(f"--period: {exc}") from exc
         report = run_report(options["name"], params, actor=None, via=f"obruten report {options['name']}")
