@@ -144,13 +144,17 @@ def _child_out(user: Any, child: Child) -> dict[str, Any]:
 
 
 @api.get("/children", response={200: list[ChildSummary], **PROBLEMS}, url_name="children", tags=["barn"])
-def list_children(request: HttpRequest, offset: int = Query(0, ge=0, le=1_000_000), limit: int = Query(50, ge=1, le=MAX_PAGE)) -> Any:
+def list_children(
+    request: HttpRequest,
+    offset: int = Query(0, ge=0, le=1_000_000),
+    limit: int = Query(50, ge=1, le=MAX_PAGE),
+) -> Any:
     """The children in the account's scope, by name; each child listed is audited."""
     user = _records_user(request)
     children = list(
-        policy.children_for(user).select_related("district").order_by("last_name", "first_name", "pk")[
-            offset : offset + limit
-        ]
+        policy.children_for(user)
+        .select_related("district")
+        .order_by("last_name", "first_name", "pk")[offset : offset + limit]
     )
     audit.record_list(actor=user, via="api:children", child_ids=[c.pk for c in children])
     return [
@@ -180,14 +184,22 @@ def _child_data(payload: ChildIn, *, keep_address: str = "") -> register.ChildDa
     )
 
 
-@api.post("/children", response={201: ChildOut, **PROBLEMS}, url_name="children", tags=["barn"], exclude_unset=True)
+@api.post(
+    "/children", response={201: ChildOut, **PROBLEMS}, url_name="children", tags=["barn"], exclude_unset=True
+)
 def create_child(request: HttpRequest, payload: ChildIn) -> Any:
     user = _records_user(request)
     child = register.register_child(actor=user, data=_child_data(payload), via="api:children_create")
     return 201, _child_out(user, child)
 
 
-@api.get("/children/{child_id}", response={200: ChildOut, **PROBLEMS}, url_name="child", tags=["barn"], exclude_unset=True)
+@api.get(
+    "/children/{child_id}",
+    response={200: ChildOut, **PROBLEMS},
+    url_name="child",
+    tags=["barn"],
+    exclude_unset=True,
+)
 def read_child(request: HttpRequest, child_id: int = Path(..., **ID)) -> Any:
     """One child, audited as a read exactly like the child's page. For a protected
     child the whereabouts are left out unless the account may see them."""
@@ -195,7 +207,13 @@ def read_child(request: HttpRequest, child_id: int = Path(..., **ID)) -> Any:
     return _child_out(request.user, child)
 
 
-@api.put("/children/{child_id}", response={200: ChildOut, **PROBLEMS}, url_name="child", tags=["barn"], exclude_unset=True)
+@api.put(
+    "/children/{child_id}",
+    response={200: ChildOut, **PROBLEMS},
+    url_name="child",
+    tags=["barn"],
+    exclude_unset=True,
+)
 def update_child(request: HttpRequest, payload: ChildIn, child_id: int = Path(..., **ID)) -> Any:
     child = _child(request, child_id, "api:child_update")
     child = register.update_child(
@@ -212,7 +230,9 @@ def update_child(request: HttpRequest, payload: ChildIn, child_id: int = Path(..
 
 
 def _placement(child: Child, placement_id: int) -> Placement:
-    return get_object_or_404(Placement.objects.select_related("form", "district"), pk=placement_id, child=child)
+    return get_object_or_404(
+        Placement.objects.select_related("form", "district"), pk=placement_id, child=child
+    )
 
 
 def _placement_data(payload: PlacementIn) -> register.PlacementData:
@@ -276,7 +296,10 @@ def read_placement(
     exclude_unset=True,
 )
 def update_placement(
-    request: HttpRequest, payload: PlacementIn, child_id: int = Path(..., **ID), placement_id: int = Path(..., **ID)
+    request: HttpRequest,
+    payload: PlacementIn,
+    child_id: int = Path(..., **ID),
+    placement_id: int = Path(..., **ID),
 ) -> Any:
     child = _child(request, child_id, "api:placement_update")
     placement = register.update_placement(
@@ -297,7 +320,10 @@ def update_placement(
     exclude_unset=True,
 )
 def record_school_start(
-    request: HttpRequest, payload: SchoolStartIn, child_id: int = Path(..., **ID), placement_id: int = Path(..., **ID)
+    request: HttpRequest,
+    payload: SchoolStartIn,
+    child_id: int = Path(..., **ID),
+    placement_id: int = Path(..., **ID),
 ) -> Any:
     child = _child(request, child_id, "api:school_start")
     placement = _placement(child, placement_id)
@@ -321,7 +347,9 @@ def _follow_up_data(payload: FollowUpIn) -> followup.FollowUpData:
         date=payload.date,
         school_form=payload.school_form,
         swedish_subject=payload.swedish_subject,
-        results={k: followup.Result(grade=r.grade, assessment=r.assessment) for k, r in payload.results.items()},
+        results={
+            k: followup.Result(grade=r.grade, assessment=r.assessment) for k, r in payload.results.items()
+        },
         attendance_percent=payload.attendance_percent,
         unexcused_absence_percent=payload.unexcused_absence_percent,
         health_exam_requested=payload.health_exam_requested,
@@ -338,7 +366,12 @@ def _follow_up_out(follow_up: FollowUp) -> dict[str, Any]:
         "id": follow_up.pk,
         **{name: getattr(follow_up, name) for name in (*fields, *more)},
         "results": [
-            {"subject": r.subject, "grade": r.grade, "assessment": r.assessment, "carried_over": r.carried_over}
+            {
+                "subject": r.subject,
+                "grade": r.grade,
+                "assessment": r.assessment,
+                "carried_over": r.carried_over,
+            }
             for r in follow_up.results.order_by("subject")
         ],
     }
@@ -370,7 +403,9 @@ def _follow_up(child: Child, follow_up_id: int) -> FollowUp:
     url_name="follow_up",
     tags=["uppföljningar"],
 )
-def read_follow_up(request: HttpRequest, child_id: int = Path(..., **ID), follow_up_id: int = Path(..., **ID)) -> Any:
+def read_follow_up(
+    request: HttpRequest, child_id: int = Path(..., **ID), follow_up_id: int = Path(..., **ID)
+) -> Any:
     child = _child(request, child_id, "api:follow_up")
     return _follow_up_out(_follow_up(child, follow_up_id))
 
@@ -382,7 +417,10 @@ def read_follow_up(request: HttpRequest, child_id: int = Path(..., **ID), follow
     tags=["uppföljningar"],
 )
 def correct_follow_up(
-    request: HttpRequest, payload: FollowUpIn, child_id: int = Path(..., **ID), follow_up_id: int = Path(..., **ID)
+    request: HttpRequest,
+    payload: FollowUpIn,
+    child_id: int = Path(..., **ID),
+    follow_up_id: int = Path(..., **ID),
 ) -> Any:
     """Correct a saved follow-up: its author or the child's responsible case worker."""
     child = _child(request, child_id, "api:follow_up_correct")
@@ -418,7 +456,12 @@ def record_chain_step(
     """Mark a step done or not applicable on a day; marking it again corrects it."""
     placement, step = _chain_step(request, child_id, placement_id, step_id, "api:chain_step")
     record = followup.record_chain_step(
-        actor=request.user, placement=placement, step=step, status=payload.status, day=payload.date, via="api:chain_step"
+        actor=request.user,
+        placement=placement,
+        step=step,
+        status=payload.status,
+        day=payload.date,
+        via="api:chain_step",
     )
     return {"step": step.pk, "title": step.title, "status": record.status, "date": record.date}
 
@@ -473,7 +516,9 @@ def read_report(
     user = _statistics_user(request)
     if name not in REPORTS:
         raise Http404
-    filters = ReportFilterForm({"year": year, "period": period, "district": district, "form": form, "sex": sex})
+    filters = ReportFilterForm(
+        {"year": year, "period": period, "district": district, "form": form, "sex": sex}
+    )
     if not filters.is_valid():
         raise ValidationError(filters.errors.as_data())
     report = run_report(name, filters.params(), actor=user, via=f"api:report:{name}")

@@ -13,7 +13,10 @@ class ApiKey(models.Model):
     public, finds the row."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("tjänstekonto"), on_delete=models.PROTECT, related_name="api_keys"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tjänstekonto"),
+        on_delete=models.PROTECT,
+        related_name="api_keys",
     )
     name = models.CharField(_("namn"), max_length=100, blank=True)
     prefix = models.CharField(_("prefix"), max_length=16, unique=True)

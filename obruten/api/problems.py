@@ -20,11 +20,15 @@ class RateLimited(Exception):
         self.retry_after = retry_after
 
 
-def problem(status: int, title: str, detail: str = "", errors: list[dict[str, str]] | None = None) -> HttpResponse:
+def problem(
+    status: int, title: str, detail: str = "", errors: list[dict[str, str]] | None = None
+) -> HttpResponse:
     body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status, "detail": detail}
     if errors is not None:
         body["errors"] = errors
-    return JsonResponse(body, status=status, content_type=CONTENT_TYPE, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        body, status=status, content_type=CONTENT_TYPE, json_dumps_params={"ensure_ascii": False}
+    )
 
 
 def _invalid(errors: list[dict[str, str]]) -> HttpResponse:
@@ -54,7 +58,9 @@ def _schema_errors(exc: SchemaValidationError) -> list[dict[str, str]]:
 def install(api: NinjaAPI) -> None:
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
-        response = problem(401, _("Inloggning krävs"), _("Ange en giltig API-nyckel: Authorization: Bearer <nyckel>."))
+        response = problem(
+            401, _("Inloggning krävs"), _("Ange en giltig API-nyckel: Authorization: Bearer <nyckel>.")
+        )
         response["WWW-Authenticate"] = "Bearer"
         return response
 
@@ -70,7 +76,9 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
-        return problem(404, _("Hittades inte"), _("Det finns inget sådant, eller inget du har tillgång till."))
+        return problem(
+            404, _("Hittades inte"), _("Det finns inget sådant, eller inget du har tillgång till.")
+        )
 
     @api.exception_handler(DjangoValidationError)
     def invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:

@@ -3,15 +3,12 @@ register's columns, so a bad value is a 422, never a database error."""
 
 from __future__ import annotations
 
-from datetime import date
+import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
 from pydantic import StringConstraints
-
-from obruten.followup.models import ChainStepRecord, FollowUpKind, SchoolForm
-from obruten.register.models import LegalBasis, ProtectedIdentity, Sex
 
 NO_NUL = r"^[^\x00]*$"
 
@@ -22,12 +19,14 @@ def text(max_length: int) -> type[str]:
 
 Code = Annotated[str, StringConstraints(max_length=40, pattern=NO_NUL)]
 Percent = Annotated[Decimal, Field(max_digits=4, decimal_places=1)]
-SexCode = Literal[tuple(Sex.values)]  # type: ignore[valid-type]
-ProtectionLevel = Literal[tuple(ProtectedIdentity.values)]  # type: ignore[valid-type]
-LegalBasisCode = Literal[tuple(LegalBasis.values)]  # type: ignore[valid-type]
-FollowUpKindCode = Literal[tuple(FollowUpKind.values)]  # type: ignore[valid-type]
-SchoolFormCode = Literal[("", *SchoolForm.values)]  # type: ignore[valid-type]
-StepStatus = Literal[tuple(ChainStepRecord.Status.values)]  # type: ignore[valid-type]
+SexCode = Literal["F", "M"]
+ProtectionLevel = Literal["none", "sekretessmarkering", "skyddad_folkbokforing", "fingerade_personuppgifter"]
+LegalBasisCode = Literal["SoL", "LVU2", "LVU3", "LVU23", "LVU6", "SKYB", ""]
+FollowUpKindCode = Literal["overvagande", "skolsamordnare", "vardnadsoverflyttning", "vardplan"]
+SchoolFormCode = Literal[
+    "", "grundskola", "anpassad_grundskola", "gymnasieskola", "introduktionsprogram", "ingen"
+]
+StepStatus = Literal["done", "not_applicable"]
 
 
 class ProblemField(Schema):
@@ -69,12 +68,12 @@ class ChildSummary(Schema):
     personal_number: str
     first_name: str
     last_name: str
-    birth_date: date
+    birth_date: dt.date
     district: str
 
 
 class SchoolStartOut(Schema):
-    first_school_day: date
+    first_school_day: dt.date
     days_to_school_start: int
     taught_by_larteamet: bool
     school: str | None = Field(None, description="skolenhetskod; utelämnad för ett skyddat barn")
@@ -85,10 +84,10 @@ class PlacementOut(Schema):
     form: str
     legal_basis: str
     accompanying: bool
-    decision_date: date | None
-    enforcement_date: date | None
-    start_date: date
-    end_date: date | None
+    decision_date: dt.date | None
+    enforcement_date: dt.date | None
+    start_date: dt.date
+    end_date: dt.date | None
     district: str
     placing_municipality: str
     school_change: bool
@@ -111,10 +110,10 @@ class ChildOut(ChildSummary):
 class PlacementIn(Schema):
     form: Code
     legal_basis: LegalBasisCode
-    start_date: date
-    end_date: date | None = None
-    decision_date: date | None = None
-    enforcement_date: date | None = None
+    start_date: dt.date
+    end_date: dt.date | None = None
+    decision_date: dt.date | None = None
+    enforcement_date: dt.date | None = None
     district: Code
     placing_municipality: Code
     location_municipality: Code | None = None
@@ -126,7 +125,7 @@ class PlacementIn(Schema):
 
 
 class SchoolStartIn(Schema):
-    first_school_day: date
+    first_school_day: dt.date
     school: Code | None = Field(None, description="skolenhetskod; tom om Lärteamet undervisar")
     taught_by_larteamet: bool = False
 
@@ -138,15 +137,15 @@ class ResultIn(Schema):
 
 class FollowUpIn(Schema):
     kind: FollowUpKindCode
-    date: date
+    date: dt.date
     school_form: SchoolFormCode = ""
     swedish_subject: Literal["SV", "SVA"] = "SV"
     results: dict[Annotated[str, StringConstraints(max_length=5, pattern=r"^[A-Z0-9]+$")], ResultIn] = {}
     attendance_percent: Percent | None = None
     unexcused_absence_percent: Percent | None = None
-    health_exam_requested: date | None = None
-    health_exam_done: date | None = None
-    dental_exam_latest: date | None = None
+    health_exam_requested: dt.date | None = None
+    health_exam_done: dt.date | None = None
+    dental_exam_latest: dt.date | None = None
     plan: text(5000) = ""  # type: ignore[valid-type]
 
 
@@ -160,27 +159,27 @@ class ResultOut(Schema):
 class FollowUpOut(Schema):
     id: int
     kind: str
-    date: date
+    date: dt.date
     school_form: str
     attendance_percent: Decimal | None
     unexcused_absence_percent: Decimal | None
-    health_exam_requested: date | None
-    health_exam_done: date | None
-    dental_exam_latest: date | None
+    health_exam_requested: dt.date | None
+    health_exam_done: dt.date | None
+    dental_exam_latest: dt.date | None
     plan: str
     results: list[ResultOut]
 
 
 class ChainStepIn(Schema):
     status: StepStatus = "done"
-    date: date
+    date: dt.date
 
 
 class ChainStepOut(Schema):
     step: int
     title: str
     status: str
-    date: date
+    date: dt.date
 
 
 class UndoIn(Schema):

@@ -18,7 +18,8 @@ def _fresh_rate_limits() -> None:
 def bearer(world: World) -> dict[str, str]:
     """An API key per persona, as the Authorization header."""
     return {
-        role: f"Bearer {keys.create_key(user=user, days=30, via='test')[1]}" for role, user in world.users.items()
+        role: f"Bearer {keys.create_key(user=user, days=30, via='test')[1]}"
+        for role, user in world.users.items()
     }
 
 

@@ -44,18 +44,43 @@ ENDPOINTS: dict[str, tuple[str, str, Any, str]] = {
     "create placement": ("post", "/children/{c}/placements", PLACEMENT, "register:placement_create"),
     "read placement": ("get", "/children/{c}/placements/{p}", None, "register:child_detail"),
     "update placement": ("put", "/children/{c}/placements/{p}", PLACEMENT, "register:placement_edit"),
-    "school start": ("put", "/children/{c}/placements/{p}/school-start", {"first_school_day": FAR}, "register:school_start"),
-    "create follow-up": ("post", "/children/{c}/follow-ups", {"kind": "skolsamordnare", "date": FAR}, "followup:create"),
+    "school start": (
+        "put",
+        "/children/{c}/placements/{p}/school-start",
+        {"first_school_day": FAR},
+        "register:school_start",
+    ),
+    "create follow-up": (
+        "post",
+        "/children/{c}/follow-ups",
+        {"kind": "skolsamordnare", "date": FAR},
+        "followup:create",
+    ),
     "read follow-up": ("get", "/children/{c}/follow-ups/{f}", None, "followup:detail"),
-    "correct follow-up": ("put", "/children/{c}/follow-ups/{f}", {"kind": "overvagande", "date": FAR}, "followup:correct"),
-    "record chain step": ("put", "/children/{c}/placements/{p}/chain-steps/{s}", {"date": FAR}, "followup:chain_step_correct"),
-    "undo chain step": ("post", "/children/{c}/placements/{p}/chain-steps/{s}/undo", {"reason": ""}, "followup:chain_step_correct"),
+    "correct follow-up": (
+        "put",
+        "/children/{c}/follow-ups/{f}",
+        {"kind": "overvagande", "date": FAR},
+        "followup:correct",
+    ),
+    "record chain step": (
+        "put",
+        "/children/{c}/placements/{p}/chain-steps/{s}",
+        {"date": FAR},
+        "followup:chain_step_correct",
+    ),
+    "undo chain step": (
+        "post",
+        "/children/{c}/placements/{p}/chain-steps/{s}/undo",
+        {"reason": ""},
+        "followup:chain_step_correct",
+    ),
 }
 
 
 def _url(template: str, world: World, which: str) -> str:
     child = getattr(world, which)
-    step = ChainStep.objects.filter(chain_model__is_active=True).exclude(is_school_start=True).first()
+    step = ChainStep.objects.filter(chain_model__is_active=True).exclude(is_school_start=True)[0]
     return "/api/v1" + template.format(
         c=child.pk, p=child.placements.first().pk, f=child.follow_ups.first().pk, s=step.pk
     )
@@ -127,17 +152,23 @@ def test_a_missing_child_answers_like_one_out_of_scope(world: World, bearer: dic
 
 
 def test_a_follow_up_of_another_child_answers_404(world: World, bearer: dict[str, str]) -> None:
-    url = f"/api/v1/children/{world.own.pk}/follow-ups/{world.protected.follow_ups.first().pk}"
+    url = f"/api/v1/children/{world.own.pk}/follow-ups/{world.protected.follow_ups.get().pk}"
     assert call(Client(), "get", url, bearer["case_worker"]).status_code == 404
 
 
 def test_a_valid_write_goes_through_the_service(world: World, bearer: dict[str, str]) -> None:
     today = timezone.localdate()
     url = f"/api/v1/children/{world.own.pk}/follow-ups"
-    body = {"kind": "skolsamordnare", "date": str(today - timedelta(days=1)), "results": {"MA": {"grade": "B"}}}
+    body = {
+        "kind": "skolsamordnare",
+        "date": str(today - timedelta(days=1)),
+        "results": {"MA": {"grade": "B"}},
+    }
     response = call(Client(), "post", url, bearer["case_worker"], body)
     assert response.status_code == 201, response.content
     created = AuditEvent.objects.get(action="create", via="api:follow_up_create")
     assert created.child_id == world.own.pk
     assert created.actor_id == world.users["case_worker"].pk
-    assert {"subject": "MA", "grade": "B", "assessment": "", "carried_over": False} in response.json()["results"]
+    assert {"subject": "MA", "grade": "B", "assessment": "", "carried_over": False} in response.json()[
+        "results"
+    ]

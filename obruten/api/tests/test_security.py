@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -48,7 +49,9 @@ def test_a_forged_district_is_refused_with_the_field_named_and_nothing_written(
 
 def test_a_malformed_body_names_the_field_and_rule(world: World, bearer: dict[str, str]) -> None:
     body = {"kind": "no-such-kind", "date": "not a date"}
-    response = call(Client(), "post", f"/api/v1/children/{world.own.pk}/follow-ups", bearer["case_worker"], body)
+    response = call(
+        Client(), "post", f"/api/v1/children/{world.own.pk}/follow-ups", bearer["case_worker"], body
+    )
     assert response.status_code == 422
     assert {(e["field"], e["rule"]) for e in response.json()["errors"]} == {
         ("kind", "literal_error"),
@@ -112,7 +115,7 @@ def test_only_the_hash_of_the_secret_is_stored(world: World) -> None:
     assert all(secret not in str(value) for value in stored.values())
 
 
-def test_past_the_rate_limit_a_key_gets_429_with_retry_after(world: World, settings) -> None:  # type: ignore[no-untyped-def]
+def test_past_the_rate_limit_a_key_gets_429_with_retry_after(world: World, settings: Any) -> None:
     settings.API_RATE_LIMIT = 3
     _key_id, auth = _key(world)
     _other_id, other = _key(world)
@@ -123,3 +126,22 @@ def test_past_the_rate_limit_a_key_gets_429_with_retry_after(world: World, setti
     assert refused["Content-Type"] == "application/problem+json"
     assert 1 <= int(refused["Retry-After"]) <= 60
     assert call(client, "get", "/api/v1/children", other).status_code == 200  # per key
+
+
+def test_the_apis_code_lists_are_the_registers() -> None:
+    from typing import get_args
+
+    from obruten.api import schemas
+    from obruten.followup.models import ChainStepRecord, FollowUpKind, SchoolForm
+    from obruten.register.models import LegalBasis, ProtectedIdentity, Sex
+
+    pairs = [
+        (schemas.SexCode, Sex.values),
+        (schemas.ProtectionLevel, ProtectedIdentity.values),
+        (schemas.LegalBasisCode, LegalBasis.values),
+        (schemas.FollowUpKindCode, FollowUpKind.values),
+        (schemas.SchoolFormCode, ["", *SchoolForm.values]),
+        (schemas.StepStatus, ChainStepRecord.Status.values),
+    ]
+    for literal, values in pairs:
+        assert set(get_args(literal)) == set(values)

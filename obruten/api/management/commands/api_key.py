@@ -33,7 +33,9 @@ class Command(BaseCommand):
             key, text = keys.create_key(
                 user=user, days=options["days"], name=options["name"], via="obruten api-key create"
             )
-            self.stdout.write(f"Key {key.pk} for {user.username}, valid until {key.expires_at:%Y-%m-%d %H:%M}.")
+            self.stdout.write(
+                f"Key {key.pk} for {user.username}, valid until {key.expires_at:%Y-%m-%d %H:%M}."
+            )
             self.stdout.write("Give it to the case system now; it is not shown again:")
             self.stdout.write(text)
         else:
