@@ -336,12 +336,13 @@ URL_KWARGS: dict[str, dict[str, Any]] = {
     "statistics:report": {"name": "placements"},
     "statistics:download": {"name": "placements", "fmt": "csv"},
     "statistics:pack": {"fmt": "xlsx"},
-    **dict.fromkeys(["api:child", "api:placements", "api:follow_ups"], {"child_id": 999999}),
-    **dict.fromkeys(["api:placement", "api:school_start"], {"child_id": 999999, "placement_id": 1}),
+    **{name: {"child_id": 999999} for name in ["api:child", "api:placements", "api:follow_ups"]},
+    **{name: {"child_id": 999999, "placement_id": 1} for name in ["api:placement", "api:school_start"]},
     "api:follow_up": {"child_id": 999999, "follow_up_id": 1},
-    **dict.fromkeys(
-        ["api:chain_step", "api:chain_step_undo"], {"child_id": 999999, "placement_id": 1, "step_id": 1}
-    ),
+    **{
+        name: {"child_id": 999999, "placement_id": 1, "step_id": 1}
+        for name in ["api:chain_step", "api:chain_step_undo"]
+    },
     "api:report": {"name": "placements"},
 }
 
