@@ -74,7 +74,7 @@ def child_trail_xlsx(request: HttpRequest, child_id: int) -> HttpResponse:
         log.record(actor=request.user, action=log.Action.EXPORT, via="audit:child_trail_xlsx", child=child)
         rows = [_row(event) for event in _events(child_id)]
     output = io.BytesIO()
-    book = xlsxwriter.Workbook(output, {"in_memory": True})
+    book = xlsxwriter.Workbook(output, {"in_memory": True, "strings_to_formulas": False})  # reasons as typed
     sheet = book.add_worksheet(_("Logg"))
     bold = book.add_format({"bold": True})
     title = _("Vem har sett barn nr %(number)s?") % {"number": child.pk}  # type: ignore[attr-defined]

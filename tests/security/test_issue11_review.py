@@ -194,3 +194,18 @@ def test_text_typed_into_a_record_is_never_a_formula_in_an_export(world: World) 
 def _shared_strings(workbook: bytes) -> str:
     with zipfile.ZipFile(io.BytesIO(workbook)) as archive:
         return html.unescape(archive.read("xl/sharedStrings.xml").decode())
+
+
+def test_a_reason_typed_into_the_audit_log_is_never_a_formula_in_its_download(world: World) -> None:
+    """The trail's XLSX writes each event's reason (undoing a step, refusing a transfer,
+    lowering protection) as typed: one starting with "=" became a live formula."""
+    step = ChainStep.objects.get(chain_model__is_active=True, is_school_start=True)
+    followup.undo_chain_step(
+        actor=world.users["case_worker"], placement=world.own_placement, step=step, reason=FORMULA, via="test"
+    )
+    response = _client(world, "unit_manager").get(
+        reverse("audit:child_trail_xlsx", kwargs={"child_id": world.own.pk})
+    )
+    assert response.status_code == 200
+    assert FORMULA in _shared_strings(response.content)
+    assert _formulas(response.content) == []
