@@ -56,6 +56,8 @@ BOUNDARY_TEXT = [
     "T4",
     "\x00",
     "a\x00b",
+    "²",  # str.isdigit() is true, int() refuses it
+    "١",  # an Arabic-Indic digit: int() reads it as 1
     "å" * 3,
     "😀",
     "ع",
@@ -94,6 +96,14 @@ KNOWN_PARAMETERS = [
     "p",
     "e",
     "_changelist_filters",
+    "grupp",
+    "arbetsgrupp",
+    "ansvarig",
+    "socialsekreterare",
+    "team",
+    "school",
+    "school_search",
+    "ordning",
 ]
 SEARCH_FORM_FIELDS = ["q", "scope", "district", "form", "school_start_missing", "over_goal"]
 
