@@ -495,7 +495,7 @@ def protect_linked(
         # Hiding more only widens the attacker's ranges, so a cell found safe stays safe.
         weak = _weak(system, primary - safe, float(rules.threshold)) if primary - safe else set()
         safe |= primary - weak
-        partners = {_linked_partner(values, related[key], hidden, rules) for key in weak} - {None}
+        partners = {_partner_near(values, related, key, hidden, rules) for key in weak} - {None}
         if not partners:
             break
         hidden |= partners
@@ -514,6 +514,23 @@ def _close_linked(
                 if partner is not None:
                     hidden.add(partner)
                     changed = True
+
+
+def _partner_near(
+    values: Mapping[Key, int], related: Mapping[Key, list[Relation]], key: Key, hidden: set[Key], rules: Rules
+) -> Key | None:
+    """A partner for a weak cell: from its own relations, or, where every cell of those is
+    hidden already, from the relations of those cells, ring by ring."""
+    seen, ring, used = {key}, [key], set()
+    while ring:
+        relations = [r for k in ring for r in related.get(k, []) if id(r) not in used]
+        partner = _linked_partner(values, relations, hidden, rules)
+        if partner is not None:
+            return partner
+        used |= {id(r) for r in relations}
+        ring = [cell for r in relations for cell in r.cells() if cell not in seen]
+        seen |= set(ring)
+    return None
 
 
 def _linked_partner(
