@@ -24,9 +24,12 @@ from obruten.accounts import policy
 from obruten.audit import labels
 from obruten.audit import log as audit
 from obruten.audit.models import AuditEvent
+from obruten.casework.models import ResponsibilityPeriod, Transfer
 from obruten.followup.models import ChainStepRecord, FinalGrades, FollowUp, Intervention, SubjectResult
 from obruten.participation.models import Alert, Answer, Invitation
 from obruten.register.models import Child, Placement, SchoolStart
+from obruten.teaching.models import TeachingWeek
+from obruten.teaching.services import may_see_teaching
 
 # Where a protected child lives or goes to school: shown only to those who may see it.
 WHEREABOUTS = {
@@ -66,14 +69,15 @@ def take_extract(actor: Any, child_id: int, *, via: str) -> Extract:
     hide = not policy.may_see_whereabouts(actor, child)
     with transaction.atomic():
         audit.record(actor=actor, action=audit.Action.EXPORT, via=via, child=child)
-        sections = [_section(queryset, hide) for queryset in _records(child)]
+        sections = [_section(queryset, hide) for queryset in _records(child, may_see_teaching(actor, child))]
         sections.append(_readers(child))
     made_at = timezone.localtime().strftime("%Y-%m-%d %H:%M")
     return Extract(child=child, made_at=made_at, sections=sections)
 
 
-def _records(child: Child) -> list[models.QuerySet[Any]]:
-    return [
+def _records(child: Child, teaching: bool) -> list[models.QuerySet[Any]]:
+    """Every table that holds the child; Lärteamet's weeks only for those who may see them."""
+    records = [
         Child.objects.filter(pk=child.pk),
         Placement.objects.filter(child=child).order_by("start_date"),
         SchoolStart.objects.filter(placement__child=child).order_by("first_school_day"),
@@ -85,7 +89,12 @@ def _records(child: Child) -> list[models.QuerySet[Any]]:
         Invitation.objects.filter(child=child).order_by("created_at"),
         Answer.objects.filter(invitation__child=child).order_by("invitation__created_at", "pk"),
         Alert.objects.filter(child=child).order_by("created_at"),
+        ResponsibilityPeriod.objects.filter(child=child).order_by("start", "pk"),
+        Transfer.objects.filter(child=child).order_by("requested_at", "pk"),
     ]
+    if teaching:
+        records.append(TeachingWeek.objects.filter(child=child).order_by("week"))
+    return records
 
 
 def _fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:

@@ -9,6 +9,7 @@ import io
 import re
 import zipfile
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -26,6 +27,7 @@ from obruten.followup.models import ChainStep, ChainStepRecord
 from obruten.operations import extract
 from obruten.register import services as register_services
 from obruten.register.models import Child, District, Municipality
+from obruten.teaching import services as teaching
 
 TODAY = timezone.localdate()
 
@@ -209,3 +211,41 @@ def test_a_reason_typed_into_the_audit_log_is_never_a_formula_in_its_download(wo
     assert response.status_code == 200
     assert FORMULA in _shared_strings(response.content)
     assert _formulas(response.content) == []
+
+
+def test_the_register_extract_holds_the_case_history_and_teaching_weeks(world: World) -> None:
+    """GDPR art. 15: the extract is everything Obruten holds on the child. Issue 11's
+    transfers, responsibility periods and Lärteamet's weeks were left out; the weeks stay
+    out for those the teaching page refuses, as the school does."""
+    casework.start_transfer(
+        actor=world.users["case_worker"],
+        child=world.protected,
+        to_district=District.objects.get(code="bromma"),
+        effective_date=TODAY,
+        note="Familjen flyttar",
+        via="test",
+    )
+    casework.assign_case_worker(
+        actor=world.users["unit_manager"],
+        child=world.protected,
+        case_worker=world.users["case_worker_2"],
+        start=TODAY,
+        via="test",
+    )
+    teaching.record_teaching_week(
+        actor=world.users["larteamet"],
+        child=world.protected,
+        week=TODAY - timedelta(days=TODAY.weekday()),
+        hours=Decimal("12.5"),
+        via="test",
+    )
+
+    def sections(role: str) -> dict[str, list[list[str]]]:
+        taken = extract.take_extract(world.users[role], world.protected.pk, via="test")
+        return {section.title: section.rows for section in taken.sections}
+
+    responsible = sections("case_worker_2")
+    assert "Familjen flyttar" in responsible["Överflyttningar"][0]
+    assert len(responsible["Ansvarsperioder"]) == 2  # cw_farsta until yesterday, cw2_farsta from today
+    assert "12,5" in responsible["Undervisningsveckor"][0]
+    assert "Undervisningsveckor" not in sections("unit_manager")
