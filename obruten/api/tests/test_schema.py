@@ -3,9 +3,13 @@ or not, is answered as the schema says and never with a server error."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi import checks as openapi_checks
 
@@ -20,6 +24,18 @@ CHECKS = [
 ]
 
 
+@pytest.fixture
+def _keep_the_test_connection() -> Iterator[None]:
+    # Calling the WSGI app directly sends request_finished, which would close the test's
+    # database connection mid-transaction (Django's test client disconnects it the same way).
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.mark.usefixtures("_keep_the_test_connection")
 def test_the_api_keeps_its_schema(world: World) -> None:
     # Each operation's strategy is run here, inside the test's transaction: the pytest
     # plugin's lazy fixture loader does not run on pytest 9.
