@@ -61,3 +61,18 @@ def record_second_factor(*, user: User, kind: str) -> None:
     audit.record(
         actor=user, action=audit.Action.UPDATE, via="web", obj=user, changes={"second_factor": [None, kind]}
     )
+
+
+@transaction.atomic
+def remove_second_factor(*, actor: Any, device: Any) -> None:
+    """An administrator removes someone's TOTP device (a lost phone); never their own."""
+    if not _is_administrator(actor) or actor.pk == device.user_id:
+        raise PermissionDenied("Only an administrator removes another user's second factor.")
+    audit.record(
+        actor=actor,
+        action=audit.Action.UPDATE,
+        via="admin",
+        obj=device.user,
+        changes={"second_factor": ["TOTP", None]},
+    )
+    device.delete()

@@ -143,3 +143,19 @@ def test_in_production_only_break_glass_users_sign_in_with_a_password(world: Wor
 @override_settings(OIDC_ENABLED=True, DEMO_MODE=True)
 def test_in_demo_mode_passwords_still_work(world: World) -> None:
     assert _password_login("cw_farsta") == 1
+
+
+def test_the_admin_never_shows_a_second_factors_key_and_removing_one_is_audited(world: World) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    anna, admin = world.users["case_worker"], world.users["administrator"]
+    device = TOTPDevice.objects.create(user=anna, name="Obruten", confirmed=True)
+    client = Client()
+    client.force_login(admin)
+    page = client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk])).content.decode()
+    assert device.key not in page
+    config = client.get(f"/admin/otp_totp/totpdevice/{device.pk}/config/", follow=True)
+    assert config.status_code == 200 and device.key not in config.content.decode()
+    response = client.post(reverse("admin:otp_totp_totpdevice_delete", args=[device.pk]), {"post": "yes"})
+    assert response.status_code == 302 and not TOTPDevice.objects.filter(pk=device.pk).exists()
+    assert AuditEvent.objects.filter(object_id=anna.pk, changes__second_factor=["TOTP", None]).exists()
