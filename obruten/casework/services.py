@@ -27,6 +27,9 @@ from obruten.register.services import registrable_date
 from .models import ResponsibilityPeriod, Transfer
 
 SENDERS = {Role.CASE_WORKER, Role.UNIT_MANAGER}
+# A transfer moves the case, and the reports, from its date: reaching further back would
+# rewrite figures already reported for the sending district (docs/casework.md).
+TRANSFER_BACKDATE_DAYS = 31
 
 
 def _check_date(day: date, name: str) -> None:
@@ -125,6 +128,12 @@ def start_transfer(
     policy.require_child(actor, child, actor is None or actor.role in SENDERS)
     _check_date(effective_date, "effective_date")
     errors = {}
+    earliest = timezone.localdate() - timedelta(days=TRANSFER_BACKDATE_DAYS)
+    if actor is not None and effective_date < earliest:  # the system moves history (mergers)
+        errors["effective_date"] = _("En flytt kan gälla högst %(days)s dagar bakåt, från %(date)s.") % {
+            "days": TRANSFER_BACKDATE_DAYS,
+            "date": f"{earliest:%Y-%m-%d}",
+        }
     if to_district.pk == child.district_id:
         errors["to_district"] = _("Barnet hör redan till %(district)s.") % {"district": to_district.name}
     elif not to_district.is_valid_on(effective_date):
