@@ -281,7 +281,17 @@ def record_chain_step(
     """Mark a step done or not applicable on ``day`` (today, or dated back to when it
     was done, not before the placement); marking it again corrects status and date."""
     policy.require_child(actor, placement.child, policy.may_record_school_results(actor))
+    _require_chain_applies(placement, step)
     return _mark_chain_step(actor=actor, placement=placement, step=step, status=status, day=day, via=via)
+
+
+def _require_chain_applies(placement: Placement, step: ChainStep) -> None:
+    """The chain is for a placement that changes school, and only the chain in use has
+    steps to mark: every entry point (page, API) gets the same answer."""
+    if not placement.school_change:
+        raise ValidationError({"placement": _("Placeringen innebär inget skolbyte; kedjan gäller inte.")})
+    if not step.chain_model.is_active:
+        raise ValidationError({"step": _("Steget hör inte till den samverkanskedja som används.")})
 
 
 def _mark_chain_step(

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -249,3 +249,29 @@ def test_the_register_extract_holds_the_case_history_and_teaching_weeks(world: W
     assert len(responsible["Ansvarsperioder"]) == 2  # cw_farsta until yesterday, cw2_farsta from today
     assert "12,5" in responsible["Undervisningsveckor"][0]
     assert "Undervisningsveckor" not in sections("unit_manager")
+
+
+def test_the_chain_step_service_refuses_what_only_the_page_used_to_refuse(world: World) -> None:
+    """The API calls the same service as the page: a placement without a change of school
+    has no chain, and a step of a chain not in use cannot be marked."""
+    case_worker = world.users["case_worker"]
+    today = timezone.localdate()
+    active = ChainStep.objects.filter(chain_model__is_active=True).first()
+    inactive = ChainStep.objects.filter(chain_model__is_active=False).first()
+    assert active is not None and inactive is not None
+    no_change = place(
+        world.own,
+        "hvb",
+        "farsta",
+        today - timedelta(days=200),
+        case_worker,
+        end_date=today - timedelta(days=100),
+    )
+    before = ChainStepRecord.objects.count()
+    for placement, step, field in [(no_change, active, "placement"), (world.own_placement, inactive, "step")]:
+        with pytest.raises(ValidationError) as refused:
+            followup.record_chain_step(
+                actor=case_worker, placement=placement, step=step, status="done", day=today, via="test"
+            )
+        assert field in refused.value.message_dict
+    assert ChainStepRecord.objects.count() == before
