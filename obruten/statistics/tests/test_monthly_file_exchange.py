@@ -58,7 +58,8 @@ def test_rows_without_an_end_date_count_only_in_their_month(db: None) -> None:
     assert imported_count(Params(year=2000)) == 25
     for later in [Params(year=2000, period="2000-02"), Params(year=2000, period="T2"), Params(year=2025)]:
         assert imported_count(later) == 0
-        assert _farsta(run_report("placements", later, actor=None, via="test").table) == 0
+        if later.period != "2000-02":  # a month is not a published period
+            assert _farsta(run_report("placements", later, actor=None, via="test").table) == 0
 
 
 def test_a_row_counts_in_its_month_even_if_it_ends_in_a_later_one(db: None) -> None:
