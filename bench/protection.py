@@ -37,7 +37,7 @@ def main() -> None:
     demo.generate(seed=5, scale="small", today=date(2026, 11, 22))
     timed = disclosure.protect_linked
 
-    def protect_linked(values, relations, rules=disclosure.DEFAULT_RULES):  # type: ignore[no-untyped-def]
+    def protect_linked(values, relations, rules=disclosure.DEFAULT_RULES):
         small = sum(0 < v < rules.threshold for v in values.values())
         started = time.process_time()
         result = timed(values, relations, rules)
@@ -47,7 +47,7 @@ def main() -> None:
         )
         return result
 
-    protection.protect_linked = protect_linked  # type: ignore[assignment]
+    protection.protect_linked = protect_linked
     started = time.perf_counter()
     protection.protect_cube("placements", Params(year=2025), protection.rules())
     print(f"protect_cube placements 2025: {time.perf_counter() - started:.1f} s wall")
