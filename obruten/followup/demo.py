@@ -178,7 +178,8 @@ def generate(*, seed: int, today: date) -> dict[str, int]:
         for result in subject_results:
             result.follow_up = follow_up
     SubjectResult.objects.bulk_create([r for rs in results for r in rs], batch_size=2000)
-    ChainStepRecord.objects.bulk_create(records, batch_size=2000)
+    # A step already marked (a school start recorded through the service ticks its step) stays.
+    ChainStepRecord.objects.bulk_create(records, batch_size=2000, ignore_conflicts=True)
     Intervention.objects.bulk_create(interventions, batch_size=2000)
 
     # Year-9 final grades for a share of the children who finished year 9 (aged 16).
