@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-deps test-sqlite test-postgres lint install clean bench bench-national
+.PHONY: run test test-deps test-sqlite test-postgres lint install clean bench bench-national bench-load
 
 $(STAMP): pyproject.toml requirements.lock
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -64,6 +64,11 @@ bench: install
 
 bench-national: install
 	BENCH_SCALE=national SECRET_KEY=bench-$$RANDOM AUDIT_KEY=bench-$$RANDOM $(BIN)/python bench/reports.py
+
+# 50 simulated users against gunicorn on a throwaway PostgreSQL cluster, city scale, about
+# 3 minutes in all (docs/performance.md).
+bench-load: install
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) var obruten.sqlite3*
