@@ -606,12 +606,7 @@ def followup_compliance(params: Params) -> CountTable:
     """Reviews and school-coordinator follow-ups that fell due in the period, and how many
     were done by their date."""
     start, end = params.bounds()
-    placements = (
-        _overlapping(params)
-        .filter(accompanying=False)
-        .select_related("form")
-        .order_by("child_id", "start_date")
-    )
+    placements = _overlapping(params).filter(accompanying=False).order_by("child_id", "start_date")
     follow_ups: dict[int, dict[str, list[date]]] = defaultdict(lambda: defaultdict(list))
     for child_id, kind, day in FollowUp.objects.filter(child__in=placements.values("child")).values_list(
         "child_id", "kind", "date"
@@ -620,12 +615,16 @@ def followup_compliance(params: Params) -> CountTable:
     districts = _districts(params, set(placements.values_list("responsible", flat=True)))  # type: ignore[misc]
     index = {d.pk: i for i, d in enumerate(districts)}
     cells = [[0, 0, 0, 0] for _ in districts]
-    for placement in placements:
-        row = index.get(placement.responsible)  # type: ignore[attr-defined]
+    quarter_ends = _quarter_ends(start, end)
+    # Tuples, not model instances: a city's year is thousands of placements per request.
+    for child_id, started, ended, responsible, coordinator_follows_up in placements.values_list(
+        "child_id", "start_date", "end_date", "responsible", "form__school_coordinator_follows_up"
+    ):
+        row = index.get(responsible)
         if row is None:
             continue
-        reviews = sorted(follow_ups[placement.child_id][FollowUpKind.REVIEW])
-        anchor, last = placement.start_date, min(end, placement.end_date or end)
+        reviews = sorted(follow_ups[child_id][FollowUpKind.REVIEW])
+        anchor, last = started, min(end, ended or end)
         while True:
             due = add_months(anchor, cadence.ruleset_on(anchor).review_months)
             if due > last:
@@ -635,11 +634,11 @@ def followup_compliance(params: Params) -> CountTable:
                 cells[row][0] += 1
                 cells[row][1] += int(bool(done))
             anchor = done[0] if done else due
-        if placement.form.school_coordinator_follows_up:
-            coordinator = follow_ups[placement.child_id][FollowUpKind.COORDINATOR]
-            for day in _quarter_ends(start, end):
+        if coordinator_follows_up:
+            coordinator = follow_ups[child_id][FollowUpKind.COORDINATOR]
+            for day in quarter_ends:
                 period_start = add_months(day + timedelta(days=1), -3)
-                if placement.start_date <= period_start and (placement.end_date or end) >= day:
+                if started <= period_start and (ended or end) >= day:
                     cells[row][2] += 1
                     cells[row][3] += int(any(period_start <= d <= day for d in coordinator))
     return CountTable(
