@@ -617,7 +617,7 @@ def followup_compliance(params: Params) -> CountTable:
     cells = [[0, 0, 0, 0] for _ in districts]
     quarter_ends = _quarter_ends(start, end)
     # Tuples, not model instances: a city's year is thousands of placements per request.
-    for child_id, started, ended, responsible, coordinator_follows_up in placements.values_list(
+    for child_id, started, ended, responsible, coordinator_follows_up in placements.values_list(  # type: ignore[misc]
         "child_id", "start_date", "end_date", "responsible", "form__school_coordinator_follows_up"
     ):
         row = index.get(responsible)
