@@ -10,7 +10,7 @@ every table shown is a slice of that protected cube.
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
@@ -358,11 +358,26 @@ def cached_cube(name: str, params: Params, disclosure: Rules) -> LinkedProtectio
         "obruten-cube-"
         + hashlib.sha256(repr((root, base, tuple(periods), disclosure, data_version())).encode()).hexdigest()
     )
-    cube: LinkedProtection | None = cache.get(key)
+    # The cube lives in this process as well, so a cached run does not unpickle every cell
+    # from Django's cache; a marker in that cache keeps ``cache.clear()`` authoritative.
+    marker = key + "-here"
+    cube = _IN_PROCESS.get(key)
+    if cube is not None and cache.get(marker):
+        _IN_PROCESS.move_to_end(key)
+        return cube
+    cube = cache.get(key)
     if cube is None:
         cube = protect_cube(name, params, disclosure)
         cache.set(key, cube, timeout=None)
+    cache.set(marker, True, timeout=None)
+    _IN_PROCESS[key] = cube
+    while len(_IN_PROCESS) > IN_PROCESS_CUBES:
+        _IN_PROCESS.popitem(last=False)
     return cube
+
+
+IN_PROCESS_CUBES = 32
+_IN_PROCESS: OrderedDict[str, LinkedProtection] = OrderedDict()
 
 
 def _slice(
