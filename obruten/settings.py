@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "obruten.municipal",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp_webauthn",
     "obruten.sso",
     "obruten.api",
 ]
@@ -209,6 +210,13 @@ OIDC_MFA_ACR_VALUES = env_list("OIDC_MFA_ACR_VALUES", "")
 OIDC_AUTH_REQUEST_EXTRA_PARAMS = {"acr_values": " ".join(OIDC_MFA_ACR_VALUES)} if OIDC_MFA_ACR_VALUES else {}
 BREAK_GLASS_USERS = env_list("BREAK_GLASS_USERS", "")
 OTP_TOTP_ISSUER = "Obruten"
+# Security keys and passkeys (django-otp-webauthn) as a second factor only: the provider,
+# or the break-glass password, is always the first. The RP ID is the host name staff
+# see; a key registered for one RP ID works for no other (docs/sign-in.md).
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_RP_ID = env("WEBAUTHN_RP_ID", "localhost") or "localhost"
+OTP_WEBAUTHN_RP_NAME = "Obruten"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("WEBAUTHN_ORIGINS", "http://localhost:8000")
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", register_views.home, name="home"),
     path("konto/", include("obruten.accounts.urls")),
     path("konto/", include("obruten.sso.urls")),
+    path("konto/nyckel/", include("obruten.sso.webauthn_urls")),
     path("", include("obruten.register.urls")),
     path("", include("obruten.audit.urls")),
     path("", include("obruten.followup.urls")),

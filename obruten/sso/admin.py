@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.forms import ModelForm
 from django.http import HttpRequest
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from . import services
 from .models import Identity
@@ -38,7 +39,7 @@ class IdentityAdmin(admin.ModelAdmin):
 admin.site.unregister(TOTPDevice)
 
 
-@admin.register(TOTPDevice)
+@admin.register(TOTPDevice, WebAuthnCredential)
 class SecondFactorAdmin(admin.ModelAdmin):
     list_display = ("user", "name", "confirmed")
     fields = ("user", "name", "confirmed")
@@ -51,7 +52,7 @@ class SecondFactorAdmin(admin.ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def delete_model(self, request: HttpRequest, obj: TOTPDevice) -> None:
+    def delete_model(self, request: HttpRequest, obj: TOTPDevice | WebAuthnCredential) -> None:
         services.remove_second_factor(actor=request.user, device=obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:

@@ -9,10 +9,13 @@ from django.urls import reverse
 
 from .mfa import session_has_second_factor
 
+# The security-key ceremonies (obruten/sso/webauthn_urls.py) run before the second factor.
+KEY_ENDPOINTS = "/konto/nyckel/"
+
 
 class SecondFactorMiddleware:
     """With the provider configured, a signed-in session without a second factor (the
-    provider's or Obruten's TOTP) reaches the second-factor page and logout only."""
+    provider's, or Obruten's TOTP or security key) reaches the second-factor page and logout only."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -31,5 +34,5 @@ class SecondFactorMiddleware:
     @staticmethod
     def _open(path: str) -> bool:
         return path in {reverse("sso:second_factor"), reverse("logout")} or path.startswith(
-            (settings.STATIC_URL or "/static/", "/i18n/")
+            (settings.STATIC_URL or "/static/", "/i18n/", KEY_ENDPOINTS)
         )

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from obruten.accounts.models import Role, User
 from obruten.audit import log as audit
@@ -65,14 +66,15 @@ def record_second_factor(*, user: User, kind: str) -> None:
 
 @transaction.atomic
 def remove_second_factor(*, actor: Any, device: Any) -> None:
-    """An administrator removes someone's TOTP device (a lost phone); never their own."""
+    """An administrator removes someone's TOTP device or security key (lost); never their own."""
     if not _is_administrator(actor) or actor.pk == device.user_id:
         raise PermissionDenied("Only an administrator removes another user's second factor.")
+    kind = "TOTP" if isinstance(device, TOTPDevice) else "WebAuthn"
     audit.record(
         actor=actor,
         action=audit.Action.UPDATE,
         via="admin",
         obj=device.user,
-        changes={"second_factor": ["TOTP", None]},
+        changes={"second_factor": [kind, None]},
     )
     device.delete()

@@ -1,9 +1,10 @@
 """Sign-in through the provider, the page for an unknown identity, and Obruten's own
-second factor (TOTP) for sessions the provider did not vouch two factors for."""
+second factor (TOTP or a security key) for sessions the provider did not vouch two factors for."""
 
 from __future__ import annotations
 
 from base64 import b32encode
+from typing import Any
 
 import segno
 from django.conf import settings
@@ -15,6 +16,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
+from django_otp_webauthn.views import CompleteCredentialRegistrationView
 from mozilla_django_oidc import views as oidc_views
 
 from .backends import UNKNOWN_SESSION_KEY
@@ -52,13 +55,28 @@ def _next_url(request: HttpRequest) -> str:
     return resolve_url("home")
 
 
+class CompleteKeyRegistration(CompleteCredentialRegistrationView):
+    """The library verifies the attestation and saves the key; enrolling is audited in
+    the same transaction."""
+
+    def post(self, *args: Any, **kwargs: Any) -> HttpResponse:
+        with transaction.atomic():
+            response = super().post(*args, **kwargs)
+            record_second_factor(user=self.request.user, kind="WebAuthn")
+        return response
+
+
 @login_required
 def second_factor(request: HttpRequest) -> HttpResponse:
-    """Enter a TOTP code; the first time, enroll: the secret and its QR code are shown
-    until the first correct code confirms the device, and never again."""
+    """Enter a TOTP code or use a security key; the first time, enroll either: the TOTP
+    secret and its QR code are shown until the first correct code confirms the device,
+    and never again. Someone with a key only is never offered a new TOTP secret."""
     user = request.user
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    enrolling = device is None
+    has_key = WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
+    enrolling = device is None and not has_key
+    if device is None and has_key:
+        return render(request, "sso/second_factor.html", {"has_key": True, "next": _next_url(request)})
     if device is None:
         device, _created = TOTPDevice.objects.get_or_create(
             user=user, confirmed=False, defaults={"name": "Obruten"}
@@ -74,7 +92,7 @@ def second_factor(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             return HttpResponseRedirect(_next_url(request))
         form.add_error("code", _("Koden stämmer inte. Försök igen med koden som visas nu."))
-    context = {"form": form, "enrolling": enrolling, "next": _next_url(request)}
+    context = {"form": form, "enrolling": enrolling, "has_key": has_key, "next": _next_url(request)}
     if enrolling:
         context["secret"] = b32encode(device.bin_key).decode()
         context["qr"] = segno.make(device.config_url, error="m").svg_inline(scale=4)

@@ -313,6 +313,17 @@ OTHER_URLS: dict[str, dict[str, int]] = {
     "sso:callback": _by_role(set(), other=404, anonymous=404),
     "sso:no_account": _by_role(set(), anonymous=403),
     "sso:second_factor": _by_role(set(ROLES)),
+    # Security-key ceremonies (django-otp-webauthn): POST only, JSON; never a sign-in of their own.
+    **dict.fromkeys(
+        [
+            "otp_webauthn:credential-registration-begin",
+            "otp_webauthn:credential-registration-complete",
+            "otp_webauthn:credential-authentication-begin",
+            "otp_webauthn:credential-authentication-complete",
+        ],
+        _by_role(set(), other=405, anonymous=403),
+    ),
+    "otp_webauthn:js-i18n-catalog": _by_role(set(ROLES), anonymous=200),
     "set_language": _by_role(set(ROLES), ok=302, anonymous=302),
     "admin:*": _by_role({"administrator"}, other=302),
     # The API takes an API key, never the session: every role's browser gets 401 (a GET on
