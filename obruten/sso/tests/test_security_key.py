@@ -14,6 +14,7 @@ import cbor2
 import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
+from django.core.exceptions import PermissionDenied
 from django.test import Client, override_settings
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -21,6 +22,7 @@ from django_otp_webauthn.models import WebAuthnCredential
 
 from conftest import World
 from obruten.audit.models import AuditEvent
+from obruten.sso.services import remove_second_factor
 
 pytestmark = pytest.mark.django_db
 ORIGIN = "https://obruten.example.se"
@@ -189,3 +191,16 @@ def test_the_key_endpoints_do_not_sign_anyone_in(world: World) -> None:
     assert post_json(anonymous, "credential-authentication-begin").status_code == 403
     assert "_auth_user_id" not in anonymous.session
     assert post_json(anonymous, "credential-registration-begin").status_code == 403
+
+
+@PRODUCTION
+def test_an_administrator_removes_a_lost_key_and_it_is_audited(world: World) -> None:
+    enrol(signed_in_with_password_only(world), SoftKey())
+    user = world.users["case_worker"]
+    key = WebAuthnCredential.objects.get(user=user)
+    with pytest.raises(PermissionDenied):
+        remove_second_factor(actor=user, device=key)
+    remove_second_factor(actor=world.users["administrator"], device=key)
+    assert not WebAuthnCredential.objects.filter(user=user).exists()
+    event = AuditEvent.objects.filter(object_type="user", object_id=user.pk).last()
+    assert event is not None and event.changes == {"second_factor": ["WebAuthn", None]}
