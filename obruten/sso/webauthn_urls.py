@@ -30,5 +30,9 @@ urlpatterns = [
         webauthn_views.CompleteCredentialAuthenticationView.as_view(),
         name="credential-authentication-complete",
     ),
-    path("jsi18n/", JavaScriptCatalog.as_view(packages=["django_otp_webauthn"]), name="js-i18n-catalog"),
+    path(
+        "jsi18n/",
+        JavaScriptCatalog.as_view(packages=["django_otp_webauthn", "obruten.sso"]),
+        name="js-i18n-catalog",
+    ),
 ]

@@ -204,3 +204,8 @@ def test_an_administrator_removes_a_lost_key_and_it_is_audited(world: World) -> 
     assert not WebAuthnCredential.objects.filter(user=user).exists()
     event = AuditEvent.objects.filter(object_type="user", object_id=user.pk).last()
     assert event is not None and event.changes == {"second_factor": ["WebAuthn", None]}
+
+
+def test_the_key_script_speaks_swedish(world: World) -> None:
+    catalog = signed_in_with_password_only(world).get(reverse("otp_webauthn:js-i18n-catalog"))
+    assert '"Verifying...": "Verifierar' in catalog.content.decode()  # the library has no Swedish
