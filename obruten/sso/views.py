@@ -72,6 +72,8 @@ def second_factor(request: HttpRequest) -> HttpResponse:
     secret and its QR code are shown until the first correct code confirms the device,
     and never again. Someone with a key only is never offered a new TOTP secret."""
     user = request.user
+    if user.is_verified():  # type: ignore[union-attr]  # e.g. a key just registered
+        return HttpResponseRedirect(_next_url(request))
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     has_key = WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
     enrolling = device is None and not has_key

@@ -1,7 +1,8 @@
 """Sign-in through a real OpenID provider (django-oauth-toolkit in its own process on
 loopback), in Debian's chromium: the provider's two factors land on the start page, an
 unknown subject gets a clear page and no account, a password-only sign-in must pass
-Obruten's TOTP, and a changed e-mail address at the provider changes nobody."""
+Obruten's TOTP or security key (Chromium's virtual authenticator), and a changed e-mail
+address at the provider changes nobody."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import os
 import subprocess
 import sys
 from base64 import b32decode
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -68,9 +69,9 @@ def _database(workdir: Path) -> str:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     workdir = tmp_path_factory.mktemp("sign_in")
     port = free_port()
-    url = f"http://127.0.0.1:{port}"
+    url = f"http://localhost:{port}"  # a WebAuthn RP ID is a host name, never an address
     with provider(workdir, redirect_uri=f"{url}/konto/org/svar/") as idp:
-        subjects = idp.add_people({"anna": True, "bo": False, "cilla": False, "okand": False})
+        subjects = idp.add_people({"anna": True, "bo": False, "cilla": False, "dag": False, "okand": False})
         env = {
             **os.environ,
             **idp.obruten_env,
@@ -80,8 +81,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             "SECURE_COOKIES": "0",
             "SECRET_KEY": "sign-in-test-secret",
             "AUDIT_KEY": "sign-in-test-audit-key",
+            "WEBAUTHN_RP_ID": "localhost",
+            "WEBAUTHN_ORIGINS": url,
         }
-        people = [(name, subjects[name], f"{name}@stad.example") for name in ("anna", "bo", "cilla")]
+        people = [(name, subjects[name], f"{name}@stad.example") for name in ("anna", "bo", "cilla", "dag")]
         people.append(("dora", "", "anna.ny@stad.example"))  # the address anna's will become
         subprocess.run([*OBRUTEN, "migrate", "-v0"], env=env, check=True)
         subprocess.run(
@@ -101,9 +104,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             server.wait(timeout=10)
 
 
-def sign_in(browser: Any, site: Site, username: str) -> Any:
+def sign_in(browser: Any, site: Site, username: str, page: Any = None) -> Any:
     """A fresh browser (no cookies at Obruten or the provider) signs in as ``username``."""
-    page = browser.new_context().new_page()
+    page = page or browser.new_context().new_page()
     page.goto(f"{site.url}/konto/logga-in/")
     page.get_by_role("link", name="Logga in med organisationens konto").click()
     page.get_by_label("Username").fill(username)
@@ -148,7 +151,7 @@ def test_the_providers_two_factors_land_on_the_start_page_and_the_email_changes_
 def test_an_unknown_subject_gets_a_clear_page_and_no_account(site: Site, browser: Any) -> None:
     page = sign_in(browser, site, "okand")
     page.get_by_role("heading", name="Du har inget konto i Obruten – kontakta din administratör").wait_for()
-    assert site.users() == ["anna", "bo", "cilla", "dora"]
+    assert site.users() == ["anna", "bo", "cilla", "dag", "dora"]
     page.goto(f"{site.url}/barn/")
     assert "/konto/logga-in/" in page.url
 
@@ -172,3 +175,44 @@ def test_a_wrong_code_reaches_no_page(site: Site, browser: Any) -> None:
     page.get_by_text("Koden stämmer inte").first.wait_for()
     page.goto(f"{site.url}/barn/")
     assert "/konto/andra-faktorn/" in page.url
+
+
+def security_key(page: Any, credentials: Sequence[dict[str, Any]] = ()) -> tuple[Any, str]:
+    """A USB security key with a PIN, in Chromium (the DevTools virtual authenticator)."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    options = {
+        "protocol": "ctap2",
+        "transport": "usb",
+        "hasResidentKey": True,
+        "hasUserVerification": True,
+        "isUserVerified": True,
+    }
+    authenticator = cdp.send("WebAuthn.addVirtualAuthenticator", {"options": options})["authenticatorId"]
+    for credential in credentials:
+        cdp.send("WebAuthn.addCredential", {"authenticatorId": authenticator, "credential": credential})
+    return cdp, authenticator
+
+
+def test_without_the_providers_second_factor_a_security_key_is_enrolled_and_required(
+    site: Site, browser: Any
+) -> None:
+    page = browser.new_context().new_page()
+    cdp, authenticator = security_key(page)
+    sign_in(browser, site, "dag", page)
+    assert "/konto/andra-faktorn/" in page.url
+    page.get_by_role("button", name="Registrera säkerhetsnyckel").click()
+    on_start_page(page)
+    key = cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator})["credentials"]
+    assert len(key) == 1
+
+    # The next sign-in: the same key, in a fresh browser; no TOTP secret is offered.
+    page = browser.new_context().new_page()
+    security_key(page, key)
+    sign_in(browser, site, "dag", page)
+    assert "/konto/andra-faktorn/" in page.url
+    assert page.locator("#totp-secret").count() == 0
+    page.goto(f"{site.url}/barn/")
+    assert "/konto/andra-faktorn/" in page.url
+    page.get_by_role("button", name="Använd säkerhetsnyckel").click()
+    page.wait_for_url(f"{site.url}/barn/")
