@@ -35,6 +35,18 @@ from obruten.register.models import (
 TEST_NUMBERS = ["201207092386", "201302122393", "201406062388", "202508242381", "202510022383"]
 
 
+# Tests that do the same whatever DATABASE_URL says: pure rules, and README's commands run
+# against a SQLite file of their own. `make test-postgres` leaves them to the SQLite half.
+DATABASE_INDEPENDENT = ("obruten/lib/tests/", "tests/test_documented_commands.py", "tests/test_cli.py")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    root = str(config.rootpath) + "/"
+    for item in items:
+        if str(item.path).removeprefix(root).startswith(DATABASE_INDEPENDENT):
+            item.add_marker(pytest.mark.database_independent)
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     # Argon2 in production; a fast hasher keeps the suite quick (Django's advice).

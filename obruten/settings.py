@@ -295,6 +295,18 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT") or PROJECT_DIR / "var" / "static")
+
+# The protected report cubes are costly to make (docs/statistics.md): with CACHE_DIR every
+# process (gunicorn's workers, the commands) shares them through files; without it each
+# process keeps its own in memory.
+if CACHE_DIR := env("CACHE_DIR"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": CACHE_DIR,
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    }
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Production names STATIC_ROOT and serves what `collectstatic` put there, hashed and
 # compressed (docs/production.md); `make run` and the tests serve the source files.

@@ -125,6 +125,7 @@ def register(tmp_path_factory: pytest.TempPathFactory) -> Register:
         "AUDIT_KEY": "documented-commands",
         "DEMO_MODE": "1",
         "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
+        "CACHE_DIR": str(tmp / "cache"),  # as in production: the commands share the report cubes
     }
     register = Register(tmp, env, database, [])
     register.run("obruten migrate --no-input")
