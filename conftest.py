@@ -5,8 +5,10 @@ Bromma, and one in protected housing in Farsta."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -58,6 +60,22 @@ def _fresh_municipal_settings() -> None:
     # The municipality's settings are read once per request; a test's rolled-back row
     # must not outlive it.
     municipal.forget()
+
+
+def new_database(workdir: Path, name: str) -> str:
+    """A database of its own for a test that starts another process (a server, a restore):
+    a new one on the run's PostgreSQL cluster when the suite runs on PostgreSQL, else a
+    SQLite file in ``workdir``."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        return f"sqlite:///{workdir / name}.sqlite3"
+    import psycopg
+
+    database = f"obruten_{name}_{os.getpid()}"
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{database}"')
+        connection.execute(f'CREATE DATABASE "{database}"')
+    return url.rsplit("/", 1)[0] + f"/{database}"
 
 
 def make_user(username: str, role: str, districts: list[str]) -> User:

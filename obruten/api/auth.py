@@ -19,13 +19,15 @@ WINDOW = 60
 
 
 def count_request(key: ApiKey) -> None:
-    """Raise RateLimited past the key's requests in this minute."""
+    """Raise RateLimited past the key's requests in its current minute. The minute starts
+    at the key's first request (not on the clock's minute), so a burst is never split in
+    two; the key's unique prefix names it, so a new key never inherits an old count."""
     now = int(time.time())
-    window = now // WINDOW
-    name = f"api-rate:{key.pk}:{window}"
+    start = int(cache.get_or_set(f"api-rate:{key.prefix}:start", now, timeout=WINDOW))
+    name = f"api-rate:{key.prefix}:{start}"
     cache.add(name, 0, timeout=WINDOW * 2)
     if cache.incr(name) > settings.API_RATE_LIMIT:
-        raise RateLimited(retry_after=(window + 1) * WINDOW - now)
+        raise RateLimited(retry_after=max(1, start + WINDOW - now))
 
 
 class ApiKeyAuth(HttpBearer):

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import new_database
+
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SETUP = """
 from obruten.accounts.models import Role, User
@@ -26,21 +28,6 @@ for username, district in [("farsta", "farsta"), ("bromma", "bromma")]:
 School.objects.create(unit_code="11112222", name="Webbskolan",
                       municipality=Municipality.objects.get(code="0180"))
 """
-
-
-def _server_database(workdir: Path) -> str:
-    """The server's own database: a new one on the test run's PostgreSQL cluster when
-    the suite runs on PostgreSQL, else a SQLite file."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        return f"sqlite:///{workdir / 'db.sqlite3'}"
-    import psycopg
-
-    name = f"obruten_browser_{os.getpid()}"
-    with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
-    return url.rsplit("/", 1)[0] + f"/{name}"
 
 
 def make_run_environment() -> dict[str, str]:
@@ -62,7 +49,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} not found: install it with `apt-get install -y chromium`")
     workdir = tmp_path_factory.mktemp("server")
-    database_url = _server_database(workdir)
+    database_url = new_database(workdir, "browser")
     os.environ["OBRUTEN_BROWSER_DATABASE_URL"] = database_url  # for tests that set up more data
     env = {
         **os.environ,

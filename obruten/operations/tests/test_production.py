@@ -23,21 +23,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from conftest import new_database
+
 OBRUTEN = [sys.executable, "-m", "obruten.cli"]
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
-
-
-def _new_database(workdir: Path, name: str) -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        return f"sqlite:///{workdir / name}.sqlite3"
-    import psycopg
-
-    database = f"obruten_{name}_{os.getpid()}"
-    with psycopg.connect(url, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{database}"')
-        connection.execute(f'CREATE DATABASE "{database}"')
-    return url.rsplit("/", 1)[0] + f"/{database}"
 
 
 def _environment(database_url: str, **extra: str) -> dict[str, str]:
@@ -63,7 +52,7 @@ def _obruten(database_url: str, *args: str, **extra: str) -> subprocess.Complete
 
 @pytest.fixture(scope="module")
 def demo_database(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = _new_database(tmp_path_factory.mktemp("source"), "source")
+    url = new_database(tmp_path_factory.mktemp("source"), "source")
     for command in (["migrate", "-v0"], ["demo", "--seed", "3", "--scale", "small"]):
         result = _obruten(url, *command, DEMO_MODE="1")
         assert result.returncode == 0, result.stderr
@@ -145,7 +134,7 @@ def test_a_backup_restores_into_an_empty_database_with_the_audit_chain_intact(
 ) -> None:
     checkpoint = tmp_path / "checkpoint.json"
     assert _obruten(demo_database, "audit", "checkpoint", "--out", str(checkpoint)).returncode == 0
-    restored = _new_database(tmp_path, "restored")
+    restored = new_database(tmp_path, "restored")
     result = _obruten(restored, "restore", str(backup))
     assert result.returncode == 0, result.stderr
     verified = _obruten(restored, "audit", "verify", "--checkpoint", str(checkpoint))
