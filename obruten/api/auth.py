@@ -23,7 +23,7 @@ def count_request(key: ApiKey) -> None:
     at the key's first request (not on the clock's minute), so a burst is never split in
     two; the key's unique prefix names it, so a new key never inherits an old count."""
     now = int(time.time())
-    start = int(cache.get_or_set(f"api-rate:{key.prefix}:start", now, timeout=WINDOW))
+    start = int(cache.get_or_set(f"api-rate:{key.prefix}:start", now, timeout=WINDOW) or now)
     name = f"api-rate:{key.prefix}:{start}"
     cache.add(name, 0, timeout=WINDOW * 2)
     if cache.incr(name) > settings.API_RATE_LIMIT:
