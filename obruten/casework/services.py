@@ -23,6 +23,7 @@ from obruten.accounts.services import access_of, record_access_change
 from obruten.audit import log as audit
 from obruten.register.models import Child, District
 from obruten.register.services import registrable_date
+from obruten.teams.models import Team
 
 from .models import ResponsibilityPeriod, Transfer
 
@@ -271,13 +272,6 @@ class MergerResult:
     dissolved: list[str] = field(default_factory=list)
 
 
-def _team_model() -> Any:
-    """The teams app's Team, if that app is installed (its teams move with a merger)."""
-    from django.apps import apps
-
-    return apps.get_model("teams", "Team") if apps.is_installed("obruten.teams") else None
-
-
 @transaction.atomic
 def apply_mergers(*, today: date, via: str = "casework:apply_mergers") -> MergerResult:
     """Move the open cases, staff memberships and teams of every district whose validity
@@ -358,10 +352,7 @@ def _merge_staff(district: District, successor: District, via: str) -> int:
 
 
 def _merge_teams(district: District, successor: District, via: str) -> int:
-    team_model = _team_model()
-    if team_model is None:
-        return 0
-    teams = list(team_model.objects.filter(district=district))
+    teams = list(Team.objects.filter(district=district))
     for team in teams:
         team.district = successor
         team.save(update_fields=["district"])
