@@ -193,17 +193,17 @@ def _pending(actor: Any, transfer: Transfer) -> Transfer:
     return locked
 
 
-def move_case(child: Child, to_district: District, day: date) -> list[int]:
-    """Move the child and its placements ongoing on ``day`` or later to ``to_district``.
-    Placements that ended before stay with the district that held them then; the
-    statistics read who held the others before ``day`` from the transfer."""
-    moving = child.placements.filter(Q(end_date__isnull=True) | Q(end_date__gte=day)).exclude(
-        district=to_district
-    )
+def move_case(child: Child, from_district: District, to_district: District, day: date) -> list[int]:
+    """Move the child's placements held by ``from_district`` and ongoing on ``day`` or
+    later to ``to_district``, and the child too if ``from_district`` holds it. Placements
+    that ended before stay with the district that held them then; the statistics read who
+    held the others before ``day`` from the transfer."""
+    moving = child.placements.filter(Q(end_date__isnull=True) | Q(end_date__gte=day), district=from_district)
     moved = list(moving.values_list("pk", flat=True))
     moving.update(district=to_district)
-    child.district = to_district
-    child.save(update_fields=["district"])
+    if child.district_id == from_district.pk:
+        child.district = to_district
+        child.save(update_fields=["district"])
     return moved
 
 
@@ -221,7 +221,7 @@ def accept_transfer(*, actor: Any, transfer: Transfer, case_worker: User | None,
             _("Barnet hör inte längre till %(district)s.") % {"district": transfer.from_district}
         )
     before_worker = child.case_worker
-    moved = move_case(child, transfer.to_district, transfer.effective_date)
+    moved = move_case(child, transfer.from_district, transfer.to_district, transfer.effective_date)
     if case_worker is not None or before_worker is not None:
         _hand_responsibility(child, case_worker, transfer.effective_date, actor)
     transfer.status, transfer.decided_by, transfer.decided_at = (
@@ -309,8 +309,11 @@ def _merge_cases(district: District, successor: District, day: date, via: str) -
             status=Transfer.Status.ACCEPTED,
             decided_at=timezone.now(),
         )
-        moved = move_case(child, successor, day)
-        changes = {"district": (district.code, successor.code), "placements": ([], moved)}
+        held = child.district_id == district.pk
+        moved = move_case(child, district, successor, day)
+        changes: dict[str, tuple[Any, Any]] = {"placements": ([], moved)}
+        if held:
+            changes["district"] = (district.code, successor.code)
         entries.append(_entry(None, via, child, transfer, changes))
     audit.record_many(entries)
     return len(children)
@@ -354,13 +357,16 @@ def _merge_staff(district: District, successor: District, via: str) -> int:
 def _merge_teams(district: District, successor: District, via: str) -> int:
     teams = list(Team.objects.filter(district=district))
     for team in teams:
+        before = {"district": district.code, "name": team.name}
+        if Team.objects.filter(district=successor, name=team.name).exists():
+            team.name = f"{team.name} ({district.name})"  # team names are unique per district
         team.district = successor
-        team.save(update_fields=["district"])
+        team.save(update_fields=["district", "name"])
         audit.record(
             actor=None,
             action=audit.Action.UPDATE,
             via=via,
             obj=team,
-            changes={"district": [district.code, successor.code]},
+            changes=audit.changes_between(before, {"district": successor.code, "name": team.name}),
         )
     return len(teams)

@@ -276,3 +276,27 @@ def test_after_the_merger_no_open_case_remains_in_a_dissolved_district(db: None)
     call_command("apply_mergers", "--date", "2023-07-01")  # idempotent
     assert AuditEvent.objects.count() == events
     assert Transfer.objects.filter(kind=Transfer.Kind.MERGER).count() == 2
+
+
+def test_a_merger_moves_only_what_the_dissolved_district_holds(db: None) -> None:
+    """A child whose earlier placement was the dissolved district's and whose later one is
+    another district's: only the dissolved district's placement moves, the child stays."""
+    child = register(TEST_NUMBERS[4], "Esra", "bromma", None)  # type: ignore[arg-type]
+    rinkeby = place(  # type: ignore[arg-type]
+        child, "hvb", "rinkeby-kista", date(2023, 1, 10), None, end_date=date(2023, 7, 31)
+    )
+    bromma = place(child, "familjehem", "bromma", date(2023, 8, 1), None)  # type: ignore[arg-type]
+    call_command("apply_mergers", "--date", "2023-07-01")
+    for record in (child, rinkeby, bromma):
+        record.refresh_from_db()
+    assert (child.district.code, rinkeby.district.code, bromma.district.code) == ("bromma", "jarva", "bromma")
+
+
+def test_a_team_whose_name_the_successor_has_moves_under_a_name_of_its_own(db: None) -> None:
+    from obruten.teams.models import Team
+
+    Team.objects.create(district=district("rinkeby-kista"), name="Barn och unga")
+    Team.objects.create(district=district("jarva"), name="Barn och unga")
+    call_command("apply_mergers", "--date", "2023-07-01")
+    names = sorted(Team.objects.filter(district=district("jarva")).values_list("name", flat=True))
+    assert names == ["Barn och unga", "Barn och unga (Rinkeby-Kista)"]
