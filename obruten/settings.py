@@ -392,4 +392,4 @@ PARTICIPATION_MAX_GUESSES_CITY = env_int("PARTICIPATION_MAX_GUESSES_CITY", 500) 
 SOCIAL_EMERGENCY_NUMBER = env("SOCIAL_EMERGENCY_NUMBER", "") or ""
 
 # The JSON API for case systems (docs/api.md): requests per minute per API key.
-API_RATE_LIMIT = int(os.environ.get("API_RATE_LIMIT", "120"))
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 120)

@@ -11,7 +11,6 @@ from django.db.models import Model
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Path, Query
-from ninja.renderers import JSONRenderer
 
 from obruten.accounts import policy
 from obruten.audit import log as audit
@@ -50,13 +49,19 @@ api = NinjaAPI(
     auth=ApiKeyAuth(),
     urls_namespace="api",
     docs_url="/docs" if settings.DEBUG else None,
-    renderer=JSONRenderer(),
 )
 problems.install(api)
 
-Id = int
 ID = {"ge": 1, "le": 2_147_483_647}
 MAX_PAGE = 100
+# What a placement's representation reads, loaded with it.
+PLACEMENT_RELATIONS = (
+    "form",
+    "district",
+    "placing_municipality",
+    "location_municipality",
+    "school_start__school",
+)
 
 
 def _records_user(request: HttpRequest) -> Any:
@@ -118,9 +123,7 @@ def _placement_out(placement: Placement, whereabouts: bool) -> dict[str, Any]:
 
 def _child_out(user: Any, child: Child) -> dict[str, Any]:
     whereabouts = policy.may_see_whereabouts(user, child)
-    placements = child.placements.select_related(
-        "form", "district", "placing_municipality", "location_municipality", "school_start__school"
-    ).order_by("-start_date")
+    placements = child.placements.select_related(*PLACEMENT_RELATIONS).order_by("-start_date")
     out: dict[str, Any] = {
         "id": child.pk,
         "personal_number": child.personal_number,
@@ -231,7 +234,7 @@ def update_child(request: HttpRequest, payload: ChildIn, child_id: int = Path(..
 
 def _placement(child: Child, placement_id: int) -> Placement:
     return get_object_or_404(
-        Placement.objects.select_related("form", "district"), pk=placement_id, child=child
+        Placement.objects.select_related(*PLACEMENT_RELATIONS), pk=placement_id, child=child
     )
 
 
@@ -251,12 +254,6 @@ def _placement_data(payload: PlacementIn) -> register.PlacementData:
         unit_name=payload.unit_name,
         address=payload.address,
     )
-
-
-def _whereabouts_or_403(user: Any, child: Child) -> None:
-    # A placement shows its address and unit: as on the pages, only for those who may see them.
-    if not policy.may_see_whereabouts(user, child):
-        raise PermissionDenied
 
 
 @api.post(
@@ -385,8 +382,6 @@ def _follow_up_out(follow_up: FollowUp) -> dict[str, Any]:
 )
 def create_follow_up(request: HttpRequest, payload: FollowUpIn, child_id: int = Path(..., **ID)) -> Any:
     child = _child(request, child_id, "api:follow_up_create")
-    if not policy.may_record_follow_up(request.user, payload.kind):
-        raise PermissionDenied
     follow_up = followup.record_follow_up(
         actor=request.user, child=child, data=_follow_up_data(payload), via="api:follow_up_create"
     )

@@ -80,8 +80,13 @@ def _records(child: Child, teaching: bool) -> list[models.QuerySet[Any]]:
     records = [
         Child.objects.filter(pk=child.pk),
         Placement.objects.filter(child=child).order_by("start_date"),
-        SchoolStart.objects.filter(placement__child=child).order_by("first_school_day"),
-        ChainStepRecord.objects.filter(placement__child=child).order_by("date", "pk"),
+        # Each row names its placement (form and start): loaded with it, not row by row.
+        SchoolStart.objects.filter(placement__child=child)
+        .select_related("placement__form")
+        .order_by("first_school_day"),
+        ChainStepRecord.objects.filter(placement__child=child)
+        .select_related("placement__form")
+        .order_by("date", "pk"),
         FollowUp.objects.filter(child=child).order_by("date", "pk"),
         SubjectResult.objects.filter(follow_up__child=child).order_by("follow_up__date", "pk"),
         FinalGrades.objects.filter(child=child),

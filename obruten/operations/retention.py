@@ -40,9 +40,10 @@ def cullable(days: int) -> dict[str, models.QuerySet[Any]]:
 def cull(days: int, *, apply: bool) -> dict[str, int]:
     """Count (and with ``apply`` remove) what is cullable, audited as one system event."""
     with transaction.atomic():
-        found = {name: queryset.count() for name, queryset in cullable(days).items()}
+        querysets = cullable(days)  # one cut-off for what is counted and what is removed
+        found = {name: queryset.count() for name, queryset in querysets.items()}
         if apply:
-            for queryset in cullable(days).values():
+            for queryset in querysets.values():
                 queryset.model.objects.filter(pk__in=queryset.values("pk")).delete()
             audit.record(
                 actor=None,

@@ -20,7 +20,9 @@ class IdentityAdmin(admin.ModelAdmin):
     autocomplete_fields = ("user",)
 
     def save_model(self, request: HttpRequest, obj: Identity, form: ModelForm, change: bool) -> None:
-        services.link_identity(actor=request.user, user=obj.user, issuer=obj.issuer, subject=obj.subject)
+        obj.pk = services.link_identity(
+            actor=request.user, user=obj.user, issuer=obj.issuer, subject=obj.subject
+        ).pk
 
     def delete_model(self, request: HttpRequest, obj: Identity) -> None:
         services.unlink_identity(actor=request.user, identity=obj)

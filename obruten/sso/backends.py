@@ -51,6 +51,12 @@ class ProviderBackend(OIDCAuthenticationBackend):
         session[PROVIDER_MFA_SESSION_KEY] = provider_asserts_mfa(payload)
         return identity.user
 
+    def get_user(self, user_id: Any) -> Any:
+        # Asked on every request of a provider session: a user deactivated since signing in
+        # is signed out at once, as Django's ModelBackend does for password sessions.
+        user = super().get_user(user_id)
+        return user if user is not None and user.is_active else None
+
     def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> Any:
         if not settings.OIDC_ENABLED:
             return None
