@@ -79,6 +79,15 @@ def test_a_deactivated_user_signs_in_no_more(world: World) -> None:
     assert backend().get_or_create_user("", "", {"iss": ISSUER, "sub": "s-anna"}) is None
 
 
+def test_a_user_deactivated_during_a_provider_session_is_signed_out(world: World) -> None:
+    """Django asks the session's backend for the user on every request."""
+    anna = world.users["case_worker"]
+    assert backend().get_user(anna.pk) == anna
+    anna.is_active = False
+    anna.save()
+    assert backend().get_user(anna.pk) is None
+
+
 def test_the_unknown_page_says_what_to_do() -> None:
     response = Client().get(reverse("sso:no_account"))
     assert "Du har inget konto i Obruten – kontakta din administratör" in response.content.decode()
