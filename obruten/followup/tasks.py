@@ -39,6 +39,8 @@ KINDS = [
     (Kind.CUSTODY, _("Pröva vårdnadsöverflyttning")),
     (Kind.CARE_PLAN, _("Revidera vårdplanen")),
     (Kind.SKOLFAM, _("Skolfams uppföljande test")),
+    (Kind.CARE_ENDS, _("Vården enligt LVU 2 § upphör")),
+    (Kind.IMMEDIATE_CUSTODY, _("Omedelbart omhändertagande (LVU 6 §)")),
 ]
 SORT_KEYS = ["datum", "barn", "uppgift", "ansvarig", "socialsekreterare"]
 DEFAULT_ORDER = sorting.Order("datum")

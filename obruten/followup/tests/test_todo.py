@@ -131,3 +131,10 @@ def test_the_coordinators_list_sorts_and_filters_within_her_scope(world: World) 
     assert 'aria-sort="descending"' in response.content.decode()
     bromma = world.users["case_worker_bromma"].pk
     assert client.get(reverse("followup:coordinator"), {"socialsekreterare": bromma}).context["items"] == []
+
+
+def test_every_kind_of_task_can_be_filtered() -> None:
+    from obruten.followup.due import Kind
+    from obruten.followup.tasks import KINDS
+
+    assert {kind for kind, _label in KINDS} == {value for name, value in vars(Kind).items() if name.isupper()}
