@@ -8,28 +8,17 @@ seconds of `protect_linked` (docs/statistics.md, "The attacker's check, fast").
 from __future__ import annotations
 
 import os
-import sys
-import tempfile
 import time
 from datetime import date
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ["DATABASE_URL"] = f"sqlite:///{Path(tempfile.mkdtemp()) / 'protection.sqlite3'}"
-os.environ.setdefault("SECRET_KEY", "bench-only")
-os.environ["DEMO_MODE"] = "1"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "obruten.settings")
+os.environ.pop("DATABASE_URL", None)  # always a fresh SQLite file: the cube of the small demo
+import django_setup  # noqa: F401
+from django.core.management import call_command
 
-import django
-
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
-
-from obruten.lib import disclosure  # noqa: E402
-from obruten.register import demo  # noqa: E402
-from obruten.statistics import protection  # noqa: E402
-from obruten.statistics.definitions import Params  # noqa: E402
+from obruten.lib import disclosure
+from obruten.register import demo
+from obruten.statistics import protection
+from obruten.statistics.definitions import Params
 
 
 def main() -> None:

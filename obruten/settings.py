@@ -13,6 +13,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from obruten.teaching import timeplan
+
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
 
@@ -393,3 +395,8 @@ SOCIAL_EMERGENCY_NUMBER = env("SOCIAL_EMERGENCY_NUMBER", "") or ""
 
 # The JSON API for case systems (docs/api.md): requests per minute per API key.
 API_RATE_LIMIT = env_int("API_RATE_LIMIT", 120)
+
+# Full teaching time (docs/rules.md): guaranteed hours per year for each årskurs, and the
+# school days they are spread over. The timplan of skolförordningen unless overridden here.
+TEACHING_HOURS_PER_YEAR = timeplan.HOURS_PER_YEAR
+TEACHING_SCHOOL_DAYS_PER_YEAR = env_int("TEACHING_SCHOOL_DAYS_PER_YEAR", timeplan.SCHOOL_DAYS_PER_YEAR)

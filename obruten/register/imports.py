@@ -131,7 +131,6 @@ RULES = {
     "R24": _("Stödboende är för unga från 16 år: placeringen börjar före 16-årsdagen."),
     "R25": _("Stödboende är för unga till och med 20 år: placeringen varar efter dagen före 21-årsdagen."),
 }
-LOCATING_COLUMNS = {"school_unit_code", "school_start_date", "location_municipality"}
 SCHOOL_UNIT_CODE = re.compile(r"^\d{8}$")
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
 
 from obruten.audit import log as audit
 from obruten.audit.models import AuditChainHead, AuditEvent
@@ -82,7 +83,7 @@ class Linking:
     """How a report's views relate. ``periods``: "overlap" (children with a placement any
     day: a period counts at most the sum of the periods that tile it, at least each of
     them), "additive" (records that begin in a period: the sum), "fixed" (the report
-    ignores the period) or "single" (no period relation is linked yet). ``district_rows``:
+    ignores the period). ``district_rows``:
     a district filter picks that district's row. ``form_columns``: a form filter picks
     that form's column. ``filters``: the filters the report takes; any other is not
     applied, since its table would be protected apart from the rest (a channel)."""
@@ -108,10 +109,6 @@ FAMILY = {"placements-stad": "placements", "placements-idag": "placements"}
 WITH_MONTHLY_FILES = {"placements", "school-start"}
 MONTHLY = "Från månadsfiler"
 
-ViewKey = tuple[str, str, str]  # (report, period, sex)
-CellKey = tuple[str, str, str, str, str]  # (report, period, sex, row label, column label)
-
-
 def linking(name: str) -> Linking:
     return LINKING.get(name, Linking())
 
@@ -136,10 +133,7 @@ def _periods(linking: Linking, params: Params) -> list[str]:
         return [""]
     # Months are not published (check_period): twelve more periods would make the cube
     # several times larger.
-    year_periods = ["", *MONTHS_OF]
-    if linking.periods == "single" or params.period not in year_periods:
-        return [params.period]
-    return year_periods
+    return ["", *MONTHS_OF]
 
 
 def _cube_params(linking: Linking, params: Params) -> Params:
@@ -347,7 +341,8 @@ def data_version() -> int:
 
 
 VERSION_KEY = "obruten-data-version"
-READS = [AuditEvent.Action.READ, AuditEvent.Action.LIST, AuditEvent.Action.EXPORT, AuditEvent.Action.LOGIN]
+# Events that change no data: a refused import writes nothing but its refusal.
+READS = [AuditEvent.Action.READ, AuditEvent.Action.LIST, AuditEvent.Action.EXPORT, AuditEvent.Action.REFUSED]
 
 
 def cached_cube(name: str, params: Params, disclosure: Rules) -> LinkedProtection:
@@ -356,7 +351,11 @@ def cached_cube(name: str, params: Params, disclosure: Rules) -> LinkedProtectio
     base, periods = _cube_params(link, params), _periods(link, params)
     key = (
         "obruten-cube-"
-        + hashlib.sha256(repr((root, base, tuple(periods), disclosure, data_version())).encode()).hexdigest()
+        # Today is part of the key: "still inside the goal" and the history view's districts
+        # depend on the date as well as on the data.
+        + hashlib.sha256(
+            repr((root, base, tuple(periods), disclosure, data_version(), timezone.localdate())).encode()
+        ).hexdigest()
     )
     # The cube lives in this process as well, so a cached run does not unpickle every cell
     # from Django's cache; a marker in that cache keeps ``cache.clear()`` authoritative.

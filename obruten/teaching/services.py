@@ -67,8 +67,8 @@ def full_hours(child: Child, week: dt.date) -> Decimal | None:
     """The child's full teaching time per week, from the setting or the timplan."""
     return timeplan.full_hours_per_week(
         timeplan.school_year(child.birth_date, week),
-        getattr(settings, "TEACHING_HOURS_PER_YEAR", timeplan.HOURS_PER_YEAR),
-        getattr(settings, "TEACHING_SCHOOL_DAYS_PER_YEAR", timeplan.SCHOOL_DAYS_PER_YEAR),
+        settings.TEACHING_HOURS_PER_YEAR,
+        settings.TEACHING_SCHOOL_DAYS_PER_YEAR,
     )
 
 

@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from obruten import municipal
 from obruten.accounts import policy
 from obruten.audit import log as audit
 from obruten.lib.calendar import period_bounds, period_label
@@ -56,7 +55,6 @@ def child_teaching(request: HttpRequest, child_id: int) -> HttpResponse:
             "form": form,
             "row": rows[0] if rows else None,
             "weeks": TeachingWeek.objects.filter(child=child),
-            "goal_days": municipal.current().school_start_goal_days,
         },
     )
 
@@ -86,6 +84,5 @@ def report(request: HttpRequest) -> HttpResponse:
             "form": form,
             "label": period_label(year, period),
             "districts": selectors.by_district(rows),
-            "goal_days": municipal.current().school_start_goal_days,
         },
     )

@@ -282,9 +282,8 @@ def test_a_merger_moves_only_what_the_dissolved_district_holds(db: None) -> None
     """A child whose earlier placement was the dissolved district's and whose later one is
     another district's: only the dissolved district's placement moves, the child stays."""
     child = register(TEST_NUMBERS[4], "Esra", "bromma", None)  # type: ignore[arg-type]
-    rinkeby = place(  # type: ignore[arg-type]
-        child, "hvb", "rinkeby-kista", date(2023, 1, 10), None, end_date=date(2023, 7, 31)
-    )
+    ended = date(2023, 7, 31)
+    rinkeby = place(child, "hvb", "rinkeby-kista", date(2023, 1, 10), None, end_date=ended)  # type: ignore[arg-type]
     bromma = place(child, "familjehem", "bromma", date(2023, 8, 1), None)  # type: ignore[arg-type]
     call_command("apply_mergers", "--date", "2023-07-01")
     for record in (child, rinkeby, bromma):
