@@ -24,6 +24,9 @@ class ApiKey(models.Model):
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
     expires_at = models.DateTimeField(_("giltig till"))
     revoked_at = models.DateTimeField(_("återkallad"), null=True, blank=True)
+    # The rate limit's current minute, kept on the row so every worker counts the same.
+    window_start = models.DateTimeField(null=True, editable=False)
+    window_count = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-created_at"]

@@ -128,6 +128,22 @@ def test_past_the_rate_limit_a_key_gets_429_with_retry_after(world: World, setti
     assert call(client, "get", "/api/v1/children", other).status_code == 200  # per key
 
 
+def test_the_rate_limit_is_counted_where_every_worker_sees_it(world: World, settings: Any) -> None:
+    """Gunicorn's workers share no memory: a count kept in a per-process cache would let a
+    key make API_RATE_LIMIT requests per worker. Emptying the cache between requests is
+    what a request landing in another worker looks like."""
+    from django.core.cache import cache
+
+    settings.API_RATE_LIMIT = 2
+    _key_id, auth = _key(world)
+    client = Client()
+    statuses = []
+    for _ in range(3):
+        cache.clear()
+        statuses.append(call(client, "get", "/api/v1/children", auth).status_code)
+    assert statuses == [200, 200, 429]
+
+
 def test_the_apis_code_lists_are_the_registers() -> None:
     from typing import get_args
 
