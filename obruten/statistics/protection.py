@@ -317,32 +317,42 @@ def protect_cube(name: str, params: Params, disclosure: Rules) -> LinkedProtecti
     return protect_linked(values, relations, disclosure)
 
 
-def data_version() -> int:
-    """The sequence number of the newest write in the audit log: every service and import
-    writes one event in the transaction that changes data. Only the events since the last
-    call are read (by their unique sequence), and reads and exports are skipped, so a
-    report run does not make the cube stale."""
+def data_version(name: str = "") -> int:
+    """The sequence number of the newest write in the audit log that report ``name`` can
+    count: every service and import writes one event in the transaction that changes data.
+    Only the events since the last call are read (by their unique sequence); reads and
+    exports are skipped, so a report run does not make the cube stale, and the child's
+    questionnaires (links, answers, alerts) touch only the report that counts answers, so
+    children answering all day do not make every other report protect its cube again."""
     head = AuditChainHead.objects.filter(pk=1).values_list("last_sequence", flat=True).first() or 0
-    checked, version = cache.get(VERSION_KEY, (0, 0))
-    if head == checked:
-        return int(version)
-    if head < checked:  # a new database (tests): start over
-        checked, version = 0, 0
-    newest = (
-        AuditEvent.objects.filter(sequence__gt=checked, sequence__lte=head)
-        .exclude(action__in=READS)
-        .order_by("-sequence")
-        .values_list("sequence", flat=True)
-        .first()
-    )
-    version = newest or version
-    cache.set(VERSION_KEY, (head, version), timeout=None)
-    return int(version)
+    checked, every, without_answers = cache.get(VERSION_KEY, (0, 0, 0))
+    if head != checked:
+        if head < checked:  # a new database (tests): start over
+            checked, every, without_answers = 0, 0, 0
+        writes = AuditEvent.objects.filter(sequence__gt=checked, sequence__lte=head).exclude(
+            action__in=READS
+        )
+        newest = writes.order_by("-sequence").values_list("sequence", flat=True).first()
+        every = newest or every
+        if newest:
+            newest = (
+                writes.exclude(object_type__in=QUESTIONNAIRE_OBJECTS)
+                .order_by("-sequence")
+                .values_list("sequence", flat=True)
+                .first()
+            )
+            without_answers = newest or without_answers
+        cache.set(VERSION_KEY, (head, every, without_answers), timeout=None)
+    return int(every if _members(name)[0] in COUNTS_ANSWERS else without_answers)
 
 
-VERSION_KEY = "obruten-data-version"
+VERSION_KEY = "obruten-data-versions"
 # Events that change no data: a refused import writes nothing but its refusal.
 READS = [AuditEvent.Action.READ, AuditEvent.Action.LIST, AuditEvent.Action.EXPORT, AuditEvent.Action.REFUSED]
+# The participation app's records (model names, as the audit log stores them), and the
+# reports that count them.
+QUESTIONNAIRE_OBJECTS = ["invitation", "answer", "alert", "guessattempt", "template", "question"]
+COUNTS_ANSWERS = {"child-voice"}
 
 
 def cached_cube(name: str, params: Params, disclosure: Rules) -> LinkedProtection:
@@ -354,7 +364,7 @@ def cached_cube(name: str, params: Params, disclosure: Rules) -> LinkedProtectio
         # Today is part of the key: "still inside the goal" and the history view's districts
         # depend on the date as well as on the data.
         + hashlib.sha256(
-            repr((root, base, tuple(periods), disclosure, data_version(), timezone.localdate())).encode()
+            repr((root, base, tuple(periods), disclosure, data_version(root), timezone.localdate())).encode()
         ).hexdigest()
     )
     # The cube lives in this process as well, so a cached run does not unpickle every cell

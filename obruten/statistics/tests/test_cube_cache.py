@@ -1,0 +1,39 @@
+"""The protected cube is cached by data version: a write a report counts makes its cube
+new, and the child's questionnaires make only the child's-voice cube new (children answer
+all day; protecting the placements cube again for each answer would hold a server busy)."""
+
+from __future__ import annotations
+
+from conftest import TEST_NUMBERS, World, place, register
+from obruten.participation import services as participation
+from obruten.participation.models import Template
+from obruten.statistics.definitions import Params
+from obruten.statistics.protection import TOTAL, cached_cube, rules
+
+
+def _cube(name: str, params: Params):  # type: ignore[no-untyped-def]
+    return cached_cube(name, params, rules())
+
+
+def test_a_placement_renews_the_placements_cube_and_a_questionnaire_link_does_not(world: World) -> None:
+    start = world.own_placement.start_date
+    params = Params(year=start.year)
+    placements, voice = _cube("placements", params), _cube("child-voice", params)
+    assert _cube("placements", params) is placements  # cached
+
+    participation.create_invitation(
+        actor=world.users["case_worker"],
+        child=world.own,
+        template=Template.objects.get(code="barnets-rost", version=1),
+        language="sv",
+        via="test",
+    )
+    assert _cube("placements", params) is placements
+    assert _cube("child-voice", params) is not voice
+
+    grand = ("placements", "", "", TOTAL, TOTAL)
+    case_worker = world.users["case_worker"]
+    place(register(TEST_NUMBERS[3], "Dana", "farsta", case_worker), "hvb", "farsta", start, case_worker)
+    renewed = _cube("placements", params)
+    assert renewed is not placements
+    assert renewed.values[grand] == placements.values[grand] + 1
