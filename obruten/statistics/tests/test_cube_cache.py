@@ -5,13 +5,14 @@ all day; protecting the placements cube again for each answer would hold a serve
 from __future__ import annotations
 
 from conftest import TEST_NUMBERS, World, place, register
+from obruten.lib.disclosure import LinkedProtection
 from obruten.participation import services as participation
 from obruten.participation.models import Template
 from obruten.statistics.definitions import Params
 from obruten.statistics.protection import TOTAL, cached_cube, rules
 
 
-def _cube(name: str, params: Params):  # type: ignore[no-untyped-def]
+def _cube(name: str, params: Params) -> LinkedProtection:
     return cached_cube(name, params, rules())
 
 
