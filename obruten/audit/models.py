@@ -40,6 +40,9 @@ class AuditEvent(models.Model):
         LOGIN = "login", _("loggat in")
         REFUSED = "refused", _("nekad")
 
+    # Events that change no data: a refused import writes nothing but its refusal.
+    NOT_WRITES = [Action.READ, Action.LIST, Action.EXPORT, Action.REFUSED, Action.LOGIN]
+
     at = models.DateTimeField(_("tid"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -74,7 +77,22 @@ class AuditEvent(models.Model):
         ordering = ["id"]
         verbose_name = _("logghändelse")
         verbose_name_plural = _("logghändelser")
-        indexes = [models.Index(fields=["child", "at"])]
+        indexes = [
+            models.Index(fields=["child", "at"]),
+            # The newest write per child, and the newest write about no child: what makes
+            # a cached due list or report stale (obruten.audit.versions).
+            models.Index(
+                fields=["child", "sequence"],
+                name="audit_child_writes",
+                condition=~models.Q(action__in=["read", "list", "export", "refused", "login"]),
+            ),
+            models.Index(
+                fields=["sequence"],
+                name="audit_other_writes",
+                condition=models.Q(child__isnull=True)
+                & ~models.Q(action__in=["read", "list", "export", "refused", "login"]),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action}"

@@ -8,6 +8,7 @@ child's dates with a fixed number of queries and applies them.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -15,10 +16,12 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from obruten import municipal
 from obruten.accounts.models import Role
+from obruten.audit import versions
 from obruten.lib import cadence, placement_law
 from obruten.register.models import Child, Placement
 
@@ -103,15 +106,20 @@ def chain_items(placement: Placement, steps: Iterable[ChainStep], today: date) -
     return items
 
 
+def _placed_recently(children: QuerySet[Child], today: date) -> QuerySet[Child]:
+    recent = today - timedelta(days=CLOSING_WINDOW_DAYS)
+    return children.filter(
+        Q(placements__end_date__isnull=True) | Q(placements__end_date__gte=recent)
+    ).distinct()
+
+
 def children_with_dates(children: QuerySet[Child], today: date) -> QuerySet[Child]:
     """The children placed now or recently, with everything the rules need prefetched."""
-    recent = today - timedelta(days=CLOSING_WINDOW_DAYS)
     placements = Placement.objects.select_related(
         "form", "school_start", "placing_municipality"
     ).prefetch_related("chain_records")
     return (
-        children.filter(Q(placements__end_date__isnull=True) | Q(placements__end_date__gte=recent))
-        .distinct()
+        _placed_recently(children, today)
         .only("pk", "first_name", "last_name", "birth_date", "case_worker_id")
         .prefetch_related(
             Prefetch("placements", queryset=placements.order_by("start_date")),
@@ -127,12 +135,40 @@ def children_with_dates(children: QuerySet[Child], today: date) -> QuerySet[Chil
 
 
 def due_items(children: QuerySet[Child], today: date, *, horizon_days: int = HORIZON_DAYS) -> list[DueItem]:
-    """Everything due within ``horizon_days`` or overdue, most urgent first."""
-    steps = active_steps()
-    items: list[DueItem] = []
-    for child in children_with_dates(children, today):
-        items.extend(items_for(child, steps, today, horizon_days=horizon_days))
+    """Everything due within ``horizon_days`` or overdue, most urgent first.
+
+    Each child's items are kept in this process under the version of what they were
+    computed from (the child's newest write, the newest write about no child, the day, the
+    language and the local-routine settings), so a start page computes only the children
+    that changed since it was last shown; the rest cost two indexed queries."""
+    until = today + timedelta(days=horizon_days)
+    ids = list(_placed_recently(children, today).values_list("pk", flat=True))
+    shared = (
+        today,
+        get_language(),
+        versions.other_version(),
+        settings.LOCAL_REVIEW_AFTER_18,
+        settings.LOCAL_CARE_PLAN_REVISION_YEARS,
+        settings.OWN_MUNICIPALITY_CODE,
+    )
+    child_versions = versions.child_versions(ids)
+    keys = {pk: (pk, child_versions.get(pk, ""), shared) for pk in ids}
+    lists = {pk: _COMPUTED.get(key) for pk, key in keys.items()}
+    missing = [pk for pk, found in lists.items() if found is None]
+    if missing:
+        steps = active_steps()
+        loaded = children_with_dates(Child.objects.filter(pk__in=missing), today)
+        computed = {child.pk: _child_items(child, steps, today) for child in loaded}
+        for pk in missing:
+            lists[pk] = _COMPUTED[keys[pk]] = computed.get(pk, [])
+        while len(_COMPUTED) > COMPUTED_CHILDREN:
+            _COMPUTED.popitem(last=False)
+    items = [item for pk in ids for item in lists[pk] or () if item.due <= until]
     return sorted(items, key=lambda item: (item.due, item.child_name, item.kind))
+
+
+COMPUTED_CHILDREN = 50_000
+_COMPUTED: OrderedDict[tuple, list[DueItem]] = OrderedDict()
 
 
 def items_for(

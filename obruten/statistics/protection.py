@@ -320,8 +320,8 @@ def protect_cube(name: str, params: Params, disclosure: Rules) -> LinkedProtecti
 def data_version(name: str = "") -> int:
     """The sequence number of the newest write in the audit log that report ``name`` can
     count: every service and import writes one event in the transaction that changes data.
-    Only the events since the last call are read (by their unique sequence); reads and
-    exports are skipped, so a report run does not make the cube stale, and the child's
+    Only the events since the last call are read (by their unique sequence); reads, exports
+    and sign-ins are skipped, so a report run does not make the cube stale, and the child's
     questionnaires (links, answers, alerts) touch only the report that counts answers, so
     children answering all day do not make every other report protect its cube again."""
     head = AuditChainHead.objects.filter(pk=1).values_list("last_sequence", flat=True).first() or 0
@@ -330,7 +330,7 @@ def data_version(name: str = "") -> int:
         if head < checked:  # a new database (tests): start over
             checked, every, without_answers = 0, 0, 0
         writes = AuditEvent.objects.filter(sequence__gt=checked, sequence__lte=head).exclude(
-            action__in=READS
+            action__in=AuditEvent.NOT_WRITES
         )
         newest = writes.order_by("-sequence").values_list("sequence", flat=True).first()
         every = newest or every
@@ -347,8 +347,6 @@ def data_version(name: str = "") -> int:
 
 
 VERSION_KEY = "obruten-data-versions"
-# Events that change no data: a refused import writes nothing but its refusal.
-READS = [AuditEvent.Action.READ, AuditEvent.Action.LIST, AuditEvent.Action.EXPORT, AuditEvent.Action.REFUSED]
 # The participation app's records (model names, as the audit log stores them), and the
 # reports that count them.
 QUESTIONNAIRE_OBJECTS = ["invitation", "answer", "alert", "guessattempt", "template", "question"]

@@ -167,3 +167,23 @@ def test_reminders_are_sent_once_a_day_without_personal_data(world: World) -> No
         text = f"{message.subject} {message.body}"
         assert "Alva" not in text and "Cilla" not in text and "Testsson" not in text
         assert "http://" in message.body
+
+
+def test_a_childs_items_are_kept_until_a_write_about_the_child_or_another_language(world: World) -> None:
+    """Start pages reuse each child's computed items (docs/performance.md): a write about
+    the child through a service, or a page in another language, must compute them anew."""
+    from django.utils import translation
+
+    today = timezone.localdate()
+    cw = world.users["case_worker"]
+    child = register(TEST_NUMBERS[3], "Dora", "farsta", cw)
+    children = Child.objects.filter(pk=child.pk)
+    assert due.due_items(children, today) == []  # not placed
+    place(child, "hvb", "farsta", today - timedelta(days=40), cw, school_change=True)
+    assert due.Kind.SCHOOL_START in {item.kind for item in due.due_items(children, today)}
+    with translation.override("en"):
+        titles = {item.title for item in due.due_items(children, today)}
+    assert "School start missing" in titles
+    with translation.override("sv"):
+        titles = {item.title for item in due.due_items(children, today)}
+    assert "Skolstart saknas" in titles
