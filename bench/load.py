@@ -1,7 +1,8 @@
 """The load test: 50 simulated users in the roles' mix against the production serving.
 
 On a throwaway PostgreSQL cluster (scripts/with_postgres.py) it migrates, loads the
-city-scale demo, collects the static files, creates questionnaire links, starts gunicorn
+city-scale demo, collects the static files, creates questionnaire links, protects the
+report cubes (as obruten-protect-reports.timer does in production), starts gunicorn
 with deploy/gunicorn.conf.py (DEBUG off, WhiteNoise) on a free loopback port and runs
 locust headless against it for LOAD_SECONDS (75) or LOAD_MAX_REQUESTS (20,000), whichever
 ends first; LOAD_USERS names a part of the mix (``Analyst Child``). Prints p50/p95/p99 per page type against the goal (p95 <= 100 ms, no errors)
@@ -44,6 +45,7 @@ def run(work: Path) -> int:
         "SECRET_KEY": secrets.token_urlsafe(50),
         "AUDIT_KEY": secrets.token_urlsafe(50),
         "STATIC_ROOT": str(work / "static"),
+        "CACHE_DIR": str(work / "cache"),  # as in production: the workers share the cubes
         "ALLOWED_HOSTS": "127.0.0.1",
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
     }
@@ -55,6 +57,8 @@ def run(work: Path) -> int:
     subprocess.run([obruten, "collectstatic", "--no-input"], **quiet)
     data = work / "load.json"
     subprocess.run([sys.executable, str(HERE / "prepare.py"), str(data)], env=env, check=True)
+    step("protect-reports, as its timer does in production")
+    subprocess.run([obruten, "protect-reports"], **quiet)
     port = with_postgres.free_port()
     host = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(

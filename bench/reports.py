@@ -2,8 +2,11 @@
 (230,000 children, ten years) against a hand-written DuckDB query over the same data
 exported to Parquet, and at city scale.
 
-Goals (issue 5): each annual report <= 5 s and <= 3x the DuckDB query at national scale;
-<= 200 ms at city scale. The national database is built once into bench/out/ and reused.
+Goals (issue 10, with linked protection): the annual placements report <= 100 ms and <= 3x
+the DuckDB query at national scale, with its cube protected ahead of time (`obruten
+protect-reports`, run by a timer in production); the first, uncached run is printed
+beside it. The pack for a whole year at city scale <= 2 s. The national database is built
+once into bench/out/ and reused.
 
     make bench-reports
 """
@@ -41,7 +44,7 @@ from django.db import connection  # noqa: E402
 from obruten.followup import demo as followup_demo  # noqa: E402
 from obruten.register import demo  # noqa: E402
 from obruten.register.models import Child  # noqa: E402
-from obruten.statistics.definitions import Params  # noqa: E402
+from obruten.statistics.definitions import REPORTS, Params  # noqa: E402
 from obruten.statistics.pack import export_pack  # noqa: E402
 from obruten.statistics.protection import run_report  # noqa: E402
 
@@ -123,21 +126,24 @@ def main() -> None:
     build()
     folder = export_parquet()
     start, end = f"{YEAR}-01-01", f"{YEAR}-12-31"
-    goal_s = 5.0 if SCALE == "national" else 0.2
+    goal_s = 0.1
     print(
         f"scale: {SCALE}, year {YEAR}; goal <= {goal_s} s per report"
         + (" and <= 3x DuckDB" if SCALE == "national" else "")
     )
     for name, sql in (("placements", PLACEMENTS_SQL), ("results", RESULTS_SQL)):
         query = sql.format(p=folder, start=start, end=end)
-        cache.clear()  # the first run protects the year's cube; later runs slice the cached one
+        cache.clear()  # the first run protects the year's cube; later runs read the cached one
         cold = timed(lambda name=name: run_report(name, Params(year=YEAR), actor=None, via="bench"), repeat=1)
         ours = timed(lambda name=name: run_report(name, Params(year=YEAR), actor=None, via="bench"))
+        counting = timed(lambda name=name: REPORTS[name].compute(Params(year=YEAR)))
         theirs = timed(lambda query=query: duckdb.execute(query).fetchall())
         ratio = ours / theirs
         print(
-            f"{name:12} obruten {ours * 1000:8.1f} ms (first, uncached: {cold * 1000:.0f} ms)   duckdb {theirs * 1000:7.1f} ms   "
-            f"ratio {ratio:5.1f}x   goal time {'met' if ours <= goal_s else 'MISSED'}"
+            f"{name:12} obruten {ours * 1000:8.1f} ms with the cube protected ahead "
+            f"(first run, protecting it: {cold * 1000:.0f} ms; counting the view alone: "
+            f"{counting * 1000:.0f} ms, {counting / theirs:.1f}x DuckDB)   duckdb {theirs * 1000:7.1f} ms   "
+            f"ratio {ratio:5.2f}x   goal time {'met' if ours <= goal_s else 'MISSED'}"
             + (f", ratio {'met' if ratio <= 3 else 'MISSED'}" if SCALE == "national" else "")
         )
     if SCALE == "city":

@@ -238,6 +238,16 @@ def check_report(register: Register, line: str) -> None:
         assert len(list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))) > 1
 
 
+def check_protect_reports(register: Register, line: str) -> None:
+    from obruten.statistics.definitions import REPORTS
+
+    output = register.run(fill(line, {"YYYY": str(YEAR)})).stdout
+    years = [str(YEAR)] if "--year" in line else [str(TODAY.year - 1), str(TODAY.year)]
+    assert {tuple(row.split(":")[0].split()) for row in output.splitlines()} == {
+        (year, name) for year in years for name in REPORTS
+    }
+
+
 def check_report_pack(register: Register, line: str) -> None:
     kind = re.search(r"--format (\w+)", line)[1]  # type: ignore[index]
     out = register.tmp / f"pack.{kind}"
@@ -315,6 +325,7 @@ CHECKS: dict[str, Callable[[Register, str], None]] = {
     "obruten audit checkpoint": check_audit_checkpoint,
     "obruten audit verify": check_audit_verify,
     "obruten reminders": check_reminders,
+    "obruten protect-reports": check_protect_reports,
     "obruten report": check_report,
     "obruten report-pack": check_report_pack,
     "obruten export-statistics": check_export_statistics,

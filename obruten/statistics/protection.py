@@ -9,6 +9,7 @@ every table shown is a slice of that protected cube.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterator
@@ -277,7 +278,16 @@ def _monthly_margin(name: str, params: Params, periods: list[str]) -> tuple[dict
     return values, relations
 
 
-def protect_cube(name: str, params: Params, disclosure: Rules) -> LinkedProtection:
+@dataclass(frozen=True)
+class Cube:
+    """A protected cube and the count tables it was made of, one per view (report, period,
+    sex): a request for one of those views reads its counts here instead of counting again."""
+
+    protection: LinkedProtection
+    views: dict[tuple[str, str, str], CountTable]
+
+
+def protect_cube(name: str, params: Params, disclosure: Rules) -> Cube:
     """Every view of the report (and of the reports that show the same children in another
     layout) for the period's year as one protected set of cells."""
     members = _members(name)
@@ -285,10 +295,13 @@ def protect_cube(name: str, params: Params, disclosure: Rules) -> LinkedProtecti
     base, periods = _cube_params(link, params), _periods(link, params)
     values: dict[Any, int] = {}
     relations: list[Relation] = []
+    views = {}
     for member in members:
         for period in periods:
             for sex in ("", "F", "M"):
-                counts = REPORTS[member].compute(replace(base, period=period, sex=sex))
+                counts = views[member, period, sex] = REPORTS[member].compute(
+                    replace(base, period=period, sex=sex)
+                )
                 values.update(_view_cells((member, period, sex), counts))
                 relations.extend(_view_relations((member, period, sex), counts))
     # A view leaves out a row it has nothing for (a former district): that is a 0 to anyone.
@@ -314,46 +327,48 @@ def protect_cube(name: str, params: Params, disclosure: Rules) -> LinkedProtecti
         values.update(margin)
         relations.extend(margin_relations)
     relations = [relation for relation in relations if relation.holds(values)]
-    return protect_linked(values, relations, disclosure)
+    return Cube(protect_linked(values, relations, disclosure), views)
 
 
-def data_version(name: str = "") -> int:
-    """The sequence number of the newest write in the audit log that report ``name`` can
-    count: every service and import writes one event in the transaction that changes data.
-    Only the events since the last call are read (by their unique sequence); reads, exports
-    and sign-ins are skipped, so a report run does not make the cube stale, and the child's
-    questionnaires (links, answers, alerts) touch only the report that counts answers, so
-    children answering all day do not make every other report protect its cube again."""
-    head = AuditChainHead.objects.filter(pk=1).values_list("last_sequence", flat=True).first() or 0
-    checked, every, without_answers = cache.get(VERSION_KEY, (0, 0, 0))
-    if head != checked:
-        if head < checked:  # a new database (tests): start over
-            checked, every, without_answers = 0, 0, 0
-        writes = AuditEvent.objects.filter(sequence__gt=checked, sequence__lte=head).exclude(
+def data_version(name: str = "") -> str:
+    """The hash of the newest write in the audit log that report ``name`` can count: every
+    service and import writes one event in the transaction that changes data. Only the
+    events since the last call are read (by their unique sequence, once the event last
+    seen is still there with the same hash, so a new database never passes for the old
+    one); reads, exports and sign-ins are skipped, so a report run does not make the cube
+    stale, and the child's questionnaires (links, answers, alerts) touch only the report
+    that counts answers, so children answering all day do not make every other report
+    protect its cube again."""
+    head = AuditChainHead.objects.filter(pk=1).values_list("last_sequence", "last_hash").first() or (0, "")
+    seen, every, without_answers = cache.get(VERSION_KEY, ((0, ""), "", ""))
+    if head != seen:
+        if not AuditEvent.objects.filter(sequence=seen[0], hash=seen[1]).exists():
+            seen, every, without_answers = (0, ""), "", ""  # another database (tests): start over
+        writes = AuditEvent.objects.filter(sequence__gt=seen[0], sequence__lte=head[0]).exclude(
             action__in=AuditEvent.NOT_WRITES
         )
-        newest = writes.order_by("-sequence").values_list("sequence", flat=True).first()
+        newest = writes.order_by("-sequence").values_list("hash", flat=True).first()
         every = newest or every
         if newest:
-            newest = (
+            without_answers = (
                 writes.exclude(object_type__in=QUESTIONNAIRE_OBJECTS)
                 .order_by("-sequence")
-                .values_list("sequence", flat=True)
+                .values_list("hash", flat=True)
                 .first()
+                or without_answers
             )
-            without_answers = newest or without_answers
         cache.set(VERSION_KEY, (head, every, without_answers), timeout=None)
-    return int(every if _members(name)[0] in COUNTS_ANSWERS else without_answers)
+    return every if _members(name)[0] in COUNTS_ANSWERS else without_answers
 
 
-VERSION_KEY = "obruten-data-versions"
+VERSION_KEY = "obruten-data-version-hashes"
 # The participation app's records (model names, as the audit log stores them), and the
 # reports that count them.
 QUESTIONNAIRE_OBJECTS = ["invitation", "answer", "alert", "guessattempt", "template", "question"]
 COUNTS_ANSWERS = {"child-voice"}
 
 
-def cached_cube(name: str, params: Params, disclosure: Rules) -> LinkedProtection:
+def cached_cube(name: str, params: Params, disclosure: Rules) -> Cube:
     root = _members(name)[0]
     link = linking(root)
     base, periods = _cube_params(link, params), _periods(link, params)
@@ -384,7 +399,18 @@ def cached_cube(name: str, params: Params, disclosure: Rules) -> LinkedProtectio
 
 
 IN_PROCESS_CUBES = 32
-_IN_PROCESS: OrderedDict[str, LinkedProtection] = OrderedDict()
+_IN_PROCESS: OrderedDict[str, Cube] = OrderedDict()
+
+
+def _cube_view(name: str, params: Params, cube: Cube) -> CountTable | None:
+    """The counts of the view asked for, if the cube was made of exactly that view (no
+    district or form filter); a copy, since a renderer may change its table."""
+    link = linking(name)
+    period = "" if link.periods == "fixed" else params.period
+    if replace(_cube_params(link, params), period=period, sex=params.sex) != params:
+        return None
+    counts = cube.views.get((name, period, params.sex))
+    return copy.deepcopy(counts) if counts is not None else None
 
 
 def _slice(
@@ -477,8 +503,9 @@ def protect_report(name: str, params: Params) -> ProtectedReport:
     check_period(params.period)
     definition, disclosure = REPORTS[name], rules()
     asked, params = params, applicable(name, params)
-    counts = definition.compute(params)
-    cube = cached_cube(name, params, disclosure)
+    cached = cached_cube(name, params, disclosure)
+    counts = _cube_view(name, params, cached) or definition.compute(params)
+    cube = cached.protection
     table, stats = _protect(counts, _slice(name, counts, params, cube, disclosure), disclosure)
     return ProtectedReport(
         definition,

@@ -5,14 +5,13 @@ all day; protecting the placements cube again for each answer would hold a serve
 from __future__ import annotations
 
 from conftest import TEST_NUMBERS, World, place, register
-from obruten.lib.disclosure import LinkedProtection
 from obruten.participation import services as participation
 from obruten.participation.models import Template
-from obruten.statistics.definitions import Params
-from obruten.statistics.protection import TOTAL, cached_cube, rules
+from obruten.statistics.definitions import REPORTS, Params
+from obruten.statistics.protection import TOTAL, Cube, cached_cube, rules
 
 
-def _cube(name: str, params: Params) -> LinkedProtection:
+def _cube(name: str, params: Params) -> Cube:
     return cached_cube(name, params, rules())
 
 
@@ -37,4 +36,9 @@ def test_a_placement_renews_the_placements_cube_and_a_questionnaire_link_does_no
     place(register(TEST_NUMBERS[3], "Dana", "farsta", case_worker), "hvb", "farsta", start, case_worker)
     renewed = _cube("placements", params)
     assert renewed is not placements
-    assert renewed.values[grand] == placements.values[grand] + 1
+    assert renewed.protection.values[grand] == placements.protection.values[grand] + 1
+    # A request without filters reads its counts from the cube: the same as counting again.
+    assert renewed.views["placements", "", ""] == REPORTS["placements"].compute(params)
+    assert renewed.views["placements-stad", "T1", "F"] == REPORTS["placements-stad"].compute(
+        Params(year=start.year, period="T1", sex="F")
+    )
