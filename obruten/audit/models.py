@@ -13,6 +13,11 @@ class AuditLogIsAppendOnly(Exception):
     pass
 
 
+# Events that change no data (AuditEvent.Action's values): a refused import writes
+# nothing but its refusal, a sign-in nothing but itself.
+NOT_WRITES = ["read", "list", "export", "refused", "login"]
+
+
 class AuditEvent(models.Model):
     """One row per read or write.
 
@@ -40,8 +45,7 @@ class AuditEvent(models.Model):
         LOGIN = "login", _("loggat in")
         REFUSED = "refused", _("nekad")
 
-    # Events that change no data: a refused import writes nothing but its refusal.
-    NOT_WRITES = [Action.READ, Action.LIST, Action.EXPORT, Action.REFUSED, Action.LOGIN]
+    NOT_WRITES = NOT_WRITES
 
     at = models.DateTimeField(_("tid"))
     actor = models.ForeignKey(
@@ -84,13 +88,13 @@ class AuditEvent(models.Model):
             models.Index(
                 fields=["child", "sequence"],
                 name="audit_child_writes",
-                condition=~models.Q(action__in=["read", "list", "export", "refused", "login"]),
+                condition=~models.Q(action__in=NOT_WRITES),
             ),
             models.Index(
                 fields=["sequence"],
                 name="audit_other_writes",
                 condition=models.Q(child__isnull=True)
-                & ~models.Q(action__in=["read", "list", "export", "refused", "login"]),
+                & ~models.Q(action__in=NOT_WRITES),
             ),
         ]
 
