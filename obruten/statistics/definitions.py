@@ -247,6 +247,23 @@ def _overlapping(params: Params) -> QuerySet[Placement]:
     return placements
 
 
+def _placed_children(params: Params) -> QuerySet[Child]:
+    """Children placed some day of the period (not medföljande), each with the district it
+    counts under in the reports of children (``responsible``): the district responsible
+    for its latest placement in the period. So each child counts once, in a row where
+    ``placements`` counts it too, and these reports are margins of its cube
+    (docs/statistics.md). Filtered on district and sex."""
+    unfiltered = replace(params, district="", form="")
+    placed = _overlapping(unfiltered).filter(accompanying=False, child=OuterRef("pk"))
+    latest = placed.order_by(F("end_date").desc(nulls_first=True), "-start_date", "-pk").values("responsible")
+    children = Child.objects.filter(Exists(placed)).annotate(
+        responsible=Subquery(latest[:1], output_field=IntegerField())
+    )
+    if params.district:
+        children = children.filter(responsible=_district_pk(params))
+    return children
+
+
 def _grid(rows: list[int], cols: list[int], counts: dict[tuple[int, int], int]) -> list[list[int]]:
     return [[counts.get((r, c), 0) for c in cols] for r in rows]
 
@@ -414,11 +431,10 @@ def results(params: Params) -> CountTable:
     latest follow-up in the period in grundskola or anpassad grundskola; a child without
     one counts under "no known result"."""
     start, end = params.bounds()
-    placed = _overlapping(params).filter(accompanying=False, child=OuterRef("pk"))
     first, last = _compulsory_school_births(params)
     children = (
-        Child.objects.filter(Exists(placed), birth_date__range=(date(first, 1, 1), date(last, 12, 31)))
-        .annotate(responsible=_responsible(params, end=None))
+        _placed_children(params)
+        .filter(birth_date__range=(date(first, 1, 1), date(last, 12, 31)))
         .values_list("pk", "responsible")
     )
     follow_ups = FollowUp.objects.filter(
@@ -473,9 +489,10 @@ def results(params: Params) -> CountTable:
 
 
 def health(params: Params) -> CountTable:
+    """Every child placed in the period (not medföljande): health examination requested
+    and done by the period's end, dental examination in the year before it."""
     _start, end = params.bounds()
-    placed = _overlapping(params).filter(accompanying=False, child=OuterRef("pk"))
-    children = Child.objects.filter(Exists(placed)).annotate(responsible=_responsible(params, end=None))
+    children = _placed_children(params)
     own = FollowUp.objects.filter(child=OuterRef("pk"), date__lte=end)
     rows = (
         children.annotate(

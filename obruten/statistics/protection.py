@@ -104,11 +104,21 @@ LINKING = {
     "child-voice": Linking("additive", district_rows=False, filters=frozenset()),
 }
 
-# Reports that count the same children in other layouts: one cube for all of them.
-FAMILY = {"placements-stad": "placements", "placements-idag": "placements"}
+# Reports that count the same children, in another layout or a part of them with more
+# about each: one cube for all of them.
+FAMILY = {
+    "placements-stad": "placements",
+    "placements-idag": "placements",
+    "health": "placements",
+    "results": "placements",
+}
 # Reports that count monthly files' rows: their cube holds that count as a margin.
-WITH_MONTHLY_FILES = {"placements", "school-start"}
+WITH_MONTHLY_FILES = {"placements", "placements-stad", "placements-idag", "school-start"}
 MONTHLY = "Från månadsfiler"
+# The column of the children a report of children is about, each counted once (its
+# margin of the placements cube, report_relations).
+CHILDREN_COLUMN = {"health": "Placerade barn", "results": "Placerade barn i grundskoleålder"}
+
 
 def linking(name: str) -> Linking:
     return LINKING.get(name, Linking())
@@ -241,6 +251,26 @@ def layout_relations(cells: set[tuple[str, str, str, str, str]]) -> Iterator[Rel
             yield Relation(key, keys, exact=len(keys) == 1)
 
 
+def report_relations(cells: set[tuple[str, str, str, str, str]]) -> Iterator[Relation]:
+    """The reports of children against ``placements`` (same period, sex and district row):
+    ``health`` counts each placed child once, under the district of its latest placement,
+    so in a row where ``placements`` counts it; ``results`` counts a part of those
+    children. Over the city, ``placements`` adds the monthly files' rows to the children."""
+    health, results = CHILDREN_COLUMN["health"], CHILDREN_COLUMN["results"]
+    for report, period, sex, row, col in sorted(cells):
+        if report == "health" and col == health:
+            if row == TOTAL:
+                parts = [("health", period, sex, TOTAL, health), ("placements", period, sex, MONTHLY, TOTAL)]
+                yield Relation(("placements", period, sex, TOTAL, TOTAL), tuple(parts))
+            yield Relation(
+                ("placements", period, sex, row, TOTAL), (("health", period, sex, row, health),), subset=True
+            )
+        elif report == "results" and col == results:
+            yield Relation(
+                ("health", period, sex, row, health), (("results", period, sex, row, results),), subset=True
+            )
+
+
 def _today(district: District) -> District:
     seen = {district.pk}
     while district.successor_id is not None and district.successor_id not in seen:
@@ -320,13 +350,16 @@ def protect_cube(name: str, params: Params, disclosure: Rules) -> Cube:
             )
     sexed = {(member, sex, row, col) for sex in ("", "F", "M") for member, row, col in labels}
     relations.extend(period_relations(link.periods, params.year, periods, sexed))
-    if len(members) > 1:
-        relations.extend(layout_relations(set(values)))
     if members[0] in WITH_MONTHLY_FILES and not base.district and not base.form:
         margin, margin_relations = _monthly_margin(members[0], base, periods)
         values.update(margin)
         relations.extend(margin_relations)
-    relations = [relation for relation in relations if relation.holds(values)]
+    if len(members) > 1:
+        relations.extend(layout_relations(set(values)))
+        relations.extend(report_relations(set(values)))
+    # A relation the counting rule gives in general but these counts break (a child whose
+    # sex is not recorded) is no knowledge an attacker has.
+    relations = [r for r in relations if all(k in values for k in r.cells()) and r.holds(values)]
     return Cube(protect_linked(values, relations, disclosure), views)
 
 
@@ -451,7 +484,7 @@ def _from_monthly_files(name: str, params: Params, cube: LinkedProtection, discl
     """The protected count of the children that come from monthly files, for a table of
     the whole city (a filtered table has no such margin); "" where the report has none."""
     root = _members(name)[0]
-    if root not in WITH_MONTHLY_FILES or params.district or params.form:
+    if name not in WITH_MONTHLY_FILES or params.district or params.form:
         return ""
     key = (root, "" if linking(root).periods == "fixed" else params.period, params.sex, MONTHLY, TOTAL)
     if key not in cube.values:

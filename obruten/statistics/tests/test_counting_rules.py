@@ -133,6 +133,28 @@ def test_a_district_filter_finds_the_successors_inherited_placements(db: None) -
     assert table.row_labels == ["Järva"] and sum(table.cells[0]) == 1
 
 
+def test_reports_of_children_count_each_child_once_where_placements_counts_it(db: None) -> None:
+    """A child placed by Farsta until March and by Bromma from April: ``placements`` counts
+    it in both rows (once in the grand total); ``health`` and ``results`` count it once,
+    under Bromma, the district of its latest placement in the year, whatever the child's
+    own district says (Farsta here)."""
+    moved = child(date(2013, 3, 4))
+    place(moved, "jourhem", "farsta", date(2025, 1, 10), date(2025, 3, 31))
+    place(moved, "familjehem", "bromma", date(2025, 4, 1))
+    place(child(date(2012, 5, 6)), "hvb", "farsta", date(2024, 6, 1), date(2025, 2, 1))
+
+    year = Params(year=2025)
+    counted = placements(year)
+    assert counted.totals is not None
+    assert counted.totals.rows[counted.row_labels.index("Farsta")] == 2
+    assert counted.totals.rows[counted.row_labels.index("Bromma")] == 1
+    examined = REPORTS["health"].compute(year)
+    assert row(examined, "Farsta")[0] == 1 and row(examined, "Bromma")[0] == 1
+    assert sum(r[0] for r in examined.cells) == counted.totals.grand == 2
+    assert row(results(year), "Bromma")[0] == 1 and row(results(year), "Farsta")[0] == 1
+    assert REPORTS["health"].compute(Params(year=2025, district="bromma")).cells == [row(examined, "Bromma")]
+
+
 # Totals as distinct children (point 4) and medföljande (point 5)
 
 

@@ -171,7 +171,8 @@ def test_a_month_is_not_a_published_period(analyst: User) -> None:
         run_report("school-start", Params(year=2025, period="2025-03"), actor=None, via="test")
 
 
-def test_running_a_report_is_audited_with_its_parameters(analyst: User) -> None:
+def test_running_a_report_is_audited_with_its_parameters(world: World) -> None:
+    analyst = world.users["analyst"]
     _client(analyst).get(
         reverse("statistics:report", kwargs={"name": "health"}), {"year": "2025", "period": "T1"}
     )
