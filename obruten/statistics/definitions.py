@@ -861,7 +861,8 @@ REPORTS = {
             "(övervägande eller skolsamordnare) under perioden i grundskolan eller anpassad grundskola räknas; "
             "barn utan en sådan räknas som \u201dinget känt resultat\u201d. Barnet når kraven med betyget A–E, "
             "eller med bedömningen \u201dnår kunskapskraven\u201d där betyg inte sätts. Andelarna räknas på alla "
-            "barnen. Stadens mål: 75 %. Stadsdelsnämnd: barnets ansvariga nämnd vid periodens slut.",
+            "barnen. Stadens mål: 75 %. Varje barn räknas en gång, under den stadsdelsnämnd som ansvarar för barnets senaste placering "
+            "under perioden.",
             results,
             chart_stat=3,
             goal=GOAL_SHARE,
@@ -882,8 +883,8 @@ REPORTS = {
         Definition(
             "health",
             "Hälsoundersökning och tandvård",
-            "Barn placerade någon dag under perioden (inte medföljande), per barnets ansvariga stadsdelsnämnd: om en "
-            "hälsoundersökning har begärts och gjorts, och om barnet undersökts av tandvården det senaste året "
+            "Barn placerade någon dag under perioden (inte medföljande), en gång var, under den stadsdelsnämnd som "
+            "ansvarar för barnets senaste placering under perioden: om en hälsoundersökning har begärts och gjorts, och om barnet undersökts av tandvården det senaste året "
             "(räknat från periodens slut).",
             health,
             chart_col=2,
