@@ -299,7 +299,8 @@ def own_districts(actor: Any) -> QuerySet[District]:
     found, frontier = set(own), own
     while frontier:
         frontier = [
-            pk for pk in District.objects.filter(successor__in=frontier).values_list("pk", flat=True)
+            pk
+            for pk in District.objects.filter(successor__in=frontier).values_list("pk", flat=True)
             if pk not in found
         ]
         found.update(frontier)

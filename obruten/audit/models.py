@@ -93,8 +93,7 @@ class AuditEvent(models.Model):
             models.Index(
                 fields=["sequence"],
                 name="audit_other_writes",
-                condition=models.Q(child__isnull=True)
-                & ~models.Q(action__in=NOT_WRITES),
+                condition=models.Q(child__isnull=True) & ~models.Q(action__in=NOT_WRITES),
             ),
         ]
 

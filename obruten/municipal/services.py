@@ -53,6 +53,13 @@ def save_chain_step(*, actor: Any, step: ChainStep, via: str) -> ChainStep:
     return _save_audited(actor, step, via)
 
 
+def save_code_list_entry(*, actor: Any, entry: models.Model, via: str) -> Any:
+    """A row of a code list (a district's name, a municipality, a placement form, a school)
+    as the administrator edits it: audited like any write, so the reports and start pages
+    that show it are computed again."""
+    return _save_audited(actor, entry, via)
+
+
 def save_template(*, actor: Any, template: Template, via: str) -> Template:
     """A questionnaire not yet published."""
     _refuse_published(template.pk)

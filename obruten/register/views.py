@@ -78,7 +78,7 @@ def _url_filters(data: QueryDict) -> QueryDict:
 
 def _search(request: HttpRequest) -> HttpResponse:
     """The posted search: its text goes to the session, the filters to the URL."""
-    text = request.POST.get("q", "").strip()[:CaseloadFilterForm.SEARCH_MAX]
+    text = request.POST.get("q", "").strip()[: CaseloadFilterForm.SEARCH_MAX]
     query = _url_filters(request.POST)
     if text:
         request.session[SEARCH_SESSION_KEY] = text

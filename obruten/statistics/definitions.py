@@ -255,7 +255,7 @@ def _placed_children(params: Params) -> QuerySet[Child]:
     (docs/statistics.md). Filtered on district and sex."""
     unfiltered = replace(params, district="", form="")
     placed = _overlapping(unfiltered).filter(accompanying=False, child=OuterRef("pk"))
-    latest = placed.order_by(F("end_date").desc(nulls_first=True), "-start_date", "-pk").values("responsible")
+    latest = placed.order_by(F("end_date").desc(nulls_first=True), "-start_date", "-pk").values("responsible")  # type: ignore[misc]
     children = Child.objects.filter(Exists(placed)).annotate(
         responsible=Subquery(latest[:1], output_field=IntegerField())
     )
@@ -432,11 +432,8 @@ def results(params: Params) -> CountTable:
     one counts under "no known result"."""
     start, end = params.bounds()
     first, last = _compulsory_school_births(params)
-    children = (
-        _placed_children(params)
-        .filter(birth_date__range=(date(first, 1, 1), date(last, 12, 31)))
-        .values_list("pk", "responsible")
-    )
+    births = (date(first, 1, 1), date(last, 12, 31))
+    children = _placed_children(params).filter(birth_date__range=births).values_list("pk", "responsible")  # type: ignore[misc]
     follow_ups = FollowUp.objects.filter(
         kind__in=[FollowUpKind.REVIEW, FollowUpKind.COORDINATOR],
         date__range=(start, end),

@@ -11,18 +11,22 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import sys
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
+from obruten import municipal
 from obruten.audit import log as audit
 from obruten.audit.models import AuditChainHead, AuditEvent
+from obruten.lib import disclosure
 from obruten.lib.calendar import MONTHS_OF, period_bounds
 from obruten.lib.disclosure import (
     LinkedProtection,
@@ -36,6 +40,7 @@ from obruten.lib.disclosure import (
 )
 from obruten.register.models import District, PlacementForm
 
+from . import definitions, monthly
 from .definitions import CITY_LAYOUT, REPORTS, CountTable, Definition, Params
 from .monthly import imported_count
 
@@ -410,7 +415,17 @@ def cached_cube(name: str, params: Params, disclosure: Rules) -> Cube:
         # Today is part of the key: "still inside the goal" and the history view's districts
         # depend on the date as well as on the data.
         + hashlib.sha256(
-            repr((root, base, tuple(periods), disclosure, data_version(root), timezone.localdate())).encode()
+            repr(
+                (
+                    root,
+                    base,
+                    tuple(periods),
+                    disclosure,
+                    data_version(root),
+                    timezone.localdate(),
+                    _how_counted(),
+                )
+            ).encode()
         ).hexdigest()
     )
     # The cube lives in this process as well, so a cached run does not unpickle every cell
@@ -431,6 +446,23 @@ def cached_cube(name: str, params: Params, disclosure: Rules) -> Cube:
     return cube
 
 
+def _how_counted() -> tuple[Any, ...]:
+    """What decides the counts besides the data: the counting code (a deploy that changes
+    it must not serve the old cubes from a file cache) and the settings it reads."""
+    return (
+        COUNTING_CODE,
+        municipal.current().school_start_goal_days,
+        settings.SCHOOL_AUTUMN_TERM_START,
+        settings.SCHOOL_SPRING_TERM_END,
+    )
+
+
+COUNTING_CODE = hashlib.sha256(
+    b"".join(
+        Path(module.__file__ or "").read_bytes()
+        for module in (definitions, monthly, sys.modules[__name__], disclosure)
+    )
+).hexdigest()
 IN_PROCESS_CUBES = 32
 _IN_PROCESS: OrderedDict[str, Cube] = OrderedDict()
 

@@ -267,6 +267,27 @@ def test_the_protected_housing_flag_cannot_be_changed_in_the_admin(world: World)
     assert form.is_protected_housing
 
 
+def test_a_code_list_edit_in_the_admin_is_audited_and_shows_in_the_next_report(world: World) -> None:
+    """Code lists name the reports' rows and columns and decide due items: an edit is a
+    write like any other, so the cached report cube and start pages are computed again."""
+    from obruten.statistics.definitions import Params
+    from obruten.statistics.protection import protect_report
+
+    year = Params(year=timezone.localdate().year)
+    assert "HVB" in protect_report("placements", year).table.col_labels
+    form = PlacementForm.objects.get(code="hvb")
+    client = _client(world, "administrator")
+    url = reverse("admin:register_placementform_change", args=[form.pk])
+    response = client.post(url, {"name": "HVB-hem", "sort_order": form.sort_order, "is_family_home": ""})
+    assert response.status_code == 302
+    event = AuditEvent.objects.filter(object_type="placementform", object_id=form.pk).latest("sequence")
+    assert event.actor == world.users["administrator"] and event.changes["name"] == ["HVB", "HVB-hem"]
+    assert "HVB-hem" in protect_report("placements", year).table.col_labels
+    deleting = reverse("admin:register_placementform_delete", args=[form.pk])
+    assert client.post(deleting, {"post": "yes"}).status_code == 403
+    assert PlacementForm.objects.filter(pk=form.pk).exists()
+
+
 # 6. Every page that lists children writes a LIST row per child shown. ----------------
 
 

@@ -4,6 +4,8 @@ all day; protecting the placements cube again for each answer would hold a serve
 
 from __future__ import annotations
 
+from typing import Any
+
 from conftest import TEST_NUMBERS, World, place, register
 from obruten.participation import services as participation
 from obruten.participation.models import Template
@@ -42,3 +44,15 @@ def test_a_placement_renews_the_placements_cube_and_a_questionnaire_link_does_no
     assert renewed.views["placements-stad", "T1", "F"] == REPORTS["placements-stad"].compute(
         Params(year=start.year, period="T1", sex="F")
     )
+
+
+def test_a_new_default_goal_in_the_environment_is_a_new_cube(world: World, settings: Any) -> None:
+    """The goal's default comes from the environment, not from a write: a deploy that
+    changes it must not serve the cube counted with the old one (nor must new counting code)."""
+    params = Params(year=world.own_placement.start_date.year)
+    settings.SCHOOL_START_GOAL_DAYS = 7
+    before = _cube("school-start", params)
+    settings.SCHOOL_START_GOAL_DAYS = 12
+    after = _cube("school-start", params)
+    assert after is not before
+    assert after.views["school-start", "", ""].col_labels[0] == "Skolstart inom 12 dagar"
