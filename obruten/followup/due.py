@@ -152,23 +152,30 @@ def due_items(children: QuerySet[Child], today: date, *, horizon_days: int = HOR
         settings.OWN_MUNICIPALITY_CODE,
     )
     child_versions = versions.child_versions(ids)
-    keys = {pk: (pk, child_versions.get(pk, ""), shared) for pk in ids}
-    lists = {pk: _COMPUTED.get(key) for pk, key in keys.items()}
-    missing = [pk for pk, found in lists.items() if found is None]
+    keys = {pk: (child_versions.get(pk, ""), shared) for pk in ids}
+    lists: dict[int, list[DueItem]] = {}
+    for pk, key in keys.items():
+        kept = _COMPUTED.get(pk)
+        if kept is not None and kept[0] == key:
+            lists[pk] = kept[1]
+    missing = [pk for pk in ids if pk not in lists]
     if missing:
         steps = active_steps()
         loaded = children_with_dates(Child.objects.filter(pk__in=missing), today)
         computed = {child.pk: _child_items(child, steps, today) for child in loaded}
         for pk in missing:
-            lists[pk] = _COMPUTED[keys[pk]] = computed.get(pk, [])
+            lists[pk] = computed.get(pk, [])
+            _COMPUTED[pk] = (keys[pk], lists[pk])  # replaces the child's older version
+            _COMPUTED.move_to_end(pk)
         while len(_COMPUTED) > COMPUTED_CHILDREN:
             _COMPUTED.popitem(last=False)
-    items = [item for pk in ids for item in lists[pk] or () if item.due <= until]
+    items = [item for pk in ids for item in lists[pk] if item.due <= until]
     return sorted(items, key=lambda item: (item.due, item.child_name, item.kind))
 
 
 COMPUTED_CHILDREN = 50_000
-_COMPUTED: OrderedDict[tuple, list[DueItem]] = OrderedDict()
+# Each child's items under the version they were computed from: one entry per child.
+_COMPUTED: OrderedDict[int, tuple[tuple, list[DueItem]]] = OrderedDict()
 
 
 def items_for(

@@ -187,3 +187,4 @@ def test_a_childs_items_are_kept_until_a_write_about_the_child_or_another_langua
     with translation.override("sv"):
         titles = {item.title for item in due.due_items(children, today)}
     assert "Skolstart saknas" in titles
+    assert list(due._COMPUTED).count(child.pk) == 1  # one entry per child: the newest version
