@@ -4,7 +4,12 @@ all day; protecting the placements cube again for each answer would hold a serve
 
 from __future__ import annotations
 
+import io
+from dataclasses import replace
 from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
 
 from conftest import TEST_NUMBERS, World, place, register
 from obruten.participation import services as participation
@@ -56,3 +61,20 @@ def test_a_new_default_goal_in_the_environment_is_a_new_cube(world: World, setti
     after = _cube("school-start", params)
     assert after is not before
     assert after.views["school-start", "", ""].col_labels[0] == "Skolstart inom 12 dagar"
+
+
+def test_protect_reports_goes_on_past_a_report_that_fails_and_names_it(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One broken report must not leave every later cube to be protected at a user's request."""
+
+    def broken(_params: Params) -> Any:
+        raise ValueError("a broken definition")
+
+    monkeypatch.setitem(REPORTS, "skolfam", replace(REPORTS["skolfam"], compute=broken))
+    out, err = io.StringIO(), io.StringIO()
+    year = world.own_placement.start_date.year
+    with pytest.raises(CommandError, match=f"{year} skolfam"):
+        call_command("protect_reports", "--year", str(year), stdout=out, stderr=err)
+    assert "a broken definition" in err.getvalue()
+    assert f"{year} child-voice:" in out.getvalue()  # the report after it was protected

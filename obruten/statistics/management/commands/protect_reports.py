@@ -1,7 +1,7 @@
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from obruten.statistics.definitions import REPORTS, Params
@@ -19,8 +19,18 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         this_year = timezone.localdate().year
+        failed = []
         for year in options["year"] or [this_year - 1, this_year]:
             for name in REPORTS:
                 started = time.perf_counter()
-                protect_report(name, Params(year=year))
+                try:
+                    protect_report(name, Params(year=year))
+                except Exception as exc:  # the other cubes are still worth protecting
+                    failed.append(f"{year} {name}")
+                    self.stderr.write(f"{year} {name}: failed: {type(exc).__name__}: {exc}")
+                    continue
                 self.stdout.write(f"{year} {name}: {time.perf_counter() - started:.1f} s")
+        if failed:
+            raise CommandError(
+                "Not protected ahead (they are protected at their first request): " + ", ".join(failed)
+            )
