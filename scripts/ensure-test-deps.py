@@ -3,6 +3,7 @@
 - Debian's chromium, for the browser tests (at $CHROMIUM, default /usr/bin/chromium, as
   tests/browser/conftest.py looks for it);
 - PostgreSQL's server binaries (initdb), for the run on a throwaway cluster;
+- LibreOffice Calc (soffice), which opens the tertial pack's workbook as a city official would;
 - runuser, when running as root (scripts/with_postgres.py starts the server as postgres).
 
 Run as root, it installs what is missing with apt-get. Otherwise, or with --no-install,
@@ -37,6 +38,7 @@ def missing_packages(as_root: bool) -> list[str]:
     wanted = {
         "chromium": has_chromium(),
         "postgresql": has_initdb(),
+        "libreoffice-calc-nogui": bool(shutil.which("soffice")),
         "util-linux": not as_root or bool(shutil.which("runuser")),
     }
     return [package for package, present in wanted.items() if not present]

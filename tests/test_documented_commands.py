@@ -409,13 +409,16 @@ def test_only_the_command_name_is_respelt(argv: list[str], expected: list[str]) 
 ENSURE = ROOT / "scripts" / "ensure-test-deps.py"
 
 
-def fake_programs(bin_dir: Path, log: Path, *, apt_get_installs: bool) -> None:
-    """Stand-ins for initdb and runuser, and an apt-get that logs its arguments and
+def fake_programs(
+    bin_dir: Path, log: Path, *, apt_get_installs: bool, soffice: bool = True, initdb: bool = True
+) -> None:
+    """Stand-ins for initdb, runuser and soffice, and an apt-get that logs its arguments and
     (if told to) puts chromium where $CHROMIUM says: the real one would change the machine."""
     bin_dir.mkdir()
     programs = {
-        "initdb": "exit 0",
+        **({"initdb": "exit 0"} if initdb else {}),
         "runuser": "exit 0",
+        **({"soffice": "exit 0"} if soffice else {}),
         "apt-get": f'echo "$@" >> {log}\n'
         + ('[ "$1" = install ] && : > "$CHROMIUM"\n' if apt_get_installs else ""),
     }
@@ -426,9 +429,20 @@ def fake_programs(bin_dir: Path, log: Path, *, apt_get_installs: bool) -> None:
 
 
 def ensure(
-    tmp_path: Path, *args: str, chromium: bool, apt_get_installs: bool = True
+    tmp_path: Path,
+    *args: str,
+    chromium: bool,
+    apt_get_installs: bool = True,
+    soffice: bool = True,
+    initdb: bool = True,
 ) -> subprocess.CompletedProcess[str]:
-    fake_programs(tmp_path / "bin", tmp_path / "apt-get.log", apt_get_installs=apt_get_installs)
+    fake_programs(
+        tmp_path / "bin",
+        tmp_path / "apt-get.log",
+        apt_get_installs=apt_get_installs,
+        soffice=soffice,
+        initdb=initdb,
+    )
     browser = tmp_path / "chromium"
     if chromium:
         browser.touch()
@@ -451,6 +465,23 @@ def test_without_chromium_and_not_installing_it_stops_with_the_one_command(tmp_p
     [line] = result.stderr.splitlines()
     assert line.endswith("apt-get install -y chromium")
     assert not (tmp_path / "apt-get.log").exists()
+
+
+def test_without_libreoffice_it_names_debians_calc_package(tmp_path: Path) -> None:
+    result = ensure(tmp_path, "--no-install", chromium=True, soffice=False)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1].endswith("apt-get install -y libreoffice-calc-nogui")
+
+
+def test_on_a_bare_machine_it_prints_the_command_readme_shows(tmp_path: Path) -> None:
+    result = ensure(tmp_path, "--no-install", chromium=False, soffice=False, initdb=False)
+    assert result.returncode == 1
+    printed = result.stderr.splitlines()[-1].split("apt-get install -y ")[-1].split()
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    shown = readme.split("`sudo apt-get install -y ")[1].split("`")[0].split()
+    # This machine's PostgreSQL cannot be hidden from the script (it looks in /usr/lib too).
+    assert [package for package in shown if package in printed] == printed
+    assert set(shown) - set(printed) <= {"postgresql"}
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="installs only as root")

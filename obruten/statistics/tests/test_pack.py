@@ -3,8 +3,10 @@ every figure the protected report's, last year's beside it, one audited export."
 
 from __future__ import annotations
 
+import csv
 import io
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -51,16 +53,17 @@ def _exports() -> int:
     return AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).count()
 
 
-def test_the_pack_as_workbook_and_from_the_page_as_pdf(demo_data: None) -> None:
+def test_the_pack_as_workbook_and_from_the_page_as_pdf(demo_data: None, tmp_path: Path) -> None:
     """One test, so the demo data and the years' protected cubes are made once. The
     personas are conftest's analyst and Farsta case worker, made on the demo's districts."""
-    _every_sheet_is_ready_to_paste_and_shows_only_protected_figures()
+    content = _every_sheet_is_ready_to_paste_and_shows_only_protected_figures()
+    _libreoffice_opens_every_sheet_with_the_same_figures(content, tmp_path)
     analyst = make_user("analyst", Role.ANALYST, [])
     case_worker = make_user("cw_farsta", Role.CASE_WORKER, ["farsta"])
     _the_page_button_gives_the_pdf_to_the_analyst_and_no_one_without_reports(analyst, case_worker)
 
 
-def _every_sheet_is_ready_to_paste_and_shows_only_protected_figures() -> None:
+def _every_sheet_is_ready_to_paste_and_shows_only_protected_figures() -> bytes:
     before = _exports()
     content = export_pack(YEAR, THROUGH_T2, "xlsx", actor=None, via="test")
     assert _exports() == before + 1  # one audited export, not one per report
@@ -118,6 +121,41 @@ def _every_sheet_is_ready_to_paste_and_shows_only_protected_figures() -> None:
     assert len(charts) == len(SECTIONS)  # a chart on every sheet
     results_chart = charts[[s.report for s in SECTIONS].index("results")]
     assert "<c:lineChart>" in results_chart and "Mål 75 %" in _sheet_strings(content)
+    return content
+
+
+def _libreoffice_opens_every_sheet_with_the_same_figures(content: bytes, tmp_path: Path) -> None:
+    """The city official's spreadsheet program: LibreOffice Calc (Debian's, installed for the
+    tests by scripts/ensure-test-deps.py) opens the workbook and writes each sheet as it
+    shows it; every sheet is there with the figures this year and last year as written."""
+    soffice = shutil.which("soffice")
+    assert soffice, "LibreOffice is missing: python3 scripts/ensure-test-deps.py installs it"
+    workbook = tmp_path / "pack.xlsx"
+    workbook.write_bytes(content)
+    every_sheet_as_csv = "csv:Text - txt - csv (StarCalc):59,34,76,1,,0,false,true,false,false,false,-1"
+    subprocess.run(  # noqa: S603 - Debian's LibreOffice on our own file
+        [
+            soffice,
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--convert-to",
+            every_sheet_as_csv,
+            "--outdir",
+            str(tmp_path / "shown"),
+            str(workbook),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    expected = load_workbook(io.BytesIO(content))
+    for sheet in expected.worksheets:
+        shown = (tmp_path / "shown" / f"pack-{sheet.title}.csv").read_text(encoding="utf-8")
+        rows = list(csv.reader(io.StringIO(shown), delimiter=";"))
+        for r, row in enumerate(sheet.iter_rows(values_only=True)):
+            written = [_number("" if v is None else v) for v in row]
+            assert [_number(v) for v in rows[r][: len(written)]] == written, (sheet.title, r)
 
 
 def _params(values: dict[str, object], **override: object) -> Params:
