@@ -259,6 +259,7 @@ class Relation:
     parts: tuple[Key, ...]
     exact: bool = True
     subset: bool = False  # only each part at most the total (a part of the total's children)
+    disjoint: bool = False  # with subset: the parts are separate groups, their sum at most the total
 
     def cells(self) -> tuple[Key, ...]:
         return (self.total, *self.parts)
@@ -268,7 +269,7 @@ class Relation:
         total, parts = values[self.total], [values[part] for part in self.parts]
         within = all(part <= total for part in parts)
         if self.subset:
-            return within
+            return within and (not self.disjoint or sum(parts) <= total)
         return total == sum(parts) if self.exact else within and total <= sum(parts)
 
 
@@ -304,6 +305,9 @@ class _System:
                 continue
             if not relation.subset:
                 ub.append(total_minus_parts)  # total <= sum of the parts
+            if relation.disjoint:  # sum of the parts <= total
+                ub.append(self._row([(relation.total, -1.0), *((p, 1.0) for p in relation.parts)]))
+                continue
             ub += [self._row([(part, 1.0), (relation.total, -1.0)]) for part in relation.parts]
         n = len(self.variables)
         self.capped = {self.index[key]: n + k for k, key in enumerate(candidates)}
@@ -509,7 +513,9 @@ def _close_linked(
     while changed:
         changed = False
         for relation in relations:
-            if relation.exact and sum(key in hidden for key in relation.cells()) == 1:
+            # One hidden cell of a sum is that sum's difference; of an inequality only a
+            # bound, which the attacker's check weighs.
+            if relation.exact and not relation.subset and sum(key in hidden for key in relation.cells()) == 1:
                 partner = _linked_partner(values, [relation], hidden, rules)
                 if partner is not None:
                     hidden.add(partner)

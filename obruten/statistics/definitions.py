@@ -96,6 +96,12 @@ class CountTable:
     parts_of: dict[int, int] = field(default_factory=dict)
     # Totals that are not the sums of the cells (distinct children); None: the sums.
     totals: Totals | None = None
+    # What the counting rule tells anyone, row by row, besides ``parts_of``: (whole,
+    # parts) where the parts count separate groups of the whole's children, so their sum
+    # is at most the whole. The protection's attacker knows these too.
+    within: list[tuple[int, tuple[int, ...]]] = field(default_factory=list)
+    # How many of the counted children (or placements) come from districts' monthly files.
+    imported: int = 0
 
 
 @dataclass(frozen=True)
@@ -304,11 +310,13 @@ def placements(params: Params) -> CountTable:
     # Monthly files: each row is one placement without identity, counted as one child.
     imported = _imported(params).values("district_id", "form_id").annotate(n=Count("pk"))
     imported_column = _imported_columns(params)
+    from_files = 0
     for record in imported:
         district, col, n = record["district_id"], imported_column.get(record["form_id"], -1), record["n"]
         for table, key in ((cells, (district, col)), (by_row, (district,)), (by_col, (col,))):
             table[key] = table.get(key, 0) + n
         grand += n
+        from_files += n
     districts = _districts(params, [d for d, _ in cells] + [d for (d,) in accompanying])
     cols = range(len(col_labels))
     grid = [[cells.get((d.pk, c), 0) for c in cols] for d in districts]
@@ -325,6 +333,7 @@ def placements(params: Params) -> CountTable:
         totals=Totals(
             rows=[by_row.get((d.pk,), 0) for d in districts], cols=col_totals, grand=grand, covers=list(cols)
         ),
+        imported=from_files,
     )
 
 
@@ -346,12 +355,13 @@ def school_start(params: Params) -> CountTable:
         .annotate(days=F("school_start__days_to_school_start"))
     )
     rows = list(placements.values_list("responsible", "days"))
-    rows += list(
+    imported = list(
         _imported(params)
         .filter(school_change=True, start_date__gte=start)
         .exclude(days_to_school_start__isnull=True, start_date__gt=still_inside)
         .values_list("district_id", "days_to_school_start")
     )
+    rows += imported
     districts = _districts(params, {district_id for district_id, _ in rows})
     index = {d.pk: i for i, d in enumerate(districts)}
     cells = [[0, 0, 0] for _ in districts]
@@ -370,6 +380,7 @@ def school_start(params: Params) -> CountTable:
         [d.name for d in districts],
         [f"Skolstart inom {goal} dagar", f"Skolstart efter mer än {goal} dagar", "Ingen skolstart ännu"],
         cells,
+        imported=sum(district_id in index for district_id, _ in imported),
         stats=[
             Stat(f"Andel inom {goal} dagar (%)", "share", denominator_col=3, numerator_col=0),
             Stat(
@@ -475,6 +486,9 @@ def results(params: Params) -> CountTable:
         cells,
         row_totals=False,
         parts_of={1: 0, 2: 0, 3: 0, 4: 0, 5: 0},
+        # A child without a known result reaches no requirement; one reaching all three
+        # reaches each.
+        within=[(0, (5, 1)), (0, (5, 2)), (0, (5, 3)), (1, (4,)), (2, (4,)), (3, (4,))],
         stats=[
             Stat("Andel svenska/sva (%)", "share", 0, 1),
             Stat("Andel matematik (%)", "share", 0, 2),
@@ -591,6 +605,7 @@ def year9(params: Params) -> CountTable:
         cells,
         row_totals=False,
         parts_of={1: 0, 2: 0, 3: 0, 4: 0, 5: 0, 6: 0},
+        within=[(1, (k,)) for k in range(2, 7)],  # eligibility needs final grades
         stats=[
             Stat("Andel med slutbetyg (%)", "share", 0, 1),
             Stat("Andel behöriga yrkesprogram (%)", "share", 0, 2),
@@ -726,6 +741,7 @@ def skolfam(params: Params) -> CountTable:
         ["Barn i Skolfam", "Med uppföljande test", "Förbättrat i svenska", "Förbättrat i matematik"],
         cells,
         row_totals=False,
+        parts_of={1: 0, 2: 1, 3: 1},
         stats=stats,
     )
 

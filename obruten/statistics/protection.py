@@ -42,7 +42,6 @@ from obruten.register.models import District, PlacementForm
 
 from . import definitions, monthly
 from .definitions import CITY_LAYOUT, REPORTS, CountTable, Definition, Params
-from .monthly import imported_count
 
 TOTAL = "Totalt"
 
@@ -105,6 +104,7 @@ LINKING = {
     "placements-stad": Linking("overlap"),
     "placements-idag": Linking("overlap", form_columns=True, filters=frozenset({"district", "form"})),
     "school-start": Linking("additive"),
+    "followup-compliance": Linking("additive"),  # each review falls due in one period
     "year9": Linking("fixed", district_rows=False, filters=frozenset()),
     "child-voice": Linking("additive", district_rows=False, filters=frozenset()),
 }
@@ -116,9 +116,16 @@ FAMILY = {
     "placements-idag": "placements",
     "health": "placements",
     "results": "placements",
+    "school-start": "placements",
 }
-# Reports that count monthly files' rows: their cube holds that count as a margin.
-WITH_MONTHLY_FILES = {"placements", "placements-stad", "placements-idag", "school-start"}
+# Reports that count monthly files' rows, and the member of the cube that holds how many
+# as a margin: the layouts count the same rows as ``placements``.
+MONTHLY_MARGIN = {
+    "placements": "placements",
+    "placements-stad": "placements",
+    "placements-idag": "placements",
+    "school-start": "school-start",
+}
 MONTHLY = "Från månadsfiler"
 # The column of the children a report of children is about, each counted once (its
 # margin of the placements cube, report_relations).
@@ -182,6 +189,16 @@ def _view_cells(view: tuple[str, ...], counts: CountTable) -> dict[Any, int]:
 
 def _view_relations(view: tuple[str, ...], counts: CountTable) -> Iterator[Relation]:
     rows, cols = counts.row_labels, counts.col_labels
+    for row in [*rows, TOTAL]:
+        for part, whole in counts.parts_of.items():
+            yield Relation((*view, row, cols[whole]), ((*view, row, cols[part]),), subset=True)
+        for whole, parts in counts.within:
+            yield Relation(
+                (*view, row, cols[whole]),
+                tuple((*view, row, cols[p]) for p in parts),
+                subset=True,
+                disjoint=True,
+            )
     distinct = counts.totals is not None
     covered = [cols[c] for c in counts.totals.covers] if counts.totals is not None else cols
     if counts.row_totals:
@@ -260,9 +277,13 @@ def report_relations(cells: set[tuple[str, str, str, str, str]]) -> Iterator[Rel
     """The reports of children against ``placements`` (same period, sex and district row):
     ``health`` counts each placed child once, under the district of its latest placement,
     so in a row where ``placements`` counts it; ``results`` counts a part of those
-    children. Over the city, ``placements`` adds the monthly files' rows to the children."""
+    children. Over the city, ``placements`` adds the monthly files' rows to the children;
+    the rows ``school-start`` counts are some of them."""
     health, results = CHILDREN_COLUMN["health"], CHILDREN_COLUMN["results"]
     for report, period, sex, row, col in sorted(cells):
+        if report == "school-start" and row == MONTHLY:
+            whole = ("placements", period, sex, MONTHLY, TOTAL)
+            yield Relation(whole, (("school-start", period, sex, MONTHLY, TOTAL),), subset=True)
         if report == "health" and col == health:
             if row == TOTAL:
                 parts = [("health", period, sex, TOTAL, health), ("placements", period, sex, MONTHLY, TOTAL)]
@@ -284,12 +305,14 @@ def _today(district: District) -> District:
     return district
 
 
-def _monthly_margin(name: str, params: Params, periods: list[str]) -> tuple[dict[Any, int], list[Relation]]:
+def _monthly_margin(
+    name: str, year: int, views: dict[tuple[str, str, str], CountTable], periods: list[str]
+) -> tuple[dict[Any, int], list[Relation]]:
     """How many of the children come from monthly files, per period and sex: a margin of
     the cube, so it is protected with the rest. Each row counts in its own month only, so
     periods add up; the rows are a part of the table's children."""
     values = {
-        (name, period, sex, MONTHLY, TOTAL): imported_count(replace(params, period=period, sex=sex))
+        (name, period, sex, MONTHLY, TOTAL): views[name, period, sex].imported
         for period in periods
         for sex in ("", "F", "M")
     }
@@ -301,9 +324,7 @@ def _monthly_margin(name: str, params: Params, periods: list[str]) -> tuple[dict
         for period in periods
     ]
     relations += list(
-        period_relations(
-            "additive", params.year, periods, {(name, sex, MONTHLY, TOTAL) for sex in ("", "F", "M")}
-        )
+        period_relations("additive", year, periods, {(name, sex, MONTHLY, TOTAL) for sex in ("", "F", "M")})
     )
     relations += [
         Relation((name, period, sex, TOTAL, TOTAL), ((name, period, sex, MONTHLY, TOTAL),), subset=True)
@@ -353,12 +374,14 @@ def protect_cube(name: str, params: Params, disclosure: Rules) -> Cube:
                     ((member, period, "F", row, col), (member, period, "M", row, col)),
                 )
             )
-    sexed = {(member, sex, row, col) for sex in ("", "F", "M") for member, row, col in labels}
-    relations.extend(period_relations(link.periods, params.year, periods, sexed))
-    if members[0] in WITH_MONTHLY_FILES and not base.district and not base.form:
-        margin, margin_relations = _monthly_margin(members[0], base, periods)
-        values.update(margin)
-        relations.extend(margin_relations)
+    for member in members:  # each report's periods relate as its own records do
+        sexed = {(member, sex, row, col) for sex in ("", "F", "M") for m, row, col in labels if m == member}
+        relations.extend(period_relations(linking(member).periods, params.year, periods, sexed))
+    if not base.district and not base.form:
+        for member in sorted(set(members) & set(MONTHLY_MARGIN.values())):
+            margin, margin_relations = _monthly_margin(member, params.year, views, periods)
+            values.update(margin)
+            relations.extend(margin_relations)
     if len(members) > 1:
         relations.extend(layout_relations(set(values)))
         relations.extend(report_relations(set(values)))
@@ -515,10 +538,10 @@ def _slice(
 def _from_monthly_files(name: str, params: Params, cube: LinkedProtection, disclosure: Rules) -> str:
     """The protected count of the children that come from monthly files, for a table of
     the whole city (a filtered table has no such margin); "" where the report has none."""
-    root = _members(name)[0]
-    if name not in WITH_MONTHLY_FILES or params.district or params.form:
+    holder = MONTHLY_MARGIN.get(name)
+    if holder is None or params.district or params.form:
         return ""
-    key = (root, "" if linking(root).periods == "fixed" else params.period, params.sex, MONTHLY, TOTAL)
+    key = (holder, "" if linking(holder).periods == "fixed" else params.period, params.sex, MONTHLY, TOTAL)
     if key not in cube.values:
         return ""
     return disclosure.symbol if key in cube.hidden else str(cube.values[key])
@@ -527,13 +550,16 @@ def _from_monthly_files(name: str, params: Params, cube: LinkedProtection, discl
 def _protect(
     counts: CountTable, table: ProtectedTable, disclosure: Rules
 ) -> tuple[ProtectedTable, tuple[StatColumn, ...]]:
-    parts_of_hidden = {
-        (row, part)
-        for row in range(len(table.grid))
-        for part, whole in counts.parts_of.items()
-        if (row, whole) in table.hidden
-    }
-    table = hide_more(table, parts_of_hidden)
+    while True:  # a part of a part of a hidden whole is hidden too
+        parts_of_hidden = {
+            (row, part)
+            for row in range(len(table.grid))
+            for part, whole in counts.parts_of.items()
+            if (row, whole) in table.hidden and (row, part) not in table.hidden
+        }
+        if not parts_of_hidden:
+            break
+        table = hide_more(table, parts_of_hidden)
     columns = []
     for stat in counts.stats:
         values: list[float | None] = []

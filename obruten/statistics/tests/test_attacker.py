@@ -74,8 +74,9 @@ class Published:
         shown = report.from_monthly_files
         if not shown:
             return
-        key = (*view, protection.MONTHLY, TOTAL)
-        self.values[key] = protection.imported_count(report.params)
+        # The layouts show the same figure as the detailed table: one unknown.
+        key = (protection.MONTHLY_MARGIN[view[0]], *view[1:], protection.MONTHLY, TOTAL)
+        self.values[key] = report.definition.compute(report.params).imported
         if shown == report.table.rules.symbol:
             self.hidden.add(key)
             self.primary |= {key} if 0 < self.values[key] < report.table.rules.threshold else set()

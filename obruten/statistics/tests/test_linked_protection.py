@@ -14,7 +14,14 @@ from obruten.lib.disclosure import Relation, protect, weak_cells
 from obruten.register import demo
 from obruten.register.models import District, PlacementForm
 from obruten.statistics.definitions import REPORTS, Params
-from obruten.statistics.protection import LINKING, ProtectedReport, _months, _tilings, run_report
+from obruten.statistics.protection import (
+    ProtectedReport,
+    _months,
+    _tilings,
+    _view_relations,
+    linking,
+    run_report,
+)
 
 TODAY = date(2026, 11, 22)
 YEAR = 2025
@@ -28,16 +35,16 @@ def demo_data(db: None) -> None:
 
 
 def _periods(name: str) -> list[str]:
-    kind = LINKING[name].periods if name in LINKING else "single"
-    if kind in {"overlap", "additive"}:
+    if linking(name).periods in {"overlap", "additive"}:
         return ["", "T1", "T2", "T3", "T2-ACK"]
     return [""]
 
 
 def _published(report: ProtectedReport, view: tuple[str, str]) -> tuple[dict, set, set, list[Relation]]:
-    """What a table tells: its cells (hidden ones are unknowns), and that each row and
-    column adds up to its total — or, for distinct totals, lies between its cells' largest
-    and their sum."""
+    """What a table tells: its cells (hidden ones are unknowns), that each row and column
+    adds up to its total — or, for distinct totals, lies between its cells' largest and
+    their sum — and what its counting rule says of its columns (a part of the children of
+    another column)."""
     table = report.table
     rows, cols = table.row_labels, table.col_labels
     values: dict[Any, int] = {}
@@ -51,25 +58,12 @@ def _published(report: ProtectedReport, view: tuple[str, str]) -> tuple[dict, se
             hidden |= {key} if (r, c) in table.hidden else set()
             primary |= {key} if (r, c) in table.primary else set()
     counts = report.definition.compute(report.params)
-    distinct = counts.totals is not None
-    covered = counts.totals.covers if counts.totals is not None else range(len(cols) - 1)
-    for c in range(len(cols)):
-        parts = tuple((*view, rows[r], cols[c]) for r in range(len(rows) - 1))
-        relations.append(Relation((*view, rows[-1], cols[c]), parts, exact=not distinct))
-    if table.row_totals:
-        for r in range(len(rows)):
-            parts = tuple((*view, rows[r], cols[c]) for c in covered)
-            relations.append(Relation((*view, rows[r], cols[-1]), parts, exact=not distinct))
+    relations += _view_relations(view, counts)
     return values, hidden, primary, relations
 
 
 def _holds(relation: Relation, values: dict) -> bool:
-    if any(key not in values for key in relation.cells()):
-        return False
-    total, parts = values[relation.total], [values[p] for p in relation.parts]
-    if relation.exact:
-        return total == sum(parts)
-    return all(p <= total for p in parts) and total <= sum(parts)
+    return all(key in values for key in relation.cells()) and relation.holds(values)
 
 
 def _attack(name: str) -> set:
@@ -94,7 +88,7 @@ def _attack(name: str) -> set:
                 Relation((period, "", row, col), ((period, "F", row, col), (period, "M", row, col)))
             )
     if len(periods) > 1:
-        exact = LINKING[name].periods == "additive"
+        exact = linking(name).periods == "additive"
         months = {period: _months(Params(year=YEAR), period) for period in periods}
         for period in periods:
             smaller = {p: m for p, m in months.items() if m < months[period]}
