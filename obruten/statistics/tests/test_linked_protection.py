@@ -4,14 +4,11 @@ excludes 0 or 5 (issue 10)."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import pytest
 
-from obruten.followup import demo as followup_demo
 from obruten.lib.disclosure import Relation, protect, weak_cells
-from obruten.register import demo
 from obruten.register.models import District, PlacementForm
 from obruten.statistics.definitions import REPORTS, Params
 from obruten.statistics.protection import (
@@ -23,15 +20,13 @@ from obruten.statistics.protection import (
     run_report,
 )
 
-TODAY = date(2026, 11, 22)
 YEAR = 2025
 SEXES = ("", "F", "M")
 
 
 @pytest.fixture
-def demo_data(db: None) -> None:
-    demo.generate(seed=5, scale="small", today=TODAY)
-    followup_demo.generate(seed=5, today=TODAY)
+def demo_data(shared_demo: None) -> None:
+    """The small demo, built once for the module (conftest.demo_year)."""
 
 
 def _periods(name: str) -> list[str]:
