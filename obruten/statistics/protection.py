@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import sys
+import inspect
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -26,7 +26,6 @@ from django.utils import timezone
 from obruten import municipal
 from obruten.audit import log as audit
 from obruten.audit.models import AuditChainHead, AuditEvent
-from obruten.lib import disclosure
 from obruten.lib.calendar import MONTHS_OF, period_bounds
 from obruten.lib.disclosure import (
     LinkedProtection,
@@ -385,8 +384,9 @@ def protect_cube(name: str, params: Params, disclosure: Rules) -> Cube:
     if len(members) > 1:
         relations.extend(layout_relations(set(values)))
         relations.extend(report_relations(set(values)))
-    # A relation the counting rule gives in general but these counts break (a child whose
-    # sex is not recorded) is no knowledge an attacker has.
+    # A relation the counting rule gives in general but these counts break (a placement
+    # moved to another district by a transfer between two periods) is no knowledge an
+    # attacker has.
     relations = [r for r in relations if all(k in values for k in r.cells()) and r.holds(values)]
     return Cube(protect_linked(values, relations, disclosure), views)
 
@@ -482,8 +482,8 @@ def _how_counted() -> tuple[Any, ...]:
 
 COUNTING_CODE = hashlib.sha256(
     b"".join(
-        Path(module.__file__ or "").read_bytes()
-        for module in (definitions, monthly, sys.modules[__name__], disclosure)
+        Path(path).read_bytes()
+        for path in (definitions.__file__, monthly.__file__, __file__, inspect.getfile(protect_linked))
     )
 ).hexdigest()
 IN_PROCESS_CUBES = 32
