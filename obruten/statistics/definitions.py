@@ -605,7 +605,10 @@ def year9(params: Params) -> CountTable:
         cells,
         row_totals=False,
         parts_of={1: 0, 2: 0, 3: 0, 4: 0, 5: 0, 6: 0},
-        within=[(1, (k,)) for k in range(2, 7)],  # eligibility needs final grades
+        # Eligibility needs final grades; and by gymnasieförordningen 7 kap. 4–5 §§ (lib/grades)
+        # each higher-education preparatory group implies the estetiska programmes', which
+        # imply a vocational programme's, which imply programinriktat val's.
+        within=[*((1, (k,)) for k in range(2, 7)), (5, (3,)), (5, (4,)), (2, (5,)), (6, (2,))],
         stats=[
             Stat("Andel med slutbetyg (%)", "share", 0, 1),
             Stat("Andel behöriga yrkesprogram (%)", "share", 0, 2),

@@ -569,7 +569,14 @@ def _protect(
                 numerator = table.value(row, stat.numerator_col) if stat.numerator_col is not None else None
                 values.append(share(numerator, denominator, disclosure))
             else:
-                enough = denominator is not None and stat.observations[row] >= disclosure.min_denominator
+                # A mean or median beside a hidden count can bound it (every late school start
+                # is more than the goal's days; a higher mean score means someone improved),
+                # so it is shown only where every count in its row is.
+                enough = (
+                    denominator is not None
+                    and stat.observations[row] >= disclosure.min_denominator
+                    and not any((row, col) in table.hidden for col in range(len(table.grid[row])))
+                )
                 values.append(stat.values[row] if enough else None)
         columns.append(StatColumn(stat.label, tuple(values)))
     return table, tuple(columns)

@@ -127,3 +127,26 @@ def test_the_result_names_every_programme_group() -> None:
     assert result.vocational.reason() == "saknar godkänt i engelska"
     assert set(result.preparatory) == {"ekonomi_humaniora_samhalle", "naturvetenskap_teknik", "estetiska"}
     assert result.passed == 15
+
+
+def test_each_programme_eligibility_implies_the_wider_ones() -> None:
+    """The year-9 report's protection assumes, as anyone reading gymnasieförordningen 7 kap.
+    4–5 §§ would: a higher-education preparatory group (ekonomi, natur) implies the
+    estetiska programmes' eligibility, which implies a vocational programme's, which implies
+    programinriktat val's. Checked on every pattern of passes over the subjects that matter."""
+    core = ["SV", "EN", "MA"]
+    named = ["GE", "HI", "RE", "SH", "BI", "FY", "KE"]
+    others = ["TK", "BL", "HKK", "IDH", "MU", "SL"]
+    checked = 0
+    for core_mask in range(8):
+        for named_mask in range(1 << len(named)):
+            for n_others in range(len(others) + 1):
+                passes = [s for i, s in enumerate(core) if core_mask >> i & 1]
+                passes += [s for i, s in enumerate(named) if named_mask >> i & 1] + others[:n_others]
+                result = year9_result({s: ("E" if s in passes else "F") for s in core + named + others})
+                for group in ("ekonomi_humaniora_samhalle", "naturvetenskap_teknik"):
+                    assert result.preparatory["estetiska"].eligible or not result.preparatory[group].eligible
+                assert result.vocational.eligible or not result.preparatory["estetiska"].eligible
+                assert result.programme_oriented.eligible or not result.vocational.eligible
+                checked += 1
+    assert checked == 8 * 128 * 7

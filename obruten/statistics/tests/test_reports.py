@@ -113,3 +113,29 @@ def test_every_download_says_how_many_children_come_from_monthly_files() -> None
     pdf_text = " ".join(" ".join(page.extract_text().split()) for page in pdf.pages)
     for text in (csv_text, xlsx_text, pdf_text):
         assert all(line in text for line in expected), text
+
+
+def test_a_mean_beside_a_hidden_count_is_hidden_too() -> None:
+    """The attacker review's case: twelve school starts, two within the 30-day goal
+    (hidden), ten later. Every late start is more than 30 days, so a mean of 25.8 days would
+    bound the late ones to at most 9, the within ones to at least 3: no mean or median is
+    shown in a row with a hidden count; the row with every count shown keeps its mean."""
+    from obruten.statistics.definitions import Stat
+    from obruten.statistics.protection import _protect, rules
+
+    cells = [[2, 10, 0], [6, 30, 0], [20, 40, 0]]
+    counts = CountTable(
+        ["Farsta", "Bromma", "Kista"],
+        ["Inom 30 dagar", "Senare", "Ingen"],
+        cells,
+        stats=[
+            Stat("Medel dagar", "mean", 3, values=[25.8, 30.5, 31.0, 30.4], observations=[12, 36, 60, 108])
+        ],
+    )
+    table = protect(counts.row_labels, counts.col_labels, cells)
+    hidden_rows = {r for r, _c in table.hidden}
+    assert 0 in hidden_rows and 2 not in hidden_rows
+    assert (0, 3) not in table.hidden  # Farsta's total is shown: the mean's own denominator allows it
+    _table, (mean,) = _protect(counts, table, rules())
+    assert [mean.values[r] is None for r in range(3)] == [r in hidden_rows for r in range(3)]
+    assert mean.values[2] == 31.0
