@@ -260,6 +260,9 @@ class Relation:
     exact: bool = True
     subset: bool = False  # only each part at most the total (a part of the total's children)
     disjoint: bool = False  # with subset: the parts are separate groups, their sum at most the total
+    # With subset and disjoint: the sum of the parts times these is at most the total, for
+    # what is reasoned with other coefficients than 1 (inclusion–exclusion).
+    weights: tuple[int, ...] = ()
 
     def cells(self) -> tuple[Key, ...]:
         return (self.total, *self.parts)
@@ -267,6 +270,8 @@ class Relation:
     def holds(self, values: Mapping[Key, int]) -> bool:
         """Whether the counts satisfy the relation."""
         total, parts = values[self.total], [values[part] for part in self.parts]
+        if self.weights:
+            return sum(w * part for w, part in zip(self.weights, parts, strict=True)) <= total
         within = all(part <= total for part in parts)
         if self.subset:
             return within and (not self.disjoint or sum(parts) <= total)
@@ -305,8 +310,13 @@ class _System:
                 continue
             if not relation.subset:
                 ub.append(total_minus_parts)  # total <= sum of the parts
-            if relation.disjoint:  # sum of the parts <= total
-                ub.append(self._row([(relation.total, -1.0), *((p, 1.0) for p in relation.parts)]))
+            if relation.disjoint:  # sum of the parts (times their weights) <= total
+                weights = relation.weights or (1,) * len(relation.parts)
+                terms = [
+                    (relation.total, -1.0),
+                    *((p, float(w)) for p, w in zip(relation.parts, weights, strict=True)),
+                ]
+                ub.append(self._row(terms))
                 continue
             ub += [self._row([(part, 1.0), (relation.total, -1.0)]) for part in relation.parts]
         n = len(self.variables)

@@ -100,6 +100,9 @@ class CountTable:
     # parts) where the parts count separate groups of the whole's children, so their sum
     # is at most the whole. The protection's attacker knows these too.
     within: list[tuple[int, tuple[int, ...]]] = field(default_factory=list)
+    # The same with weights, row by row: (bound, parts, weights) where the parts times the
+    # weights add up to at most the bound's column.
+    weighted: list[tuple[int, tuple[int, ...], tuple[int, ...]]] = field(default_factory=list)
     # How many of the counted children (or placements) come from districts' monthly files.
     imported: int = 0
 
@@ -489,6 +492,10 @@ def results(params: Params) -> CountTable:
         # A child without a known result reaches no requirement; one reaching all three
         # reaches each.
         within=[(0, (5, 1)), (0, (5, 2)), (0, (5, 3)), (1, (4,)), (2, (4,)), (3, (4,))],
+        # A child reaching all three counts in each subject, every other child with a result
+        # in at most two: Swedish + maths + English <= 2 x (children - no known result) +
+        # all three, stated as bounding the all-three column.
+        weighted=[(4, (1, 2, 3, 5, 0), (1, 1, 1, 2, -2))],
         stats=[
             Stat("Andel svenska/sva (%)", "share", 0, 1),
             Stat("Andel matematik (%)", "share", 0, 2),

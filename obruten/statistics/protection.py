@@ -191,6 +191,14 @@ def _view_relations(view: tuple[str, ...], counts: CountTable) -> Iterator[Relat
     for row in [*rows, TOTAL]:
         for part, whole in counts.parts_of.items():
             yield Relation((*view, row, cols[whole]), ((*view, row, cols[part]),), subset=True)
+        for bound, terms, weights in counts.weighted:
+            yield Relation(
+                (*view, row, cols[bound]),
+                tuple((*view, row, cols[t]) for t in terms),
+                subset=True,
+                disjoint=True,
+                weights=weights,
+            )
         for whole, parts in counts.within:
             yield Relation(
                 (*view, row, cols[whole]),

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from conftest import World
 from obruten.accounts.models import User
 from obruten.audit.models import AuditEvent
-from obruten.lib.disclosure import protect
+from obruten.lib.disclosure import protect, weak_cells
 from obruten.statistics import renderers
 from obruten.statistics.definitions import REPORTS, CountTable, Params
 from obruten.statistics.protection import ProtectedReport
@@ -139,3 +139,48 @@ def test_a_mean_beside_a_hidden_count_is_hidden_too() -> None:
     _table, (mean,) = _protect(counts, table, rules())
     assert [mean.values[r] is None for r in range(3)] == [r in hidden_rows for r in range(3)]
     assert mean.values[2] == 31.0
+
+
+def _results_table(
+    masks_per_row: list[dict[int, int]], no_result: list[int], *, weighted: bool
+) -> CountTable:
+    """A results table made from how many children reach each combination of subjects
+    (bits: Swedish 1, maths 2, English 4), as ``definitions.results`` counts it."""
+    cells = []
+    for masks, none in zip(masks_per_row, no_result, strict=True):
+        subjects = [sum(n for mask, n in masks.items() if mask & bit) for bit in (1, 2, 4)]
+        cells.append([sum(masks.values()) + none, *subjects, masks.get(7, 0), none])
+    return CountTable(
+        [f"Stadsdel {row}" for row in "ABC"],
+        ["Barn", "Svenska", "Matematik", "Engelska", "Alla tre", "Inget känt resultat"],
+        cells,
+        row_totals=False,
+        parts_of={1: 0, 2: 0, 3: 0, 4: 0, 5: 0},
+        within=[(0, (5, 1)), (0, (5, 2)), (0, (5, 3)), (1, (4,)), (2, (4,)), (3, (4,))],
+        weighted=[(4, (1, 2, 3, 5, 0), (1, 1, 1, 2, -2))] if weighted else [],
+    )
+
+
+def test_the_subjects_a_child_reaches_bound_all_three_and_the_protection_knows_it() -> None:
+    """The second attacker review's counts: in district A ten children have a result, 8, 7
+    and 6 reach Swedish, maths and English, one all three. A child reaching all three counts
+    in each subject, any other in at most two, so 8 + 7 + 6 <= 2 x 10 + all three: all three
+    is at least 1. Protected knowing it, the attacker who reasons so narrows nothing;
+    protected without it, the same attacker does."""
+    from obruten.lib.disclosure import protect_linked
+    from obruten.statistics.protection import _view_cells, _view_relations
+
+    masks = [{3: 4, 5: 3, 6: 2, 7: 1}, {7: 5, 1: 10, 2: 10, 4: 10}, {7: 20, 0: 5}]
+    no_result = [0, 0, 5]
+    view = ("results", "", "")
+    informed = _results_table(masks, no_result, weighted=True)
+    values, relations = _view_cells(view, informed), list(_view_relations(view, informed))
+    assert informed.cells[0] == [10, 8, 7, 6, 1, 0]
+
+    cube = protect_linked(values, relations)
+    assert ("results", "", "", "Stadsdel A", "Alla tre") in cube.hidden
+    assert weak_cells(values, cube.hidden, relations, set(cube.primary)) == set()
+
+    plain = _results_table(masks, no_result, weighted=False)
+    naive = protect_linked(values, list(_view_relations(view, plain)))
+    assert weak_cells(values, naive.hidden, relations, set(naive.primary))
