@@ -440,6 +440,24 @@ def _compulsory_school_births(params: Params) -> tuple[int, int]:
     return school_year_start(start).year - 15, school_year_start(end).year - 7
 
 
+# What anyone knows of the results columns (children, Swedish, maths, English, all three, no
+# known result), row by row: a child without a known result reaches no subject, and one
+# reaching all three reaches each; a child reaching all three counts in each subject and
+# every other child with a result in at most two, so Swedish + maths + English <= 2 x
+# (children - no known result) + all three, stated as bounding the all-three column.
+RESULTS_WITHIN: list[tuple[int, tuple[int, ...]]] = [
+    (0, (5, 1)),
+    (0, (5, 2)),
+    (0, (5, 3)),
+    (1, (4,)),
+    (2, (4,)),
+    (3, (4,)),
+]
+RESULTS_WEIGHTED: list[tuple[int, tuple[int, ...], tuple[int, ...]]] = [
+    (4, (1, 2, 3, 5, 0), (1, 1, 1, 2, -2))
+]
+
+
 def results(params: Params) -> CountTable:
     """Every child placed in the period (not medföljande) of compulsory-school age, by its
     latest follow-up in the period in grundskola or anpassad grundskola; a child without
@@ -491,11 +509,8 @@ def results(params: Params) -> CountTable:
         parts_of={1: 0, 2: 0, 3: 0, 4: 0, 5: 0},
         # A child without a known result reaches no requirement; one reaching all three
         # reaches each.
-        within=[(0, (5, 1)), (0, (5, 2)), (0, (5, 3)), (1, (4,)), (2, (4,)), (3, (4,))],
-        # A child reaching all three counts in each subject, every other child with a result
-        # in at most two: Swedish + maths + English <= 2 x (children - no known result) +
-        # all three, stated as bounding the all-three column.
-        weighted=[(4, (1, 2, 3, 5, 0), (1, 1, 1, 2, -2))],
+        within=RESULTS_WITHIN,
+        weighted=RESULTS_WEIGHTED,
         stats=[
             Stat("Andel svenska/sva (%)", "share", 0, 1),
             Stat("Andel matematik (%)", "share", 0, 2),

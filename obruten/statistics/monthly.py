@@ -23,7 +23,6 @@ from obruten.lib.calendar import period_bounds
 from obruten.lib.tabular import RowCheck, iso_date, read_file
 from obruten.register.models import District, Placement, PlacementForm
 
-from .definitions import Params, _imported
 from .models import ImportedPlacement, StatisticsImport
 
 # The legal marking stays Swedish in every language: it cites Swedish law, and the file
@@ -91,12 +90,6 @@ class ImportResult:
     @property
     def ok(self) -> bool:
         return not self.errors
-
-
-def imported_count(params: Params) -> int:
-    """How many of a report's children come from districts' monthly files (a row is one
-    child)."""
-    return _imported(params).count()
 
 
 def read_month(text: str) -> tuple[date | None, str]:

@@ -17,7 +17,7 @@ from obruten.accounts.models import User
 from obruten.audit.models import AuditEvent
 from obruten.lib.disclosure import protect, weak_cells
 from obruten.statistics import renderers
-from obruten.statistics.definitions import REPORTS, CountTable, Params
+from obruten.statistics.definitions import REPORTS, RESULTS_WEIGHTED, RESULTS_WITHIN, CountTable, Params
 from obruten.statistics.protection import ProtectedReport
 
 
@@ -156,8 +156,8 @@ def _results_table(
         cells,
         row_totals=False,
         parts_of={1: 0, 2: 0, 3: 0, 4: 0, 5: 0},
-        within=[(0, (5, 1)), (0, (5, 2)), (0, (5, 3)), (1, (4,)), (2, (4,)), (3, (4,))],
-        weighted=[(4, (1, 2, 3, 5, 0), (1, 1, 1, 2, -2))] if weighted else [],
+        within=RESULTS_WITHIN,
+        weighted=RESULTS_WEIGHTED if weighted else [],
     )
 
 
