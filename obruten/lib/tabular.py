@@ -42,6 +42,10 @@ class Limits:
     max_unpacked_bytes: int = 100 * MB  # all members of an XLSX file together
     max_ratio: int = 100  # unpacked / packed size of any large XLSX member
     max_columns: int = 52  # A–AZ: an XLSX sheet is read into a dense grid
+    # Text of all cells together once decoded, shared strings counted at every cell that
+    # points to them: what the reader copies, whatever the file's size (F08).
+    max_cell_text: int = 20_000_000
+    max_one_cell: int = 32_767  # Excel's own limit on one cell's characters
 
 
 class Unreadable(Exception):
@@ -175,7 +179,9 @@ CHUNK = 1 << 20
 
 def _check_zip(stream: IO[bytes], limits: Limits) -> None:
     """Refuse a zip whose members would unpack too large (by the central directory), then
-    unpack each member as a stream, which also proves the directory told the truth."""
+    unpack each member as a stream, which also proves the directory told the truth; the
+    shared strings first, so each sheet's decoded text is counted before calamine copies
+    a shared string into every cell that points to it."""
     with zipfile.ZipFile(stream) as archive:
         members = archive.infolist()
         if sum(member.file_size for member in members) > limits.max_unpacked_bytes:
@@ -185,30 +191,82 @@ def _check_zip(stream: IO[bytes], limits: Limits) -> None:
             for member in members
         ):
             raise LimitExceeded("F08")
-        for member in members:
+        shared: list[int] = []
+        for member in sorted(members, key=lambda m: "worksheets/" in m.filename):
             with archive.open(member) as unpacked:
-                if "worksheets/" in member.filename:
-                    _check_sheet(_chunks(unpacked), limits)
+                name = member.filename.lower()
+                if "worksheets/" in name:
+                    _check_sheet(_chunks(unpacked, b"c"), limits, shared)
+                elif name.endswith("sharedstrings.xml"):
+                    shared = _shared_string_lengths(_chunks(unpacked, b"si"), limits, shared)
                 else:
                     for _chunk in _chunks(unpacked):
                         pass
 
 
-def _chunks(unpacked: IO[bytes]) -> Iterator[bytes]:
-    """The member's bytes in pieces that each end just after a tag, so no tag is split."""
+def _chunks(unpacked: IO[bytes], element: bytes = b"") -> Iterator[bytes]:
+    """The member's bytes in pieces that each end just after a tag, so no tag is split, and
+    where ``element`` is named, just after one of its closing tags, so none of them is split
+    either (a piece without one grows to ``8 * CHUNK``, then ends after a tag)."""
     rest = b""
     while chunk := unpacked.read(CHUNK):
         rest += chunk
-        cut = rest.rfind(b">") + 1
-        if cut or len(rest) > CHUNK:
+        cut = _after_last_close(rest, element) if element else 0
+        if not cut and (not element or len(rest) > 8 * CHUNK):
+            cut = rest.rfind(b">") + 1
+        if cut or len(rest) > 8 * CHUNK:
             cut = cut or len(rest)
             yield rest[:cut]
             rest = rest[cut:]
     yield rest
 
 
-def _check_sheet(chunks: Iterator[bytes], limits: Limits) -> None:
+def _after_last_close(data: bytes, element: bytes) -> int:
+    """Where the last ``</element>`` (or ``</prefix:element>``) in ``data`` ends, or 0."""
+    tail, end = element + b">", len(data)
+    while (found := data.rfind(tail, 0, end)) > 0:
+        if data[found - 1 : found] in (b"/", b":"):
+            return found + len(tail)
+        end = found
+    return 0
+
+
+# A shared string's text is in its <t> elements (runs of rich text each have one).
+_SI = re.compile(rb"<(?:\w+:)?si\b.*?</(?:\w+:)?si>|<(?:\w+:)?si\b[^>]*/>", re.S)
+_T_TEXT = re.compile(rb"<(?:\w+:)?t(?:\s[^>]*)?>([^<]*)</(?:\w+:)?t>")
+_ENTITY = re.compile(rb"&(?:#\d+|#x[0-9a-fA-F]+|\w+);")
+
+
+def _shared_string_lengths(chunks: Iterator[bytes], limits: Limits, lengths: list[int]) -> list[int]:
+    """The decoded length of every shared string, in order; one over ``max_one_cell`` is F08."""
+    lengths = list(lengths)
+    for chunk in chunks:
+        for item in _SI.finditer(chunk):
+            length = sum(_decoded_length(text) for text in _T_TEXT.findall(item.group()))
+            if length > limits.max_one_cell:
+                raise LimitExceeded("F08")
+            lengths.append(length)
+    return lengths
+
+
+def _decoded_length(text: bytes) -> int:
+    """Characters of XML text once its entities (each one character) are decoded."""
+    text = _ENTITY.sub(b"&", text)
+    return len(text.decode("utf-8", errors="replace"))
+
+
+# A cell that points to a shared string: <c ... t="s" ...><v>index</v></c>.
+_SHARED_CELL = re.compile(
+    rb"<(?:\w+:)?c\s[^>]*?\bt\s*=\s*[\"']s[\"'][^>]*>(?:(?!</(?:\w+:)?c>).)*?<(?:\w+:)?v(?:\s[^>]*)?>\s*(\d+)",
+    re.S,
+)
+_TAG = re.compile(rb"<[^>]*>")
+_LONG_TEXT = re.compile(rb">([^<]{%d,})<" % (Limits.max_one_cell + 1))  # bytes >= characters
+
+
+def _check_sheet(chunks: Iterator[bytes], limits: Limits, shared: Sequence[int] = ()) -> None:
     rows, cells_in_row, max_rows = 0, 0, limits.max_rows + 1  # the header is a row too
+    text = 0  # an upper bound of the decoded text: the sheet's own, plus each shared string used
     for chunk in chunks:
         pieces = _ROW_TAG.split(chunk)
         for i, piece in enumerate(pieces):
@@ -220,6 +278,14 @@ def _check_sheet(chunks: Iterator[bytes], limits: Limits) -> None:
         if rows > max_rows or any(int(n) > max_rows for n in _ROW_NUMBER.findall(chunk)):
             raise LimitExceeded("F07")
         if any(_column_number(letters) > limits.max_columns for letters in _WIDE_CELL.findall(chunk)):
+            raise LimitExceeded("F08")
+        text += len(_TAG.sub(b"", chunk))
+        if any(_decoded_length(long) > limits.max_one_cell for long in _LONG_TEXT.findall(chunk)):
+            raise LimitExceeded("F08")
+        for index in _SHARED_CELL.findall(chunk):
+            position = int(index)
+            text += shared[position] if position < len(shared) else 0
+        if text > limits.max_cell_text:
             raise LimitExceeded("F08")
 
 

@@ -39,14 +39,23 @@ SHEET_HEAD = f'<?xml version="1.0"?><worksheet xmlns="{_MAIN}"><sheetData>'
 SHEET_TAIL = "</sheetData></worksheet>"
 
 
-def xlsx(sheet_xml: bytes | str) -> bytes:
-    """A minimal workbook whose first sheet is ``sheet_xml``."""
+def xlsx(sheet_xml: bytes | str, shared: Sequence[str] = ()) -> bytes:
+    """A minimal workbook whose first sheet is ``sheet_xml``, with ``shared`` as its
+    shared-string table (cells point to them with ``shared_cells``)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, text in _PARTS.items():
             archive.writestr(name, text)
+        if shared:
+            items = "".join(f"<si><t>{text}</t></si>" for text in shared)
+            archive.writestr("xl/sharedStrings.xml", f'<?xml version="1.0"?><sst xmlns="{_MAIN}">{items}</sst>')
         archive.writestr("xl/worksheets/sheet1.xml", sheet_xml)
     return buffer.getvalue()
+
+
+def shared_cells(*rows: Sequence[int]) -> str:
+    """Sheet XML with the rows as indexes into the shared-string table."""
+    return "".join("<row>" + "".join(f'<c t="s"><v>{i}</v></c>' for i in row) + "</row>" for row in rows)
 
 
 def cells(*rows: Sequence[str]) -> str:
@@ -58,6 +67,14 @@ def cells(*rows: Sequence[str]) -> str:
 
 def sheet(body: str) -> str:
     return SHEET_HEAD + body + SHEET_TAIL
+
+
+def shared_string_bomb(header: Sequence[str], count: int = 1500, length: int = 990_000) -> bytes:
+    """An XLSX of a few KB: one shared string of ``length`` characters (under the 1 MB at
+    which a member's packing ratio is checked) that each of ``count`` cells points to, so a
+    reader that copies it into every cell makes ``count * length`` characters of it."""
+    rows = [[0] * len(header)] * -(-count // len(header))
+    return xlsx(sheet(cells(header) + shared_cells(*rows)), shared=["A" * length])
 
 
 def zip_bomb(header: Sequence[str], rows: int = 1_000_000) -> bytes:

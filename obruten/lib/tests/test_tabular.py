@@ -8,7 +8,16 @@ import zipfile
 import pytest
 
 from obruten.lib.tabular import Limits, read_file
-from obruten.lib.tests.hostile import big_csv, cells, sheet, truncated_xlsx, xlsx, zip_bomb
+from obruten.lib.tests.hostile import (
+    big_csv,
+    cells,
+    shared_cells,
+    shared_string_bomb,
+    sheet,
+    truncated_xlsx,
+    xlsx,
+    zip_bomb,
+)
 
 COLUMNS = ["personal_number", "sex", "start_date"]
 HEADER = ",".join(COLUMNS)
@@ -120,3 +129,32 @@ def test_without_the_size_limits_the_rows_are_counted_before_calamine_reads_them
 )
 def test_a_sheet_that_would_become_a_huge_grid_is_refused(body: str, rule: str) -> None:
     assert _rules(xlsx(sheet(body)), "a.xlsx") == [rule]
+
+
+def test_a_shared_string_copied_into_every_cell_is_refused_before_it_is_copied() -> None:
+    # 4 KB that would become 1.5 GB of text: each cell points to one string of 0.99 MB.
+    content = shared_string_bomb(COLUMNS)
+    assert len(content) < 10_000
+    assert _rules(content, "a.xlsx") == ["F08"]
+
+
+def test_shared_strings_count_at_every_cell_that_uses_them() -> None:
+    values = ["200607092384", "F", "2025-01-10"]
+    content = xlsx(sheet(cells(COLUMNS) + shared_cells(*[[0, 1, 2]] * 100)), shared=values)
+    text = len("".join(COLUMNS)) + 100 * len("".join(values))
+    indexes = 300  # the bound counts the sheet's own text too, the indexes' digits
+    table, errors = read_file(content, "a.xlsx", COLUMNS, Limits(max_cell_text=text + indexes))
+    assert errors == [] and table[99] == dict(zip(COLUMNS, values, strict=True))
+    assert _rules(content, "a.xlsx", Limits(max_cell_text=text - 50)) == ["F08"]
+
+
+@pytest.mark.parametrize("shared", [True, False], ids=["shared string", "inline string"])
+def test_one_cell_longer_than_excel_allows_is_refused(shared: bool) -> None:
+    def file(text: str) -> bytes:
+        if shared:
+            return xlsx(sheet(cells(COLUMNS) + shared_cells([0, 1, 1])), shared=[text, "F"])
+        return xlsx(sheet(cells(COLUMNS, [text, "F", "F"])))
+
+    assert _rules(file("å" * 32_767), "a.xlsx") == []
+    assert _rules(file("&amp;" * 32_767), "a.xlsx") == []  # an entity is one character
+    assert _rules(file("x" * 32_768), "a.xlsx") == ["F08"]
