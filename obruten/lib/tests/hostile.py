@@ -48,7 +48,8 @@ def xlsx(sheet_xml: bytes | str, shared: Sequence[str] = ()) -> bytes:
             archive.writestr(name, text)
         if shared:
             items = "".join(f"<si><t>{text}</t></si>" for text in shared)
-            archive.writestr("xl/sharedStrings.xml", f'<?xml version="1.0"?><sst xmlns="{_MAIN}">{items}</sst>')
+            table = f'<?xml version="1.0"?><sst xmlns="{_MAIN}">{items}</sst>'
+            archive.writestr("xl/sharedStrings.xml", table)
         archive.writestr("xl/worksheets/sheet1.xml", sheet_xml)
     return buffer.getvalue()
 
