@@ -211,6 +211,10 @@ OIDC_MFA_ACR_VALUES = env_list("OIDC_MFA_ACR_VALUES", "")
 # Asks the provider for two factors; the ID token's acr/amr is what Obruten checks.
 OIDC_AUTH_REQUEST_EXTRA_PARAMS = {"acr_values": " ".join(OIDC_MFA_ACR_VALUES)} if OIDC_MFA_ACR_VALUES else {}
 BREAK_GLASS_USERS = env_list("BREAK_GLASS_USERS", "")
+# Every session passes a second factor before any page: always with the provider, and with
+# SECOND_FACTOR_REQUIRED where passwords are the first factor. Production refuses to start
+# with neither (obruten.sso.checks, `check --deploy`); only demo and tests run without.
+SECOND_FACTOR_REQUIRED = env_bool("SECOND_FACTOR_REQUIRED", False)
 OTP_TOTP_ISSUER = "Obruten"
 # Security keys and passkeys (django-otp-webauthn) as a second factor only: the provider,
 # or the break-glass password, is always the first. The RP ID is the host name staff
@@ -248,6 +252,10 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = not DEBUG and env_bool("SECURE_COOKIES", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Over https the cookies are __Host- cookies: a browser accepts them only from this host,
+# secure, for the whole path, so a sibling subdomain or plain http cannot plant a session id.
+SESSION_COOKIE_NAME = "__Host-sessionid" if SESSION_COOKIE_SECURE else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if CSRF_COOKIE_SECURE else "csrftoken"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

@@ -6,3 +6,6 @@ class SsoConfig(AppConfig):
     name = "obruten.sso"
     label = "sso"
     verbose_name = _("Inloggning")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401 - registers the deployment checks

@@ -27,7 +27,7 @@ class ProviderBackend(OIDCAuthenticationBackend):
         if header.get("alg") != self.OIDC_RP_SIGN_ALGO:
             raise SuspiciousOperation("Unexpected ID token algorithm")
         try:
-            return jwt.decode(
+            payload = jwt.decode(
                 token,
                 key,
                 algorithms=[self.OIDC_RP_SIGN_ALGO],
@@ -37,6 +37,12 @@ class ProviderBackend(OIDCAuthenticationBackend):
             )
         except jwt.PyJWTError as exc:
             raise SuspiciousOperation(f"ID token refused: {exc}") from exc
+        # OIDC Core 1.0, 3.1.3.7 (3, 4): a token for several audiences must name this client
+        # as its authorized party; a token issued to another party is not this client's.
+        audiences = payload["aud"] if isinstance(payload["aud"], list) else [payload["aud"]]
+        if (len(audiences) > 1 or "azp" in payload) and payload.get("azp") != self.OIDC_RP_CLIENT_ID:
+            raise SuspiciousOperation("ID token refused: not issued to this client (azp)")
+        return payload
 
     def get_or_create_user(self, access_token: str, id_token: str, payload: dict[str, Any]) -> Any:
         identity = (

@@ -24,6 +24,12 @@ def provider_asserts_mfa(claims: Mapping[str, Any]) -> bool:
     return "mfa" in methods or bool(methods & KNOWLEDGE and methods & POSSESSION)
 
 
+def second_factor_required() -> bool:
+    """Every session passes a second factor before any page: always with the provider, and
+    where passwords are the first factor if ``SECOND_FACTOR_REQUIRED``."""
+    return bool(settings.OIDC_ENABLED or settings.SECOND_FACTOR_REQUIRED)
+
+
 def session_has_second_factor(request: HttpRequest) -> bool:
     session = request.session
     if session.get(PROVIDER_MFA_SESSION_KEY) and session.get("_auth_user_backend") == OIDC_BACKEND:

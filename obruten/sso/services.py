@@ -5,8 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import HttpRequest
+from django.middleware.csrf import rotate_token
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from obruten.accounts.models import Role, User
@@ -33,6 +38,8 @@ def link_identity(*, actor: Any, user: User, issuer: str, subject: str) -> Ident
     identity, _created = Identity.objects.update_or_create(
         user=user, defaults={"issuer": issuer.strip(), "subject": subject.strip()}
     )
+    if old and old != _describe(identity):
+        end_sessions(user)  # sessions of the old identity sign in no more
     audit.record(
         actor=actor,
         action=audit.Action.UPDATE if before else audit.Action.CREATE,
@@ -54,7 +61,26 @@ def unlink_identity(*, actor: Any, identity: Identity) -> None:
         obj=identity.user,
         changes={"identity": [_describe(identity), None]},
     )
+    user = identity.user
     identity.delete()
+    end_sessions(user)  # a session signed in through the identity signs in no more
+
+
+def second_factor_passed(request: HttpRequest) -> None:
+    """After every second factor, a new session id and CSRF token: an id planted in the
+    browser before the second factor (a sibling subdomain, http before HSTS) is worth nothing after it."""
+    request.session.cycle_key()
+    rotate_token(request)
+
+
+def end_sessions(user: Any) -> int:
+    """Sign ``user`` out everywhere: every stored session that is theirs is deleted."""
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk):
+            session.delete()
+            ended += 1
+    return ended
 
 
 def record_second_factor(*, user: User, kind: str) -> None:

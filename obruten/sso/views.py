@@ -3,6 +3,7 @@ second factor (TOTP or a security key) for sessions the provider did not vouch t
 
 from __future__ import annotations
 
+import time
 from base64 import b32encode
 from typing import Any
 
@@ -15,14 +16,23 @@ from django.shortcuts import render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 from django_otp_webauthn.models import WebAuthnCredential
-from django_otp_webauthn.views import CompleteCredentialRegistrationView
+from django_otp_webauthn.views import (
+    CompleteCredentialAuthenticationView,
+    CompleteCredentialRegistrationView,
+)
 from mozilla_django_oidc import views as oidc_views
 
 from .backends import UNKNOWN_SESSION_KEY
 from .forms import CodeForm
-from .services import record_second_factor
+from .services import record_second_factor, second_factor_passed
+
+# The TOTP secret offered while enrolling: made for this session alone and saved only when
+# a correct code confirms it, so a secret shown to another session never becomes a factor.
+ENROLMENT_SECRET_KEY = "sso_totp_enrolment_secret"  # noqa: S105 - a session key's name
 
 
 class ProviderSignIn(oidc_views.OIDCAuthenticationRequestView):
@@ -63,7 +73,18 @@ class CompleteKeyRegistration(CompleteCredentialRegistrationView):
         with transaction.atomic():
             response = super().post(*args, **kwargs)
             record_second_factor(user=self.request.user, kind="WebAuthn")
+        second_factor_passed(self.request)
         return response
+
+
+class CompleteKeyAuthentication(CompleteCredentialAuthenticationView):
+    """The library verifies the key's signature and marks the session; the session then
+    gets a new id, as after every second factor."""
+
+    def complete_auth(self, device: Any) -> Any:
+        user = super().complete_auth(device)
+        second_factor_passed(self.request)
+        return user
 
 
 @login_required
@@ -80,18 +101,14 @@ def second_factor(request: HttpRequest) -> HttpResponse:
     if device is None and has_key:
         return render(request, "sso/second_factor.html", {"has_key": True, "next": _next_url(request)})
     if device is None:
-        device, _created = TOTPDevice.objects.get_or_create(
-            user=user, confirmed=False, defaults={"name": "Obruten"}
-        )
+        device = _enrolment_device(request)
     form = CodeForm(request.POST or None)
     if form.is_valid():
-        if device.verify_token(form.cleaned_data["code"].strip()):
-            with transaction.atomic():
-                if enrolling:
-                    device.confirmed = True
-                    device.save(update_fields=["confirmed"])
-                    record_second_factor(user=user, kind="TOTP")  # type: ignore[arg-type]
+        code = form.cleaned_data["code"].strip()
+        if _enrolled(device, code, user) if enrolling else device.verify_token(code):
             otp_login(request, device)
+            request.session.pop(ENROLMENT_SECRET_KEY, None)
+            second_factor_passed(request)
             return HttpResponseRedirect(_next_url(request))
         form.add_error("code", _("Koden stämmer inte. Försök igen med koden som visas nu."))
     context = {"form": form, "enrolling": enrolling, "has_key": has_key, "next": _next_url(request)}
@@ -99,3 +116,25 @@ def second_factor(request: HttpRequest) -> HttpResponse:
         context["secret"] = b32encode(device.bin_key).decode()
         context["qr"] = segno.make(device.config_url, error="m").svg_inline(scale=4)
     return render(request, "sso/second_factor.html", context)
+
+
+def _enrolment_device(request: HttpRequest) -> TOTPDevice:
+    """An unsaved TOTP device with this session's own secret, made at its first visit."""
+    if ENROLMENT_SECRET_KEY not in request.session:
+        request.session[ENROLMENT_SECRET_KEY] = random_hex(20)
+    key = request.session[ENROLMENT_SECRET_KEY]
+    return TOTPDevice(user=request.user, name="Obruten", key=key, confirmed=False)
+
+
+def _enrolled(device: TOTPDevice, code: str, user: Any) -> bool:
+    """Whether ``code`` confirms the session's secret; if so the device is saved, confirmed,
+    with the code's time step spent (no replay), and the enrolment audited."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    if not (code.isdigit() and totp.verify(int(code), device.tolerance)):
+        return False
+    with transaction.atomic():
+        device.last_t, device.confirmed = totp.t(), True
+        device.save()
+        record_second_factor(user=user, kind="TOTP")
+    return True

@@ -27,7 +27,7 @@ urlpatterns = [
     ),
     path(
         "verifiering/klar/",
-        webauthn_views.CompleteCredentialAuthenticationView.as_view(),
+        views.CompleteKeyAuthentication.as_view(),
         name="credential-authentication-complete",
     ),
     path(

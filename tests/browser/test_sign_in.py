@@ -162,14 +162,22 @@ def test_without_the_providers_second_factor_obrutens_totp_is_enrolled_and_requi
     page = sign_in(browser, site, "bo")
     assert "/konto/andra-faktorn/" in page.url
     secret = page.locator("#totp-secret").inner_text()
+    before = session_id(page)
     enter_code(page, f"{totp(b32decode(secret)):06d}")
     on_start_page(page)
     assert "Bo" in page.locator(".user").inner_text()
+    assert session_id(page) != before  # an id planted before the code is worth nothing after it
+
+
+def session_id(page: Any) -> str:
+    return next(c["value"] for c in page.context.cookies() if c["name"] == "sessionid")
 
 
 def test_a_wrong_code_reaches_no_page(site: Site, browser: Any) -> None:
     page = sign_in(browser, site, "cilla")
     secret = page.locator("#totp-secret").inner_text()
+    elsewhere = sign_in(browser, site, "cilla")  # each session enrols a secret of its own
+    assert elsewhere.locator("#totp-secret").inner_text() != secret
     wrong = f"{(totp(b32decode(secret)) + 500_000) % 1_000_000:06d}"
     enter_code(page, wrong)
     page.get_by_text("Koden stämmer inte").first.wait_for()
@@ -201,8 +209,10 @@ def test_without_the_providers_second_factor_a_security_key_is_enrolled_and_requ
     cdp, authenticator = security_key(page)
     sign_in(browser, site, "dag", page)
     assert "/konto/andra-faktorn/" in page.url
+    before = session_id(page)
     page.get_by_role("button", name="Registrera säkerhetsnyckel").click()
     on_start_page(page)
+    assert session_id(page) != before
     key = cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator})["credentials"]
     assert len(key) == 1
 
@@ -214,5 +224,7 @@ def test_without_the_providers_second_factor_a_security_key_is_enrolled_and_requ
     assert page.locator("#totp-secret").count() == 0
     page.goto(f"{site.url}/barn/")
     assert "/konto/andra-faktorn/" in page.url
+    before = session_id(page)
     page.get_by_role("button", name="Använd säkerhetsnyckel").click()
     page.wait_for_url(f"{site.url}/barn/")
+    assert session_id(page) != before

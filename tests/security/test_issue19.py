@@ -2,18 +2,35 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from base64 import b32decode
+from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conftest import World
+from obruten.accounts.tests.test_deploy_settings import documented_environment
 from obruten.lib.tests.hostile import shared_string_bomb
 from obruten.register.imports import COLUMNS
 from obruten.register.models import Placement
+from obruten.sso import services
+from obruten.sso.mfa import OIDC_BACKEND, PROVIDER_MFA_SESSION_KEY
+from obruten.sso.tests.test_identity import ISSUER, _token, backend
 from obruten.statistics.monthly import COLUMNS as MONTHLY_COLUMNS
+
+PRODUCTION = override_settings(OIDC_ENABLED=True, DEMO_MODE=False)
+PASSWORDS = "obruten.sso.backends.LocalPasswordBackend"
+SECOND_FACTOR = reverse("sso:second_factor")
 
 
 def _client(world: World, role: str) -> Client:
@@ -35,3 +52,144 @@ def test_1_a_tiny_xlsx_whose_cells_share_one_huge_string_is_refused(
     assert response.status_code == 200
     assert [error.rule for error in response.context["result"].errors] == ["F08"]
     assert Placement.objects.count() == placements
+
+
+# 3: production falls back to passwords alone.
+
+
+def _without_provider(environment: dict[str, str]) -> dict[str, str]:
+    return {name: value for name, value in environment.items() if not name.startswith("OIDC_")}
+
+
+def _deploy_check(**environment: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "obruten.cli", "check", "--deploy", "--fail-level", "ERROR"]
+    return subprocess.run(
+        command, env={"PATH": "/usr/bin:/bin", **environment}, capture_output=True, text=True, check=False
+    )
+
+
+def test_3_production_without_a_provider_or_a_required_second_factor_fails_the_deploy_check(
+    tmp_path: Path,
+) -> None:
+    environment = documented_environment(tmp_path)
+    passwords_alone = _without_provider(environment)
+    refused = _deploy_check(**passwords_alone)
+    assert refused.returncode == 1 and "obruten.E001" in refused.stderr
+    assert _deploy_check(**passwords_alone, SECOND_FACTOR_REQUIRED="true").returncode == 0
+    assert _deploy_check(**environment).returncode == 0
+
+
+def test_3_the_server_refuses_to_start_with_passwords_alone(tmp_path: Path) -> None:
+    environment = _without_provider(documented_environment(tmp_path))
+    code = "import obruten.wsgi"
+    started = subprocess.run(
+        [sys.executable, "-c", code],
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(settings.PROJECT_DIR), **environment},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert started.returncode != 0 and "obruten.E001" in started.stderr
+
+
+@override_settings(SECOND_FACTOR_REQUIRED=True, DEMO_MODE=False)
+def test_3_with_passwords_as_the_first_factor_every_account_passes_a_second_before_any_page(
+    world: World,
+) -> None:
+    client = Client()
+    client.force_login(world.users["administrator"], backend=PASSWORDS)
+    for url in [reverse("home"), reverse("register:caseload"), reverse("admin:index")]:
+        assert client.get(url)["Location"].startswith(SECOND_FACTOR), url
+    client.post(SECOND_FACTOR, {"code": _code(client.get(SECOND_FACTOR))})
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+# 11: the session id survives the second factor.
+
+
+def test_11_the_session_cookie_is_a_host_cookie_in_production() -> None:
+    assert settings.SESSION_COOKIE_SECURE  # the tests run with production's cookie settings
+    assert settings.SESSION_COOKIE_NAME == "__Host-sessionid"
+    assert settings.CSRF_COOKIE_NAME == "__Host-csrftoken"
+
+
+def _code(page: Any) -> str:
+    secret = page.content.decode().split('id="totp-secret">')[1].split("<")[0]
+    return f"{totp(b32decode(secret)):06d}"
+
+
+@PRODUCTION
+def test_11_a_session_id_planted_before_the_code_is_worth_nothing_after_it(world: World) -> None:
+    victim = Client()
+    victim.force_login(world.users["case_worker"], backend=PASSWORDS)
+    cookie = settings.SESSION_COOKIE_NAME
+    planted = victim.cookies[cookie].value
+    response = victim.post(SECOND_FACTOR, {"code": _code(victim.get(SECOND_FACTOR))})
+    assert response.status_code == 302 and victim.cookies[cookie].value != planted
+    attacker = Client()
+    attacker.cookies[cookie] = planted
+    assert attacker.get(reverse("register:caseload")).status_code == 302
+    assert victim.get(reverse("register:caseload")).status_code == 200
+
+
+# 12: the unconfirmed TOTP secret is shared and kept.
+
+
+@PRODUCTION
+def test_12_an_enrolment_secret_seen_by_another_session_never_becomes_a_second_factor(world: World) -> None:
+    attacker, victim = Client(), Client()
+    for client in (attacker, victim):
+        client.force_login(world.users["case_worker"], backend=PASSWORDS)
+    copied = attacker.get(SECOND_FACTOR).content.decode().split('id="totp-secret">')[1].split("<")[0]
+    victim_page = victim.get(SECOND_FACTOR)
+    assert copied not in victim_page.content.decode()
+    assert not TOTPDevice.objects.filter(user=world.users["case_worker"]).exists()  # nothing kept
+    victim.post(SECOND_FACTOR, {"code": _code(victim_page)})
+    later = Client()
+    later.force_login(world.users["case_worker"], backend=PASSWORDS)
+    later.post(SECOND_FACTOR, {"code": f"{totp(b32decode(copied)):06d}"})
+    assert later.get(reverse("register:caseload")).status_code == 302
+    assert TOTPDevice.objects.filter(user=world.users["case_worker"], confirmed=True).count() == 1
+
+
+# 13: unlinking a person's identity leaves her live session working.
+
+
+@PRODUCTION
+def test_13_unlinking_an_identity_ends_the_persons_sessions(world: World) -> None:
+    person = world.users["case_worker"]
+    identity = services.link_identity(
+        actor=world.users["administrator"], user=person, issuer="https://login.example", subject="anna"
+    )
+    client = Client()
+    client.force_login(person, backend=OIDC_BACKEND)
+    session = client.session
+    session[PROVIDER_MFA_SESSION_KEY] = True
+    session.save()
+    colleague = Client()
+    colleague.force_login(world.users["case_worker_2"], backend=OIDC_BACKEND)
+    assert client.get(reverse("register:caseload")).status_code == 200
+    services.unlink_identity(actor=world.users["administrator"], identity=identity)
+    assert client.get(reverse("register:caseload"))["Location"].startswith(reverse("login"))
+    assert "_auth_user_id" in colleague.session
+
+
+# 14: an ID token with several audiences, or for another party, is accepted.
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        {"aud": ["obruten", "another-client"]},
+        {"aud": ["obruten", "another-client"], "azp": "another-client"},
+        {"azp": "another-client"},
+    ],
+)
+@override_settings(OIDC_ENABLED=True, OIDC_ISSUER=ISSUER, OIDC_RP_CLIENT_ID="obruten")
+def test_14_an_id_token_for_several_audiences_or_another_party_is_refused(claims: dict[str, Any]) -> None:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    found = backend()
+    with pytest.raises(SuspiciousOperation):
+        found.get_payload_data(_token(key, **claims), key.public_key())
+    allowed = {"aud": ["obruten", "another-client"], "azp": "obruten"}
+    assert found.get_payload_data(_token(key, **allowed), key.public_key())["azp"] == "obruten"

@@ -37,6 +37,7 @@ def _environment(database_url: str, **extra: str) -> dict[str, str]:
         "SECRET_KEY": "production-test-secret",
         "AUDIT_KEY": settings.AUDIT_KEY,
         "DEBUG": "false",
+        "SECOND_FACTOR_REQUIRED": "true",
         **extra,
     }
 
