@@ -18,3 +18,14 @@ forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1"
 # the journal through Obruten's filtered logging.
 accesslog = None
 errorlog = "-"
+
+
+def on_starting(server: object) -> None:
+    """Refuse to serve while a deployment check fails with an error, e.g. obruten.E001: a
+    password alone would sign in (docs/sign-in.md). Run apart, so the master loads no Django."""
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "obruten.cli", "check", "--deploy", "--fail-level", "ERROR"]
+    if subprocess.run(command, stdout=subprocess.DEVNULL, check=False).returncode:  # noqa: S603
+        sys.exit("Obruten: `obruten check --deploy` reports an error (above); not serving.")

@@ -105,13 +105,14 @@ def _placement_out(placement: Placement, whereabouts: bool) -> dict[str, Any]:
         "school_start": None,
     }
     if start is not None:
+        out["school_start"] = {}
+    if start is not None and whereabouts:
         out["school_start"] = {
             "first_school_day": start.first_school_day,
             "days_to_school_start": start.days_to_school_start,
             "taught_by_larteamet": start.taught_by_larteamet,
+            "school": start.school.unit_code if start.school else None,
         }
-        if whereabouts:
-            out["school_start"]["school"] = start.school.unit_code if start.school else None
     if whereabouts:
         out |= {
             "location_municipality": _code(placement.location_municipality) or None,

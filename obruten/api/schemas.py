@@ -73,9 +73,12 @@ class ChildSummary(Schema):
 
 
 class SchoolStartOut(Schema):
-    first_school_day: dt.date
-    days_to_school_start: int
-    taught_by_larteamet: bool
+    """A recorded school start; for a child whose whereabouts are hidden from the caller,
+    every field is left out, as on the child's page: only that it is recorded shows."""
+
+    first_school_day: dt.date | None = Field(None, description="utelämnad för ett skyddat barn")
+    days_to_school_start: int | None = Field(None, description="utelämnad för ett skyddat barn")
+    taught_by_larteamet: bool | None = Field(None, description="utelämnad för ett skyddat barn")
     school: str | None = Field(None, description="skolenhetskod; utelämnad för ett skyddat barn")
 
 
@@ -102,7 +105,7 @@ class ChildOut(ChildSummary):
     home_municipality: str
     unaccompanied: bool
     protected_identity: str
-    whereabouts_hidden: bool = Field(description="adress, placeringsställe och skola utelämnas")
+    whereabouts_hidden: bool = Field(description="adress, placeringsställe, skola och skolstart utelämnas")
     placements: list[PlacementOut]
     address: str | None = Field(None, description="utelämnad för ett skyddat barn")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from base64 import b32decode
@@ -20,6 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conftest import World
 from obruten.accounts.tests.test_deploy_settings import documented_environment
+from obruten.api import keys
 from obruten.lib.tests.hostile import shared_string_bomb
 from obruten.register.imports import COLUMNS
 from obruten.register.models import Placement
@@ -81,12 +83,15 @@ def test_3_production_without_a_provider_or_a_required_second_factor_fails_the_d
 
 def test_3_the_server_refuses_to_start_with_passwords_alone(tmp_path: Path) -> None:
     environment = _without_provider(documented_environment(tmp_path))
-    code = "import obruten.wsgi"
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    config = Path(settings.PROJECT_DIR) / "deploy" / "gunicorn.conf.py"
     started = subprocess.run(
-        [sys.executable, "-c", code],
+        [str(gunicorn), "-c", str(config), "obruten.wsgi"],
         env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(settings.PROJECT_DIR), **environment},
+        cwd=settings.PROJECT_DIR,
         capture_output=True,
         text=True,
+        timeout=120,
         check=False,
     )
     assert started.returncode != 0 and "obruten.E001" in started.stderr
@@ -193,3 +198,30 @@ def test_14_an_id_token_for_several_audiences_or_another_party_is_refused(claims
         found.get_payload_data(_token(key, **claims), key.public_key())
     allowed = {"aud": ["obruten", "another-client"], "azp": "obruten"}
     assert found.get_payload_data(_token(key, **allowed), key.public_key())["azp"] == "obruten"
+
+
+# 5: whereabouts through the API.
+
+
+@pytest.mark.parametrize("role", ["case_worker_2", "unit_manager", "school_coordinator", "case_worker"])
+def test_5_the_api_withholds_a_protected_childs_school_start_as_the_page_does(
+    world: World, role: str
+) -> None:
+    auth = {"Authorization": f"Bearer {keys.create_key(user=world.users[role], days=1, via='test')[1]}"}
+    child, placement = world.protected, world.protected_placement
+    start = placement.school_start
+    urls = [f"/api/v1/children/{child.pk}", f"/api/v1/children/{child.pk}/placements/{placement.pk}"]
+    responses = [Client().get(url, headers=auth) for url in urls]
+    assert [response.status_code for response in responses] == [200, 200]
+    bodies = [response.json() for response in responses]
+    page = _client(world, role).get(reverse("register:child_detail", kwargs={"child_id": child.pk}))
+    day = f"{start.first_school_day:%Y-%m-%d}"
+    for body in bodies:
+        text = json.dumps(body)
+        shown = body["school_start"] if "school_start" in body else body["placements"][0]["school_start"]
+        if role == "case_worker":  # responsible: sees where, on the page and in the API alike
+            assert shown["taught_by_larteamet"] is False and day in text
+            assert f"<dd>{day}</dd>" in page.content.decode()
+        else:
+            assert shown == {}  # recorded, and nothing more
+            assert day not in text and f"<dd>{day}</dd>" not in page.content.decode()
