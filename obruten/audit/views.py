@@ -1,7 +1,6 @@
 import io
 from dataclasses import dataclass
 
-import xlsxwriter
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -11,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from obruten import spreadsheets
 from obruten.accounts import policy
 
 from . import labels, log
@@ -74,7 +74,7 @@ def child_trail_xlsx(request: HttpRequest, child_id: int) -> HttpResponse:
         log.record(actor=request.user, action=log.Action.EXPORT, via="audit:child_trail_xlsx", child=child)
         rows = [_row(event) for event in _events(child_id)]
     output = io.BytesIO()
-    book = xlsxwriter.Workbook(output, {"in_memory": True, "strings_to_formulas": False})  # reasons as typed
+    book = spreadsheets.workbook(output)  # reasons as typed
     sheet = book.add_worksheet(_("Logg"))
     bold = book.add_format({"bold": True})
     title = _("Vem har sett barn nr %(number)s?") % {"number": child.pk}  # type: ignore[attr-defined]

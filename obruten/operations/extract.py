@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-import xlsxwriter
 from django.db import models, transaction
 from django.http import Http404
 from django.utils import timezone
@@ -20,6 +19,7 @@ from django.utils.formats import localize
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
+from obruten import spreadsheets
 from obruten.accounts import policy
 from obruten.audit import labels
 from obruten.audit import log as audit
@@ -175,24 +175,19 @@ def _preamble(extract: Extract) -> list[str]:
 def to_xlsx(extract: Extract) -> bytes:
     output = io.BytesIO()
     # Text typed by people (and the child's answers) stays text, never a formula.
-    book = xlsxwriter.Workbook(output, {"in_memory": True, "strings_to_formulas": False})
+    book = spreadsheets.workbook(output)
     bold = book.add_format({"bold": True})
     summary = book.add_worksheet(_("Utdrag"))
     summary.write(0, 0, _title(extract), bold)
     summary.write_column(1, 0, _preamble(extract))
     for section in extract.sections:
-        sheet = book.add_worksheet(_sheet_name(section.title))
+        sheet = book.add_worksheet(spreadsheets.sheet_name(section.title, book.sheetnames))
         sheet.write_row(0, 0, section.headers, bold)
         for number, row in enumerate(section.rows, start=1):
             sheet.write_row(number, 0, row)
         sheet.set_column(0, max(len(section.headers) - 1, 0), 22)
     book.close()
     return output.getvalue()
-
-
-def _sheet_name(title: str) -> str:
-    """Excel allows 31 characters and none of []:*?/\\ in a sheet name."""
-    return "".join(char for char in title if char not in "[]:*?/\\")[:31]
 
 
 _LATIN1 = str.maketrans({"–": "-", "—": "-", "\u201d": '"', "\u201c": '"', "’": "'", "…": "..."})

@@ -96,11 +96,16 @@ def template_workbook(actor: Any) -> bytes:
     example = EXAMPLE | {"district": lists["district"][0] if lists["district"] else ""}
     sheet.append([SWEDISH_HEADERS[name] for name in COLUMNS])
     sheet.append([example[name] for name in COLUMNS])
+    for cell in sheet[2]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"  # the example's district name is text, as below
     ranges = {}  # column name -> its code list's cells on the code sheet
     for index, (name, values) in enumerate(lists.items(), start=1):
         codes.cell(row=1, column=index, value=SWEDISH_HEADERS[name])
         for row, value in enumerate(values, start=2):
-            codes.cell(row=row, column=index, value=value)
+            # A district's name as typed in the admin is text, never a formula (openpyxl
+            # reads a value that starts with "=" as one).
+            codes.cell(row=row, column=index, value=value).data_type = "s"
         letter = get_column_letter(index)
         ranges[name] = f"Kodlistor!${letter}$2:${letter}${len(values) + 1}"
     ranges["placing_municipality"] = ranges["location_municipality"] = ranges["home_municipality"]

@@ -7,14 +7,13 @@ from __future__ import annotations
 import io
 from typing import Any
 
-import xlsxwriter
 from django import forms
 from django.db.models import F, QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from obruten import sorting
+from obruten import sorting, spreadsheets
 from obruten.accounts.models import Role
 from obruten.teams.models import Team
 from obruten.teams.selectors import district_staff, teams_for
@@ -116,7 +115,7 @@ def breaches_xlsx(placements: list[Placement]) -> bytes:
     """The list as a workbook: the same columns as on screen, nothing about whereabouts."""
     buffer = io.BytesIO()
     # Text typed by people stays text: a name starting with "=" is not a formula.
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
+    workbook = spreadsheets.workbook(buffer)
     sheet = workbook.add_worksheet(_("Skolstart"))
     bold = workbook.add_format({"bold": True})
     titles = [

@@ -11,12 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import IO, Any
 
-import xlsxwriter
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from obruten import municipal, uploads
+from obruten import municipal, spreadsheets, uploads
 from obruten.accounts import policy
 from obruten.audit import log as audit
 from obruten.lib.calendar import period_bounds
@@ -287,7 +286,7 @@ def export_month(year: int, month: int, *, actor: Any, via: str) -> bytes:
         policy.monthly_file_districts(actor).filter(District.valid_between(start, end)).order_by("sort_order")
     )
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    workbook = spreadsheets.workbook(buffer)
     workbook.set_properties({"title": f"Månadsstatistik {start:%Y-%m}", "comments": SECRECY})
     sheet = _Sheet(workbook, f"{start:%Y-%m}")
     for district in districts:
@@ -328,7 +327,7 @@ class _Sheet:
         ]
 
     def write(self, name: str, forms: list[str], counts: list[list[int]]) -> None:
-        sheet = self.workbook.add_worksheet(name[:31])
+        sheet = self.workbook.add_worksheet(spreadsheets.sheet_name(name, self.workbook.sheetnames))
         sheet.set_header(f"&C&B{SECRECY}")
         sheet.merge_range(0, 0, 0, len(self.columns), SECRECY, self.secret)
         sheet.write(1, 0, f"{name}: placeringar som började {self.month}", self.bold)

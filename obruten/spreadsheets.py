@@ -1,0 +1,51 @@
+"""Writing spreadsheets: text that someone typed — a district's or a placement form's name,
+a reason, a school — is written as text, never as a formula or a link, and sheet names are
+made valid, so no name an administrator gives can run in the reader's Excel or break the
+file (issue 19, finding 6)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable
+from typing import IO, Any
+
+import xlsxwriter
+
+# xlsxwriter writes a string that starts with "=" as a formula and one that looks like a URL
+# as a link unless told not to; every workbook Obruten writes is told.
+TEXT_AS_TEXT = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+
+
+def workbook(buffer: IO[bytes]) -> xlsxwriter.Workbook:
+    return xlsxwriter.Workbook(buffer, TEXT_AS_TEXT)
+
+
+_NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
+_RESERVED = {"history"}  # Excel keeps "History" for itself
+
+
+def sheet_name(title: str, taken: Collection[str] = ()) -> str:
+    """``title`` as a sheet name Excel accepts: at most 31 characters, none of []:*?/\\,
+    no apostrophe first or last, not blank, and unlike every name in ``taken`` (case ignored)."""
+    name = _NOT_IN_SHEET_NAMES.sub("-", title).strip().strip("'").strip()[:31].rstrip("'") or "Blad"
+    used = {other.lower() for other in taken} | _RESERVED
+    candidate, number = name, 2
+    while candidate.lower() in used:
+        suffix = f" ({number})"
+        candidate, number = name[: 31 - len(suffix)].rstrip("'") + suffix, number + 1
+    return candidate
+
+
+# A CSV cell that starts with one of these is read as a formula by Excel and LibreOffice
+# (OWASP, "CSV Injection"); text is kept as text by a leading apostrophe. Numbers are not text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_row(values: Iterable[Any]) -> list[Any]:
+    return [csv_cell(value) for value in values]
