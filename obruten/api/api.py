@@ -458,6 +458,7 @@ def record_chain_step(
         status=payload.status,
         day=payload.date,
         via="api:chain_step",
+        reason=payload.reason,
     )
     return {"step": step.pk, "title": step.title, "status": record.status, "date": record.date}
 

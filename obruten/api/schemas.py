@@ -176,6 +176,7 @@ class FollowUpOut(Schema):
 class ChainStepIn(Schema):
     status: StepStatus = "done"
     date: dt.date
+    reason: text(1000) = Field("", description="krävs för att ändra någon annans markering")  # type: ignore[valid-type]
 
 
 class ChainStepOut(Schema):

@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field
 from datetime import UTC
 from typing import Any
@@ -32,6 +34,11 @@ class Entry:
     changes: dict[str, Any] = field(default_factory=dict)
 
 
+# The reads of the request being served, written once its response says whether it was
+# refused (see ``reads_decided_by_response``); None outside a request: written at once.
+_pending_reads: ContextVar[list[Entry] | None] = ContextVar("pending_reads", default=None)
+
+
 def record(
     *,
     actor: Any,
@@ -43,20 +50,44 @@ def record(
     reason: str = "",
 ) -> None:
     """Append one event. Call it inside the transaction that does the work."""
-    record_many(
-        [
-            Entry(
-                action=action,
-                via=via,
-                actor=actor,
-                child_id=child.pk if child is not None else None,
-                object_type=(obj._meta.model_name or "") if obj is not None else "",
-                object_id=obj.pk if obj is not None else None,
-                reason=reason,
-                changes=changes or {},
-            )
-        ]
+    entry = Entry(
+        action=action,
+        via=via,
+        actor=actor,
+        child_id=child.pk if child is not None else None,
+        object_type=(obj._meta.model_name or "") if obj is not None else "",
+        object_id=obj.pk if obj is not None else None,
+        reason=reason,
+        changes=changes or {},
     )
+    pending = _pending_reads.get()
+    if action == Action.READ and pending is not None:
+        pending.append(entry)
+    else:
+        record_many([entry])
+
+
+@contextmanager
+def reads_decided_by_response() -> Iterator[Callable[[bool], None]]:
+    """Within it, reads wait; call the function it yields with whether the request was
+    refused, and they are written as reads or, if refused, as refusals: a page that checks
+    the child first and the role after never leaves a read in the log for a 403."""
+    pending: list[Entry] = []
+    token = _pending_reads.set(pending)
+
+    def write(refused: bool) -> None:
+        _pending_reads.reset(token)
+        for entry in pending:
+            entry.action = Action.REFUSED if refused else Action.READ
+        if pending:
+            record_many(pending)
+            pending.clear()
+
+    try:
+        yield write
+    finally:
+        if _pending_reads.get() is pending:  # left by an exception before a response
+            write(refused=False)
 
 
 def record_list(

@@ -129,11 +129,10 @@ def start_transfer(
     policy.require_child(actor, child, actor is None or actor.role in SENDERS)
     _check_date(effective_date, "effective_date")
     errors = {}
-    earliest = timezone.localdate() - timedelta(days=TRANSFER_BACKDATE_DAYS)
-    if actor is not None and effective_date < earliest:  # the system moves history (mergers)
+    if actor is not None and _too_far_back(effective_date):  # the system moves history (mergers)
         errors["effective_date"] = _("En flytt kan gälla högst %(days)s dagar bakåt, från %(date)s.") % {
             "days": TRANSFER_BACKDATE_DAYS,
-            "date": f"{earliest:%Y-%m-%d}",
+            "date": f"{_earliest_effective_date():%Y-%m-%d}",
         }
     if to_district.pk == child.district_id:
         errors["to_district"] = _("Barnet hör redan till %(district)s.") % {"district": to_district.name}
@@ -167,6 +166,16 @@ def start_transfer(
         changes={"to_district": [None, to_district.code], "effective_date": [None, str(effective_date)]},
     )
     return transfer
+
+
+def _earliest_effective_date() -> date:
+    return timezone.localdate() - timedelta(days=TRANSFER_BACKDATE_DAYS)
+
+
+def _too_far_back(effective_date: date) -> bool:
+    """Whether a transfer from ``effective_date`` would rewrite months already reported:
+    checked when it is asked for and again when it takes effect, at acceptance."""
+    return effective_date < _earliest_effective_date()
 
 
 def incoming_transfers(actor: Any) -> list[Transfer]:
@@ -219,6 +228,21 @@ def accept_transfer(*, actor: Any, transfer: Transfer, case_worker: User | None,
     if child.district_id != transfer.from_district_id:
         raise ValidationError(
             _("Barnet hör inte längre till %(district)s.") % {"district": transfer.from_district}
+        )
+    asked_by_a_user = transfer.requested_by_id is not None  # the system moves history (mergers)
+    if actor is not None and asked_by_a_user and _too_far_back(transfer.effective_date):
+        raise ValidationError(
+            _(
+                "Överflyttningen skulle gälla från %(date)s, mer än %(days)s dagar bakåt, och skriva om "
+                "månader som redan är rapporterade. Avslå den och be %(district)s begära en ny från "
+                "%(earliest)s eller senare."
+            )
+            % {
+                "date": f"{transfer.effective_date:%Y-%m-%d}",
+                "days": TRANSFER_BACKDATE_DAYS,
+                "district": transfer.from_district,
+                "earliest": f"{_earliest_effective_date():%Y-%m-%d}",
+            }
         )
     before_worker = child.case_worker
     moved = move_case(child, transfer.from_district, transfer.to_district, transfer.effective_date)

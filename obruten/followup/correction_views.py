@@ -73,6 +73,13 @@ class ChainStepDateForm(forms.Form):
         widget=DateInput(),
         help_text=gettext_lazy("Dagen steget gjordes: i dag eller tidigare, inte före placeringen."),
     )
+    reason = forms.CharField(
+        label=gettext_lazy("Skäl"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Krävs när du ändrar någon annans markering. Sparas i loggen."),
+    )
 
 
 class ChainStepUndoForm(forms.Form):
@@ -126,6 +133,7 @@ def chain_step_correct(request: HttpRequest, child_id: int, placement_id: int, s
                 status=date_form.cleaned_data["status"],
                 day=date_form.cleaned_data["date"],
                 via=via,
+                reason=date_form.cleaned_data["reason"],
             ),
         )
     if done is not None:

@@ -276,13 +276,23 @@ def _validate_step_day(placement: Placement, day: dt.date) -> None:
 
 @transaction.atomic
 def record_chain_step(
-    *, actor: Any, placement: Placement, step: ChainStep, status: str, day: dt.date, via: str
+    *,
+    actor: Any,
+    placement: Placement,
+    step: ChainStep,
+    status: str,
+    day: dt.date,
+    via: str,
+    reason: str = "",
 ) -> ChainStepRecord:
     """Mark a step done or not applicable on ``day`` (today, or dated back to when it
-    was done, not before the placement); marking it again corrects status and date."""
+    was done, not before the placement); marking it again corrects status and date. A
+    mark someone else made is changed only with a reason, as it is undone only with one."""
     policy.require_child(actor, placement.child, policy.may_record_school_results(actor))
     _require_chain_applies(placement, step)
-    return _mark_chain_step(actor=actor, placement=placement, step=step, status=status, day=day, via=via)
+    return _mark_chain_step(
+        actor=actor, placement=placement, step=step, status=status, day=day, via=via, reason=reason
+    )
 
 
 def _require_chain_applies(placement: Placement, step: ChainStep) -> None:
@@ -295,13 +305,31 @@ def _require_chain_applies(placement: Placement, step: ChainStep) -> None:
 
 
 def _mark_chain_step(
-    *, actor: Any, placement: Placement, step: ChainStep, status: str, day: dt.date, via: str
+    *,
+    actor: Any,
+    placement: Placement,
+    step: ChainStep,
+    status: str,
+    day: dt.date,
+    via: str,
+    reason: str = "",
 ) -> ChainStepRecord:
     if status not in ChainStepRecord.Status.values:
         raise ValidationError({"status": _("Okänd status.")})
     _validate_step_day(placement, day)
-    existing = ChainStepRecord.objects.filter(placement=placement, step=step).first()
+    existing = (
+        ChainStepRecord.objects.select_related("recorded_by").filter(placement=placement, step=step).first()
+    )
     before = {"status": existing.status, "date": existing.date} if existing else {}
+    someone_elses = existing is not None and existing.recorded_by_id != actor.pk
+    if someone_elses and before != {"status": status, "date": day} and not reason.strip():
+        assert existing is not None
+        raise ValidationError(
+            {
+                "reason": _("Skriv varför du ändrar en markering som %(name)s gjorde.")
+                % {"name": existing.recorded_by.get_full_name() or existing.recorded_by.get_username()}
+            }
+        )
     record, created = ChainStepRecord.objects.update_or_create(
         placement=placement, step=step, defaults={"status": status, "date": day, "recorded_by": actor}
     )
@@ -314,6 +342,7 @@ def _mark_chain_step(
             child=placement.child,
             obj=record,
             changes={"step": [step.title, step.title], **changes},
+            reason=reason.strip(),
         )
     return record
 

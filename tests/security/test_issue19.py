@@ -9,23 +9,31 @@ import subprocess
 import sys
 import zipfile
 from base64 import b32decode
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
-from django.core.exceptions import SuspiciousOperation
+from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from openpyxl import load_workbook
 
-from conftest import World
+from conftest import World, make_user
+from obruten.accounts.models import Role
 from obruten.accounts.tests.test_deploy_settings import documented_environment
 from obruten.api import keys
+from obruten.audit.models import AuditEvent
+from obruten.casework import services as casework
+from obruten.casework.models import Transfer
+from obruten.followup import services as followup
+from obruten.followup.models import ChainStep, ChainStepRecord
 from obruten.lib.tests.hostile import shared_string_bomb
 from obruten.register.imports import COLUMNS
 from obruten.register.models import District, Placement
@@ -283,3 +291,74 @@ def test_6_sheet_names_excel_accepts() -> None:
     assert sheet_name("Bromma", taken=["bromma"]) == "Bromma (2)"
     assert sheet_name("History") == "History (2)"
     assert sheet_name("[]") == "--" and sheet_name("  ") == "Blad"
+
+
+# 7: the 31-day limit on backdating a transfer was checked only when it was asked for.
+
+
+def test_7_a_transfer_accepted_long_after_it_was_asked_for_cannot_move_the_case_further_back(
+    world: World,
+) -> None:
+    bromma_chef = make_user("chef_bromma", Role.UNIT_MANAGER, ["bromma"])
+    today = timezone.localdate()
+    transfer = casework.start_transfer(
+        actor=world.users["case_worker"],
+        child=world.own,
+        to_district=District.objects.get(code="bromma"),
+        effective_date=today - timedelta(days=31),
+        note="",
+        via="test",
+    )
+    # Sixty days pass before the receiving enhetschef answers: the date is now 91 days back.
+    Transfer.objects.filter(pk=transfer.pk).update(effective_date=today - timedelta(days=91))
+    transfer.refresh_from_db()
+    with pytest.raises(ValidationError, match="mer än 31 dagar bakåt"):
+        casework.accept_transfer(actor=bromma_chef, transfer=transfer, case_worker=None, via="test")
+    world.own.refresh_from_db()
+    assert world.own.district.code == "farsta"
+    assert Transfer.objects.get(pk=transfer.pk).status == Transfer.Status.PENDING
+
+
+# 8: a chain step re-marked by someone else without a reason.
+
+
+def test_8_someone_elses_mark_is_changed_only_with_a_reason(world: World) -> None:
+    placement = world.own_placement
+    step = ChainStep.objects.filter(chain_model__is_active=True, is_school_start=False).first()
+    assert step is not None
+    today = timezone.localdate()
+    followup.record_chain_step(
+        actor=world.users["case_worker"], placement=placement, step=step, status="done", day=today, via="test"
+    )
+    remark = {"placement": placement, "step": step, "status": "not_applicable", "via": "test"}
+    colleague = world.users["case_worker_2"]
+    with pytest.raises(ValidationError) as refused:
+        followup.record_chain_step(actor=colleague, day=today - timedelta(days=3), **remark)
+    assert "reason" in refused.value.message_dict
+    assert ChainStepRecord.objects.get(placement=placement, step=step).status == "done"
+    # the page keeps what was typed and names the field
+    url = reverse(
+        "followup:chain_step_correct",
+        kwargs={"child_id": world.own.pk, "placement_id": placement.pk, "step_id": step.pk},
+    )
+    page = _client(world, "case_worker_2").post(
+        url, {"status": "not_applicable", "date": f"{today:%Y-%m-%d}"}
+    )
+    assert page.status_code == 200 and "reason" in page.context["date_form"].errors
+    followup.record_chain_step(
+        actor=colleague, day=today - timedelta(days=3), reason="Rektor bekräftade", **remark
+    )
+    event = AuditEvent.objects.filter(object_type="chainsteprecord").last()
+    assert event is not None and event.reason == "Rektor bekräftade"
+    followup.record_chain_step(actor=colleague, day=today, **remark)  # her own mark: no reason needed
+
+
+# 9: refused views logged as reads.
+
+
+def test_9_a_refused_page_is_logged_as_refused_never_as_read(world: World) -> None:
+    url = reverse("teaching:child", kwargs={"child_id": world.own.pk})
+    before = AuditEvent.objects.order_by("-sequence").values_list("sequence", flat=True).first()
+    assert _client(world, "case_worker_2").get(url).status_code == 403
+    events = list(AuditEvent.objects.filter(sequence__gt=before).values_list("action", "child_id", "via"))
+    assert events == [("refused", world.own.pk, "teaching:child")]
