@@ -377,6 +377,8 @@ OWN_MUNICIPALITY_CODE = env("OWN_MUNICIPALITY_CODE", "0180") or "0180"
 
 # Uploads (docs/import-format.md, "Limits"): checked before a file is parsed. A file larger
 # than FILE_UPLOAD_MAX_MEMORY_SIZE is spooled to a temporary file, never held in memory.
+# Backups are encrypted with age to these public keys (comma-separated; docs/operations.md).
+BACKUP_AGE_RECIPIENTS = env_list("BACKUP_AGE_RECIPIENTS", "")
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10_000_000)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50_000)
 IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 10 * IMPORT_MAX_BYTES)

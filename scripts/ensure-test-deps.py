@@ -4,6 +4,7 @@
   tests/browser/conftest.py looks for it);
 - PostgreSQL's server binaries (initdb), for the run on a throwaway cluster;
 - LibreOffice Calc (soffice), which opens the tertial pack's workbook as a city official would;
+- age, which encrypts backups;
 - runuser, when running as root (scripts/with_postgres.py starts the server as postgres).
 
 Run as root, it installs what is missing with apt-get. Otherwise, or with --no-install,
@@ -39,6 +40,7 @@ def missing_packages(as_root: bool) -> list[str]:
         "chromium": has_chromium(),
         "postgresql": has_initdb(),
         "libreoffice-calc-nogui": bool(shutil.which("soffice")),
+        "age": bool(shutil.which("age")),  # encrypted backups (docs/operations.md)
         "util-linux": not as_root or bool(shutil.which("runuser")),
     }
     return [package for package, present in wanted.items() if not present]

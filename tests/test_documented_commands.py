@@ -276,18 +276,40 @@ def check_import_statistics(register: Register, line: str) -> None:
     assert register.count("SELECT count(*) FROM statistics_importedplacement") == 2
 
 
+def _age_identity(register: Register) -> tuple[Path, str]:
+    """An age key pair made here: the identity file (kept apart) and its public recipient."""
+    identity = register.tmp / "age-identity.txt"
+    if not identity.exists():
+        subprocess.run(["age-keygen", "-o", str(identity)], check=True, capture_output=True)  # noqa: S607
+    public = next(line for line in identity.read_text().splitlines() if line.startswith("# public key: "))
+    return identity, public.removeprefix("# public key: ")
+
+
+def _backup_directory(register: Register, encrypted: bool) -> Path:
+    return register.tmp / ("backup-age" if encrypted else "backup")
+
+
 def check_backup(register: Register, line: str) -> None:
-    register.run(fill(line, {"DIR": str(register.tmp / "backup")}))
-    assert (register.tmp / "backup").is_dir() and any((register.tmp / "backup").iterdir())
+    encrypted = "RECIPIENT" in line
+    directory = _backup_directory(register, encrypted)
+    values = {"DIR": str(directory)}
+    if encrypted:
+        values["RECIPIENT"] = _age_identity(register)[1]
+    register.run(fill(line, values))
+    files = sorted(path.name for path in directory.iterdir())
+    assert files == ["database.sqlite3" + (".age" if encrypted else ""), "manifest.json"]
 
 
 def check_restore(register: Register, line: str) -> None:
-    """Into a new, empty database: the line as written, with the backup made above."""
-    if not (register.tmp / "backup").is_dir():
-        check_backup(register, "obruten backup --out DIR")
-    restored = register.tmp / "restored.sqlite3"
+    """Into a new, empty database: the line as written, with the backup made above (the
+    encrypted one where the line gives an identity)."""
+    encrypted = "FILE" in line
+    directory = _backup_directory(register, encrypted)
+    if not directory.is_dir():
+        check_backup(register, "obruten backup --out DIR" + (" --encrypt-to RECIPIENT" if encrypted else ""))
+    restored = register.tmp / f"restored{'-age' if encrypted else ''}.sqlite3"
     env = {**register.env, "DATABASE_URL": f"sqlite:///{restored}"}
-    argv = shlex.split(fill(line, {"DIR": str(register.tmp / "backup")}))
+    argv = shlex.split(fill(line, {"DIR": str(directory), "FILE": str(_age_identity(register)[0])}))
     result = subprocess.run(argv, env=env, cwd=register.tmp, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr[-3000:]
     with sqlite3.connect(restored) as connection:
@@ -410,15 +432,22 @@ ENSURE = ROOT / "scripts" / "ensure-test-deps.py"
 
 
 def fake_programs(
-    bin_dir: Path, log: Path, *, apt_get_installs: bool, soffice: bool = True, initdb: bool = True
+    bin_dir: Path,
+    log: Path,
+    *,
+    apt_get_installs: bool,
+    soffice: bool = True,
+    initdb: bool = True,
+    age: bool = True,
 ) -> None:
-    """Stand-ins for initdb, runuser and soffice, and an apt-get that logs its arguments and
+    """Stand-ins for initdb, runuser, soffice and age, and an apt-get that logs its arguments and
     (if told to) puts chromium where $CHROMIUM says: the real one would change the machine."""
     bin_dir.mkdir()
     programs = {
         **({"initdb": "exit 0"} if initdb else {}),
         "runuser": "exit 0",
         **({"soffice": "exit 0"} if soffice else {}),
+        **({"age": "exit 0"} if age else {}),
         "apt-get": f'echo "$@" >> {log}\n'
         + ('[ "$1" = install ] && : > "$CHROMIUM"\n' if apt_get_installs else ""),
     }
@@ -435,6 +464,7 @@ def ensure(
     apt_get_installs: bool = True,
     soffice: bool = True,
     initdb: bool = True,
+    age: bool = True,
 ) -> subprocess.CompletedProcess[str]:
     fake_programs(
         tmp_path / "bin",
@@ -442,6 +472,7 @@ def ensure(
         apt_get_installs=apt_get_installs,
         soffice=soffice,
         initdb=initdb,
+        age=age,
     )
     browser = tmp_path / "chromium"
     if chromium:
@@ -474,7 +505,7 @@ def test_without_libreoffice_it_names_debians_calc_package(tmp_path: Path) -> No
 
 
 def test_on_a_bare_machine_it_prints_the_command_readme_shows(tmp_path: Path) -> None:
-    result = ensure(tmp_path, "--no-install", chromium=False, soffice=False, initdb=False)
+    result = ensure(tmp_path, "--no-install", chromium=False, soffice=False, initdb=False, age=False)
     assert result.returncode == 1
     printed = result.stderr.splitlines()[-1].split("apt-get install -y ")[-1].split()
     readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())

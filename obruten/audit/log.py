@@ -16,7 +16,8 @@ from django.conf import settings
 from django.db import connections, models, router, transaction
 from django.utils import timezone
 
-from .models import AuditChainHead, AuditEvent
+from . import records
+from .models import NOT_WRITES, AuditChainHead, AuditEvent
 
 GENESIS_HASH = "0" * 64
 Action = AuditEvent.Action
@@ -105,7 +106,14 @@ def record_list(
 def record_many(entries: Iterable[Entry]) -> None:
     """Append events in order, extending the chain under a lock on its head."""
     key = audit_key()
+    entries = list(entries)
     with transaction.atomic():
+        # The state each write left, read in the transaction that wrote it (before the lock).
+        states = records.digests(
+            entry.child_id
+            for entry in entries
+            if entry.child_id is not None and entry.action not in NOT_WRITES
+        )
         head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
         if head is None:
             head = AuditChainHead.objects.create(pk=1, last_hash=GENESIS_HASH, last_sequence=0)
@@ -126,6 +134,7 @@ def record_many(entries: Iterable[Entry]) -> None:
                 "via": entry.via,
                 "reason": entry.reason,
                 "changes": entry.changes,
+                "state": states.get(entry.child_id or 0, "") if entry.action not in NOT_WRITES else "",
                 "previous_hash": previous,
             }
             row["hash"] = previous = _seal(row, key)
@@ -193,6 +202,7 @@ SEALED_FIELDS = (
     "via",
     "reason",
     "changes",
+    "state",
     "previous_hash",
 )
 
@@ -207,6 +217,8 @@ _CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",
 
 def _seal(fields: dict[str, Any], key: bytes) -> str:
     payload = {**fields, "at": fields["at"].astimezone(UTC).isoformat()}
+    if not payload.get("state"):  # rows without a state are sealed as they were before it
+        payload.pop("state", None)
     return hmac.new(key, _CANONICAL.encode(payload).encode("utf-8"), hashlib.sha256).hexdigest()
 
 

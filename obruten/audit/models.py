@@ -28,6 +28,7 @@ class AuditEvent(models.Model):
     - ``via``: which page, export or command.
     - ``reason``: why, where the user gave a reason.
     - ``changes``: for writes ``{field: [old, new]}``; for list reads, the filters used.
+    - ``state``: for writes about a child, the digest of the child's records after it.
     - ``sequence``: 1, 2, 3, ... without gaps, so a removed row leaves a hole.
     - ``previous_hash`` / ``hash``: the chain; ``hash`` is an HMAC (keyed with
       ``AUDIT_KEY``, which is never in the database) over every other field and the
@@ -73,6 +74,9 @@ class AuditEvent(models.Model):
     via = models.CharField(_("sida eller export"), max_length=100)
     reason = models.CharField(_("skäl"), max_length=500, blank=True)
     changes = models.JSONField(_("ändringar"), default=dict, blank=True)
+    # For a write about a child: the digest of the child's records as the write left them
+    # (obruten.audit.records), so a record changed outside Obruten is found.
+    state = models.CharField(_("postens kontrollsumma"), max_length=64, blank=True, default="")
     sequence = models.BigIntegerField(unique=True)
     previous_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)

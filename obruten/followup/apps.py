@@ -5,3 +5,13 @@ class FollowupConfig(AppConfig):
     name = "obruten.followup"
     label = "followup"
     verbose_name = "Uppföljning"
+
+    def ready(self) -> None:
+        from obruten.audit import records
+
+        # A child's records, checked against the audit log (obruten audit verify --records).
+        records.register("followup.FollowUp", "child")
+        records.register("followup.SubjectResult", "follow_up__child")
+        records.register("followup.FinalGrades", "child")
+        records.register("followup.Intervention", "child")
+        records.register("followup.ChainStepRecord", "placement__child")

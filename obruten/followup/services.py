@@ -357,6 +357,14 @@ def undo_chain_step(*, actor: Any, placement: Placement, step: ChainStep, reason
         raise ValidationError({"reason": _("Steget är inte markerat.")})
     if not reason.strip():
         raise ValidationError({"reason": _("Skriv varför markeringen tas bort.")})
+    said = {
+        "step": [step.title, step.title],
+        "status": [record.status, None],
+        "date": [str(record.date), None],
+    }
+    record_id = record.pk
+    record.delete()
+    record.pk = record_id  # the audit event names the record removed, and the state after it
     audit.record(
         actor=actor,
         action=audit.Action.UPDATE,
@@ -364,13 +372,8 @@ def undo_chain_step(*, actor: Any, placement: Placement, step: ChainStep, reason
         child=placement.child,
         obj=record,
         reason=reason.strip(),
-        changes={
-            "step": [step.title, step.title],
-            "status": [record.status, None],
-            "date": [str(record.date), None],
-        },
+        changes=said,
     )
-    record.delete()
 
 
 def tick_school_start_step(*, actor: Any, placement: Placement, day: dt.date, via: str) -> None:

@@ -5,3 +5,11 @@ class RegisterConfig(AppConfig):
     name = "obruten.register"
     label = "register"
     verbose_name = "Register"
+
+    def ready(self) -> None:
+        from obruten.audit import records
+
+        # A child's records, checked against the audit log (obruten audit verify --records).
+        records.register("register.Child", "pk")
+        records.register("register.Placement", "child")
+        records.register("register.SchoolStart", "placement__child")

@@ -5,3 +5,9 @@ class TeachingConfig(AppConfig):
     name = "obruten.teaching"
     label = "teaching"
     verbose_name = "Teaching"
+
+    def ready(self) -> None:
+        from obruten.audit import records
+
+        # A child's records, checked against the audit log (obruten audit verify --records).
+        records.register("teaching.TeachingWeek", "child")

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
+import sqlite3
+import stat
 import subprocess
 import sys
 import zipfile
@@ -18,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -25,18 +29,21 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from openpyxl import load_workbook
 
-from conftest import World, make_user
+from conftest import World, make_user, new_database
 from obruten.accounts.models import Role
 from obruten.accounts.tests.test_deploy_settings import documented_environment
 from obruten.api import keys
+from obruten.audit import log as audit_log
+from obruten.audit import records
 from obruten.audit.models import AuditEvent
 from obruten.casework import services as casework
 from obruten.casework.models import Transfer
 from obruten.followup import services as followup
-from obruten.followup.models import ChainStep, ChainStepRecord
+from obruten.followup.models import ChainStep, ChainStepRecord, FollowUp
 from obruten.lib.tests.hostile import shared_string_bomb
+from obruten.operations.tests.test_production import OBRUTEN, _environment, _obruten, _table_counts
 from obruten.register.imports import COLUMNS
-from obruten.register.models import District, Placement
+from obruten.register.models import Child, District, Placement
 from obruten.spreadsheets import sheet_name
 from obruten.sso import services
 from obruten.sso.mfa import OIDC_BACKEND, PROVIDER_MFA_SESSION_KEY
@@ -362,3 +369,147 @@ def test_9_a_refused_page_is_logged_as_refused_never_as_read(world: World) -> No
     assert _client(world, "case_worker_2").get(url).status_code == 403
     events = list(AuditEvent.objects.filter(sequence__gt=before).values_list("action", "child_id", "via"))
     assert events == [("refused", world.own.pk, "teaching:child")]
+
+
+# 10: the register can be changed behind the log's back.
+
+
+def test_10_every_record_the_services_wrote_is_explained_by_its_audited_write(world: World) -> None:
+    assert records.unexplained() == []
+
+
+def test_10_a_record_changed_directly_in_the_database_is_found(world: World) -> None:
+    Child.objects.filter(pk=world.own.pk).update(first_name="Xugo")  # no service, no audit
+    FollowUp.objects.filter(child=world.protected).delete()
+    found = records.unexplained()
+    assert [(child.child_id, "differ" in child.message) for child in found] == [
+        (world.own.pk, True),
+        (world.protected.pk, True),
+    ]
+    errors = io.StringIO()
+    with pytest.raises(CommandError, match="2 child"):
+        call_command("audit", "verify", "--records", stderr=errors)
+    assert f"child {world.own.pk}: its records differ" in errors.getvalue()
+
+
+# 4: backups anyone could read or alter.
+
+
+@pytest.fixture(scope="module")
+def small_register(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = new_database(tmp_path_factory.mktemp("source"), "issue19_source")
+    for command in (["migrate", "-v0"], ["demo", "--seed", "5", "--scale", "small"]):
+        done = _obruten(url, *command, DEMO_MODE="1")
+        assert done.returncode == 0, done.stderr
+    return url
+
+
+def _backup(url: str, directory: Path, *extra: str) -> None:
+    # umask 022, as the timer's shell might have: the backup is private all the same.
+    done = subprocess.run(
+        ["/bin/sh", "-c", 'umask 022; exec "$@"', "sh", *OBRUTEN, "backup", "--out", str(directory), *extra],
+        env=_environment(url),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_4_a_backup_is_its_owners_alone_whatever_the_umask(small_register: str, tmp_path: Path) -> None:
+    directory = tmp_path / "nightly"
+    _backup(small_register, directory)
+    assert stat.S_IMODE(directory.stat().st_mode) == 0o700
+    assert {stat.S_IMODE(path.stat().st_mode) for path in directory.iterdir()} == {0o600}
+    units = (Path(settings.PROJECT_DIR) / "deploy" / "systemd").glob("*.service")
+    assert all("UMask=0077" in unit.read_text(encoding="utf-8") for unit in units)
+
+
+def _execute(url: str, sql: str) -> None:
+    """A change made in the database directly, past every service and the audit log."""
+    if url.startswith("sqlite"):
+        with sqlite3.connect(url.removeprefix("sqlite:///")) as connection:
+            connection.execute(sql)
+        return
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(sql)  # type: ignore[arg-type]
+
+
+def _one_byte_changed(directory: Path, name: str) -> None:
+    path = directory / name
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+
+
+def test_4_a_backup_with_one_changed_byte_is_refused_before_anything_is_restored(
+    small_register: str, tmp_path: Path
+) -> None:
+    directory = tmp_path / "nightly"
+    _backup(small_register, directory)
+    manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+    _one_byte_changed(directory, manifest["file"])
+    restored = new_database(tmp_path, "issue19_changed")
+    refused = _obruten(restored, "restore", str(directory))
+    assert refused.returncode == 1 and "does not match the SHA-256" in refused.stderr
+    assert _table_counts(restored) == {}  # nothing restored
+
+    # The attacker writes the new file's SHA-256 into the manifest: without the audit key,
+    # its HMAC no longer holds.
+    manifest["files"][manifest["file"]] = hashlib.sha256(
+        (directory / manifest["file"]).read_bytes()
+    ).hexdigest()
+    (directory / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    refused = _obruten(restored, "restore", str(directory))
+    assert refused.returncode == 1 and "was not written with this AUDIT_KEY" in refused.stderr
+
+
+def test_4_a_restored_register_changed_behind_its_log_is_refused(small_register: str, tmp_path: Path) -> None:
+    """Someone with the audit key rewrites a name in the database, then backs it up: the
+    files and the manifest hold, the records do not match their log."""
+    tampered = new_database(tmp_path, "issue19_tampered")
+    _backup(small_register, tmp_path / "first")
+    assert _obruten(tampered, "restore", str(tmp_path / "first")).returncode == 0
+    _execute(tampered, "UPDATE register_child SET first_name = 'Xugo' WHERE id = 1")
+    _backup(tampered, tmp_path / "second")
+    restored = new_database(tmp_path, "issue19_restored")
+    refused = _obruten(restored, "restore", str(tmp_path / "second"))
+    assert (
+        refused.returncode == 1
+        and "1 child(ren) whose records no audited write explains (e.g. 1)" in refused.stderr
+    )
+
+
+def test_4_an_encrypted_backup_is_restored_only_with_the_key_kept_apart(
+    small_register: str, tmp_path: Path
+) -> None:
+    identity = tmp_path / "age-identity.txt"
+    subprocess.run(["age-keygen", "-o", str(identity)], check=True, capture_output=True)  # noqa: S607
+    recipient = next(
+        line.split(": ")[1] for line in identity.read_text().splitlines() if line.startswith("# public key")
+    )
+    directory = tmp_path / "nightly"
+    _backup(small_register, directory, "--encrypt-to", recipient)
+    files = sorted(path.name for path in directory.iterdir())
+    dump = next(name for name in files if name.endswith(".age"))
+    assert not (directory / dump).read_bytes().startswith((b"SQLite format 3", b"PGDMP"))
+    restored = new_database(tmp_path, "issue19_encrypted")
+    without = _obruten(restored, "restore", str(directory))
+    assert without.returncode == 1 and "--identity" in without.stderr
+    done = _obruten(restored, "restore", str(directory), "--identity", str(identity))
+    assert done.returncode == 0, done.stderr
+    assert _table_counts(restored) == _table_counts(small_register)
+
+
+def test_10_the_baseline_after_an_upgrade_records_the_state_of_children_written_before_it(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with monkeypatch.context() as before_record_states:
+        before_record_states.setattr(records, "digests", lambda ids: {})
+        audit_log.record(actor=None, action="update", via="test", child=world.other)
+    assert records.children_without_state() == [world.other.pk]
+    assert "no state" in records.unexplained()[0].message
+    call_command("audit", "baseline", stdout=io.StringIO())  # trusts the records as they are
+    assert records.unexplained() == [] and records.children_without_state() == []

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from obruten.audit import log as audit
 from obruten.followup import demo as followup_demo
 from obruten.participation import demo as participation_demo
 from obruten.register import demo
@@ -42,6 +43,12 @@ class Command(BaseCommand):
         voices = participation_demo.generate(seed=options["seed"], today=today)
         self.stdout.write(
             f"Created {voices['invitations']} answered questionnaires ({voices['alerts']} alerts)."
+        )
+        # Written in bulk, beside the services: one audited write per child states what the
+        # demo made, so `obruten audit verify --records` holds for demo data too.
+        audit.record_many(
+            audit.Entry(action=audit.Action.IMPORT, via=f"obruten demo --seed {options['seed']}", child_id=pk)
+            for pk in Child.objects.order_by("pk").values_list("pk", flat=True)
         )
         self._print_logins()
 
