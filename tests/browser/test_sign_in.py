@@ -71,7 +71,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     port = free_port()
     url = f"http://localhost:{port}"  # a WebAuthn RP ID is a host name, never an address
     with provider(workdir, redirect_uri=f"{url}/konto/org/svar/") as idp:
-        subjects = idp.add_people({"anna": True, "bo": False, "cilla": False, "dag": False, "okand": False})
+        subjects = idp.add_people(
+            {"anna": True, "bo": False, "cilla": False, "dag": False, "erik": True, "okand": False}
+        )
         env = {
             **os.environ,
             **idp.obruten_env,
@@ -84,7 +86,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             "WEBAUTHN_RP_ID": "localhost",
             "WEBAUTHN_ORIGINS": url,
         }
-        people = [(name, subjects[name], f"{name}@stad.example") for name in ("anna", "bo", "cilla", "dag")]
+        people = [
+            (name, subjects[name], f"{name}@stad.example") for name in ("anna", "bo", "cilla", "dag", "erik")
+        ]
         people.append(("dora", "", "anna.ny@stad.example"))  # the address anna's will become
         subprocess.run([*OBRUTEN, "migrate", "-v0"], env=env, check=True)
         subprocess.run(
@@ -151,7 +155,7 @@ def test_the_providers_two_factors_land_on_the_start_page_and_the_email_changes_
 def test_an_unknown_subject_gets_a_clear_page_and_no_account(site: Site, browser: Any) -> None:
     page = sign_in(browser, site, "okand")
     page.get_by_role("heading", name="Du har inget konto i Obruten – kontakta din administratör").wait_for()
-    assert site.users() == ["anna", "bo", "cilla", "dag", "dora"]
+    assert site.users() == ["anna", "bo", "cilla", "dag", "dora", "erik"]
     page.goto(f"{site.url}/barn/")
     assert "/konto/logga-in/" in page.url
 
@@ -228,3 +232,20 @@ def test_without_the_providers_second_factor_a_security_key_is_enrolled_and_requ
     page.get_by_role("button", name="Använd säkerhetsnyckel").click()
     page.wait_for_url(f"{site.url}/barn/")
     assert session_id(page) != before
+
+
+UNLINK = """
+from obruten.accounts.models import Role, User
+from obruten.sso import services
+from obruten.sso.models import Identity
+admin = User.objects.create_user(username="admin-unlink", role=Role.ADMINISTRATOR, is_staff=True)
+services.unlink_identity(actor=admin, identity=Identity.objects.get(user__username="erik"))
+"""
+
+
+def test_unlinking_a_persons_identity_ends_her_session_at_once(site: Site, browser: Any) -> None:
+    page = sign_in(browser, site, "erik")
+    on_start_page(page)
+    subprocess.run([*OBRUTEN, "shell", "-v", "0", "-c", UNLINK], env=site.env, check=True)
+    page.goto(f"{site.url}/barn/")
+    assert "/konto/logga-in/" in page.url
