@@ -263,6 +263,10 @@ class Relation:
     # With subset and disjoint: the sum of the parts times these is at most the total, for
     # what is reasoned with other coefficients than 1 (inclusion–exclusion).
     weights: tuple[int, ...] = ()
+    # An equation the counts happen to meet (``as_they_hold``): the attacker's check weighs
+    # it, but it asks for no partner of its own, since only the check knows whether a reader
+    # assuming it learns anything.
+    assumed: bool = False
 
     def cells(self) -> tuple[Key, ...]:
         return (self.total, *self.parts)
@@ -270,12 +274,39 @@ class Relation:
     def holds(self, values: Mapping[Key, int]) -> bool:
         """Whether the counts satisfy the relation."""
         total, parts = values[self.total], [values[part] for part in self.parts]
+        if self.exact and not self.subset:
+            return total == self.weighted_sum(values)
         if self.weights:
             return sum(w * part for w, part in zip(self.weights, parts, strict=True)) <= total
         within = all(part <= total for part in parts)
         if self.subset:
             return within and (not self.disjoint or sum(parts) <= total)
-        return total == sum(parts) if self.exact else within and total <= sum(parts)
+        return within and total <= sum(parts)
+
+    def weighted_sum(self, values: Mapping[Key, int]) -> int:
+        weights = self.weights or (1,) * len(self.parts)
+        return sum(w * values[part] for w, part in zip(weights, self.parts, strict=True))
+
+    def as_equation(self) -> Relation:
+        """The total is the (weighted) sum of the parts, as the counts show."""
+        return Relation(self.total, self.parts, exact=True, weights=self.weights, assumed=True)
+
+
+def as_they_hold(values: Mapping[Key, int], relations: Sequence[Relation]) -> list[Relation]:
+    """Each relation whose bound on a sum holds with equality in these counts, as an
+    equation. The attacker who sees published totals add up (a distinct-children total
+    that equals the sum of its parts, as it does when no child counts in two of them) may
+    assume they add up where cells are hidden too, and draws true conclusions; so the
+    protection holds against that attacker (issue 19, finding 2). A bound that is not met
+    with equality stays a bound: assuming equality there leads the attacker astray."""
+    held = []
+    for relation in relations:
+        sums = not relation.subset or relation.disjoint
+        tight = sums and values[relation.total] == relation.weighted_sum(values)
+        held.append(
+            relation.as_equation() if tight and not (relation.exact and not relation.subset) else relation
+        )
+    return held
 
 
 @dataclass(frozen=True)
@@ -304,7 +335,13 @@ class _System:
         eq: list[dict[int, float]] = []
         ub: list[dict[int, float]] = []
         for relation in relations:
-            total_minus_parts = self._row([(relation.total, 1.0), *((p, -1.0) for p in relation.parts)])
+            weights = relation.weights or (1,) * len(relation.parts)
+            total_minus_parts = self._row(
+                [
+                    (relation.total, 1.0),
+                    *((p, -float(w)) for p, w in zip(relation.parts, weights, strict=True)),
+                ]
+            )
             if relation.exact and not relation.subset:
                 eq.append(total_minus_parts)
                 continue
@@ -525,7 +562,12 @@ def _close_linked(
         for relation in relations:
             # One hidden cell of a sum is that sum's difference; of an inequality only a
             # bound, which the attacker's check weighs.
-            if relation.exact and not relation.subset and sum(key in hidden for key in relation.cells()) == 1:
+            if (
+                relation.exact
+                and not relation.subset
+                and not relation.assumed
+                and sum(key in hidden for key in relation.cells()) == 1
+            ):
                 partner = _linked_partner(values, [relation], hidden, rules)
                 if partner is not None:
                     hidden.add(partner)
@@ -573,7 +615,12 @@ def _identities(relations: Sequence[Relation]) -> dict[Key, Key]:
         return key
 
     for relation in relations:
-        if relation.exact and not relation.subset and len(relation.parts) == 1:
+        if (
+            relation.exact
+            and not relation.subset
+            and len(relation.parts) == 1
+            and relation.weights in ((), (1,))
+        ):
             a, b = sorted((find(relation.total), find(relation.parts[0])), key=repr)
             if a != b:
                 parent[b] = a

@@ -32,6 +32,7 @@ from obruten.lib.disclosure import (
     ProtectedTable,
     Relation,
     Rules,
+    as_they_hold,
     hide_more,
     protect_linked,
     share,
@@ -365,8 +366,11 @@ def protect_cube(name: str, params: Params, disclosure: Rules) -> Cube:
                 counts = views[member, period, sex] = REPORTS[member].compute(
                     replace(base, period=period, sex=sex)
                 )
-                values.update(_view_cells((member, period, sex), counts))
-                relations.extend(_view_relations((member, period, sex), counts))
+                cells = _view_cells((member, period, sex), counts)
+                values.update(cells)
+                # A reader who checks a table's totals and finds they add up may assume they
+                # add up where cells are hidden too: each total that does is an equation.
+                relations.extend(as_they_hold(cells, list(_view_relations((member, period, sex), counts))))
     # A view leaves out a row it has nothing for (a former district): that is a 0 to anyone.
     labels = {(member, row, col) for (member, _period, _sex, row, col) in values}
     for period in periods:

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
@@ -48,7 +49,10 @@ from obruten.spreadsheets import sheet_name
 from obruten.sso import services
 from obruten.sso.mfa import OIDC_BACKEND, PROVIDER_MFA_SESSION_KEY
 from obruten.sso.tests.test_identity import ISSUER, _token, backend
+from obruten.statistics.definitions import Params
 from obruten.statistics.monthly import COLUMNS as MONTHLY_COLUMNS
+from obruten.statistics.protection import protect_report
+from obruten.statistics.tests.test_attacker import PERIODS, SEXES, YEAR, Published, random_register
 
 PRODUCTION = override_settings(OIDC_ENABLED=True, DEMO_MODE=False)
 PASSWORDS = "obruten.sso.backends.LocalPasswordBackend"
@@ -74,6 +78,24 @@ def test_1_a_tiny_xlsx_whose_cells_share_one_huge_string_is_refused(
     assert response.status_code == 200
     assert [error.rule for error in response.context["result"].errors] == ["F08"]
     assert Placement.objects.count() == placements
+
+
+# 2: hidden counts narrowed by totals that add up.
+
+
+def test_2_one_placement_per_child_where_every_total_adds_up_narrows_no_small_count(db: None) -> None:
+    """Issue 19's held-out register: one placement per child, all, girls and boys. Every
+    distinct-children total is the sum of its parts, and an attacker who assumes so
+    narrowed 4 of 82 hidden counts to [0, 4] before the protection assumed it too."""
+    cache.clear()
+    random_register(19, moves=False)
+    published = Published()
+    for period in PERIODS:
+        for sex in SEXES:
+            published.add_table(protect_report("placements", Params(year=YEAR, period=period, sex=sex)))
+    published.add_known_relations()
+    assert published.primary
+    assert published.narrowed(exact_where_they_hold=True) == set()
 
 
 # 3: production falls back to passwords alone.

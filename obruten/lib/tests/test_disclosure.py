@@ -7,7 +7,18 @@ import random
 
 import pytest
 
-from obruten.lib.disclosure import DEFAULT_RULES, ProtectedTable, Rules, feasible_range, protect, share
+from obruten.lib.disclosure import (
+    DEFAULT_RULES,
+    ProtectedTable,
+    Relation,
+    Rules,
+    as_they_hold,
+    feasible_range,
+    protect,
+    protect_linked,
+    share,
+    weak_cells,
+)
 
 # Seed 001's table for 2020: children placed per district × placement form (SiS, HVB,
 # jourhem, familjehem, skyddat boende, stödboende). The city hid small counts with `*` but
@@ -109,3 +120,26 @@ def test_columns_that_do_not_add_up_across_are_protected_one_by_one(seed: int) -
     table = protect([str(r) for r in range(rows)], ["barn", "sv", "ma", "en"], cells, row_totals=False)
     assert len(table.grid[0]) == 4  # no total column
     assert attack(table) == []
+
+
+def test_a_bound_on_a_sum_that_the_counts_meet_is_protected_as_an_equation() -> None:
+    """Issue 19: a distinct-children total that equals the sum of its parts is, to an
+    attacker who sees the published totals add up, a sum; one that does not stays a bound."""
+    values = {"total": 7, "a": 3, "b": 4, "other": 9, "c": 5, "d": 5}
+    tight, loose = Relation("total", ("a", "b"), exact=False), Relation("other", ("c", "d"), exact=False)
+    held = as_they_hold(values, [tight, loose])
+    assert held == [Relation("total", ("a", "b"), exact=True, assumed=True), loose]
+    weighted = Relation("w", ("x", "y"), subset=True, disjoint=True, weights=(2, 1))
+    assert as_they_hold({"w": 5, "x": 2, "y": 1}, [weighted])[0].exact
+    assert as_they_hold({"w": 6, "x": 2, "y": 1}, [weighted]) == [weighted]
+
+
+def test_the_protection_holds_against_the_attacker_who_assumes_every_sum_that_adds_up() -> None:
+    """A small count beside its partner in a distinct total that happens to add up."""
+    values = {"T": 12, "a": 2, "b": 10, "T2": 12, "a2": 2, "c": 10}
+    relations = [Relation("T", ("a", "b"), exact=False), Relation("T2", ("a2", "c"), exact=False)]
+    protected = protect_linked(values, relations)
+    assert (
+        weak_cells(values, set(protected.hidden), as_they_hold(values, relations), set(protected.primary))
+        == set()
+    )
