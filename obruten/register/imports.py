@@ -28,6 +28,7 @@ from obruten.accounts import policy
 from obruten.accounts.models import Role
 from obruten.audit import log as audit
 from obruten.lib import personnummer
+from obruten.lib import placement_law
 from obruten.lib.placement_law import stodboende_age_error
 from obruten.lib.tabular import FileError, RowCheck, iso_date, read_file
 
@@ -130,6 +131,27 @@ RULES = {
     "R23": _("Okänd kommunkod (SCB:s fyrsiffriga kod)."),
     "R24": _("Stödboende är för unga från 16 år: placeringen börjar före 16-årsdagen."),
     "R25": _("Stödboende är för unga till och med 20 år: placeringen varar efter dagen före 21-årsdagen."),
+    # The law by age and status, as the placement form applies it (obruten.lib.placement_law).
+    "R26": _(
+        "Lagrummet gäller bara barn som följer med en förälder till skyddat boende (medföljande); "
+        "medföljande barn registreras på barnets sida."
+    ),
+    "R27": _(
+        "Vård enligt LVU 2 § beslutas bara för barn under 18 år, enligt LVU 3 § och 6 § bara för unga "
+        "under 20 år: placeringen börjar efter den åldern."
+    ),
+    "R28": _(
+        "Vård enligt LVU upphör senast när barnet fyller 18 år (LVU 2 §) eller den unge 21 år (LVU 3 §), "
+        "LVU 21 §: slutdatumet ligger efter den dagen."
+    ),
+}
+# A placement's legal basis against the child's age and status: the codes of the rules above.
+LAW_RULES = {
+    "not_accompanying": ("legal_basis", "R26"),
+    "lvu2_adult": ("legal_basis", "R27"),
+    "lvu3_over_20": ("legal_basis", "R27"),
+    "lvu2_after_18": ("end_date", "R28"),
+    "lvu3_after_21": ("end_date", "R28"),
 }
 SCHOOL_UNIT_CODE = re.compile(r"^\d{8}$")
 
@@ -269,6 +291,15 @@ def _validate(table: list[dict[str, str]], actor: Any, errors: list[RowError], *
             check("end_date", registrable_date(end, today), "R21")
         if start and end:
             check("end_date", end >= start, "R10")
+        if pnr and start and raw["legal_basis"] in LegalBasis.values:
+            # An imported placement is the child's own (medföljande children are registered
+            # on the child's page), so the bases of accompanying children are refused.
+            status = placement_law.legal_basis_status_error(raw["legal_basis"], start, False)
+            age = placement_law.legal_basis_age_error(raw["legal_basis"], birth_date, start, end)
+            for problem in (status, age if status is None else None):
+                if problem is not None:
+                    column, rule = LAW_RULES[problem]
+                    check(column, False, rule)
         if pnr and form and form.code == STODBOENDE and start:
             age_error = stodboende_age_error(birth_date, start, end)
             if age_error:

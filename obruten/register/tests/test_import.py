@@ -80,6 +80,10 @@ BAD_ROWS = [
         ("school_start_date", "R15"),
     ),
     (",A,B,F,0180,Farsta,hvb,SoL,2025-01-10,,ja,,", ("personal_number", "R01")),
+    # The law the placement form applies (issue 20): synthetic numbers with a valid check digit.
+    ("200606012383,A,B,F,0180,Farsta,hvb,LVU2,2025-02-01,,ja,,", ("legal_basis", "R27")),  # 18 in 2024
+    ("200607092384,A,B,F,0180,Farsta,hvb,LVU2,2024-01-10,2024-08-01,ja,,", ("end_date", "R28")),  # LVU 21 §
+    ("200607092384,A,B,F,0180,Farsta,hvb,SKYB,2025-01-10,,ja,,", ("legal_basis", "R26")),  # not medföljande
 ]
 
 

@@ -35,7 +35,7 @@ SWEDISH_HEADER = [
     "0380",
     "Farsta",
     "familjehem",
-    "LVU2",
+    "LVU3",  # 18 when placed: LVU 2 § no longer applies (LVU 1 §)
     "2025-01-10",
     "",
     "ja",

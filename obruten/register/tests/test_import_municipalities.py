@@ -10,7 +10,7 @@ HEADER = (
     "personal_number,first_name,last_name,sex,home_municipality,district,placement_form,legal_basis,"
     "start_date,end_date,school_change,school_unit_code,school_start_date"
 )
-UPPSALA_CHILD = "200607092384,Hedda,Import,F,0380,Farsta,familjehem,LVU2,2025-01-10,,ja,,"
+UPPSALA_CHILD = "200607092384,Hedda,Import,F,0380,Farsta,familjehem,LVU3,2025-01-10,,ja,,"  # 18: LVU 3 §
 OWN_CHILD = "200306062381,Ivar,Import,M,0180,Järva,hvb,SoL,2024-03-01,,ja,,"
 
 
