@@ -27,8 +27,7 @@ from obruten import uploads
 from obruten.accounts import policy
 from obruten.accounts.models import Role
 from obruten.audit import log as audit
-from obruten.lib import personnummer
-from obruten.lib import placement_law
+from obruten.lib import personnummer, placement_law
 from obruten.lib.placement_law import stodboende_age_error
 from obruten.lib.tabular import FileError, RowCheck, iso_date, read_file
 
