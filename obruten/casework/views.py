@@ -11,10 +11,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from obruten.accounts import policy
+from obruten.accounts.decorators import records_required
 from obruten.accounts.models import Role
 from obruten.audit import log as audit
 from obruten.register.forms import run_service
-from obruten.register.views import records_required
 
 from . import services
 from .forms import AcceptForm, AssignForm, HandoverForm, RefuseForm, TransferForm

@@ -17,9 +17,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from obruten.accounts import policy
+from obruten.accounts.decorators import records_required
 from obruten.register.forms import DateInput, run_service
 from obruten.register.models import Placement
-from obruten.register.views import records_required
 
 from . import services
 from .forms import CORE, OTHER_SUBJECTS, FollowUpForm

@@ -14,12 +14,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from obruten import sorting
 from obruten.accounts import policy
+from obruten.accounts.decorators import records_required
 from obruten.accounts.models import Role
 from obruten.audit import log as audit
 from obruten.participation import selectors as participation
 from obruten.register.forms import run_service
 from obruten.register.models import Placement
-from obruten.register.views import records_required
 from obruten.teams.selectors import teams_for
 
 from . import selectors, services, tasks

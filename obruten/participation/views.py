@@ -15,9 +15,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from obruten.accounts import policy
+from obruten.accounts.decorators import records_required
 from obruten.proxy import client_address, public_url
 from obruten.register.models import Child
-from obruten.register.views import records_required
 
 from . import services
 from .child_texts import help_now

@@ -12,12 +12,12 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from obruten.accounts import policy
+from obruten.accounts.decorators import records_required
 from obruten.followup.models import FollowUp, SubjectResult
 from obruten.lib.grades import ENGLISH, MATHS, SWEDISH, SWEDISH_SECOND_LANGUAGE
 from obruten.participation.selectors import answers_with_change
 
 from .models import Placement, SchoolStart
-from .views import records_required
 
 SUBJECTS = ((SWEDISH, SWEDISH_SECOND_LANGUAGE), (MATHS,), (ENGLISH,))
 

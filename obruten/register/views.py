@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from obruten import sorting, uploads
 from obruten.accounts import policy
+from obruten.accounts.decorators import records_required
 from obruten.audit import log as audit
 from obruten.followup import selectors as followup_selectors
 from obruten.followup.models import FollowUpKind
@@ -35,19 +35,6 @@ from .forms import (
 from .models import Child, Placement
 
 View = Callable[..., HttpResponse]
-
-
-def records_required(view: View) -> View:
-    """Only roles that work with personal records; analysts and administrators get 403."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not policy.has_records(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _placement(child: Child, placement_id: int) -> Placement:

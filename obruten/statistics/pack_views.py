@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 
+from obruten.accounts.decorators import statistics_required
+
 from .forms import PackForm, latest_tertial
 from .pack import FORMATS, export_pack, filename
 from .pack_renderers import CONTENT_TYPES
-from .views import statistics_required
 
 
 @statistics_required

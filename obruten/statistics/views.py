@@ -1,11 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -14,23 +8,13 @@ from django.views.decorators.http import require_http_methods
 
 from obruten import uploads
 from obruten.accounts import policy
+from obruten.accounts.decorators import statistics_required
 
 from . import renderers
 from .definitions import REPORTS, Params
 from .forms import MonthForm, MonthlyImportForm, PackForm, ReportFilterForm, latest_tertial
 from .monthly import RULES, ImportResult, RowError, export_month, import_statistics
 from .protection import run_report
-
-
-def statistics_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @wraps(view)
-    @login_required
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not policy.may_see_statistics(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _params(request: HttpRequest) -> tuple[ReportFilterForm, Params | None]:

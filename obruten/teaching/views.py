@@ -9,11 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from obruten.accounts import policy
+from obruten.accounts.decorators import records_required
 from obruten.audit import log as audit
 from obruten.lib.calendar import period_bounds, period_label
 from obruten.register.forms import run_service
 from obruten.register.models import Child
-from obruten.register.views import records_required
 
 from . import selectors, services
 from .forms import PeriodForm, TeachingWeekForm

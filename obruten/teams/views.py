@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from obruten.accounts import policy
+from obruten.accounts.decorators import records_required
 from obruten.register.forms import run_service
-from obruten.register.views import records_required
 
 from . import services
 from .forms import TeamForm
