@@ -185,11 +185,13 @@ def coordinator_periods(day: date) -> list[tuple[date, date]]:
 
 
 def next_coordinator_follow_up(today: date, placed_since: date, follow_ups: Sequence[date]) -> date:
-    """The end of the first period of this school year, from the one the child was
-    placed in, that has no follow-up yet; one follow-up a period gives at least four a
-    school year."""
+    """The end of the first period of this school year, from the one the child was placed
+    in and the one running today, that has no follow-up yet; one follow-up a period gives
+    at least four a school year. A period that ended without one was missed: it is counted
+    as missed (the follow-up report) and is no longer to do, so the follow-up recorded
+    today clears the list (issue 20)."""
     for period_start, period_end in coordinator_periods(today):
-        if period_end < placed_since:
+        if period_end < placed_since or period_end < today:
             continue
         if not any(period_start <= day <= period_end for day in follow_ups):
             return period_end

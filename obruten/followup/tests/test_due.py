@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from conftest import TEST_NUMBERS, World, place, register
 from obruten.followup import due
-from obruten.followup.models import ChainModel, ChainStepRecord
+from obruten.followup import services as followup_services
+from obruten.followup.models import ChainModel, ChainStepRecord, FollowUpKind
 from obruten.lib.calendar import add_months
 from obruten.register import services
 from obruten.register.models import Child
@@ -191,3 +192,23 @@ def test_a_childs_items_are_kept_until_a_write_about_the_child_or_another_langua
     services.change_protection(actor=cw, child=child, level="sekretessmarkering", reason="test", via="test")
     due.due_items(children, today)
     assert len(due._COMPUTED) == kept  # the child's older versions are replaced, not kept beside
+
+
+def test_the_coordinators_follow_up_recorded_today_clears_the_childs_row(world: World) -> None:
+    """Issue 20's walk: a child placed in HVB months ago, no coordinator follow-up yet. An
+    earlier period that ended without one is missed (counted by the follow-up report), not
+    to do; the follow-up recorded today clears what is to do until the next period's."""
+    today = timezone.localdate()
+    cw = world.users["case_worker"]
+    child = register(TEST_NUMBERS[3], "Dora", "farsta", cw)
+    place(child, "hvb", "farsta", today - timedelta(days=200), cw)
+    [before] = _kinds(child, today)[due.Kind.COORDINATOR]
+    assert before >= today  # nothing of a period already over is left to do
+    followup_services.record_follow_up(
+        actor=world.users["school_coordinator"],
+        child=child,
+        data=followup_services.FollowUpData(kind=FollowUpKind.COORDINATOR, date=today),
+        via="test",
+    )
+    [after] = _kinds(child, today)[due.Kind.COORDINATOR]
+    assert after > before  # the next period's, no longer this one's

@@ -81,8 +81,11 @@ def test_the_school_year_runs_july_to_june_in_four_periods() -> None:
 
 def test_coordinator_follow_up_due_at_the_end_of_the_first_period_without_one() -> None:
     today = date(2026, 11, 22)
-    # Placed in August, nothing done: the July–September follow-up is overdue.
-    assert next_coordinator_follow_up(today, date(2026, 8, 1), []) == date(2026, 9, 30)
+    # Placed in August, nothing done: July–September was missed (the follow-up report counts
+    # it); what is to do is October–December's, by 31 December.
+    assert next_coordinator_follow_up(today, date(2026, 8, 1), []) == date(2026, 12, 31)
+    # The coordinator records one today: the list shows the next period's, January–March.
+    assert next_coordinator_follow_up(today, date(2026, 8, 1), [today]) == date(2027, 3, 31)
     # One in September: next due by 31 December.
     assert next_coordinator_follow_up(today, date(2026, 8, 1), [date(2026, 9, 10)]) == date(2026, 12, 31)
     # Placed in November: nothing was due before.
