@@ -347,12 +347,19 @@ def _statutory_items(
             for p in _basis_changes(episode)
         ]
         due = cadence.next_review(periods, dates(FollowUpKind.REVIEW))
+        # The duty as it stands on the due date: none once the care or the duty has ended
+        # by then (LVU 2 § care ends at 18, LVU 21 §; SoL's övervägande is for a child).
+        review = (
+            placement_law.review_kind(status, due, local_after_18=settings.LOCAL_REVIEW_AFTER_18)
+            if due is not None
+            else None
+        )
         title = (
             _("Övervägande/omprövning")
             if review == placement_law.REVIEW_LAW
             else _("Övervägande (lokal rutin)")
         )
-        if due is not None:
+        if due is not None and review is not None:
             items.append(item(Kind.REVIEW, title, due, new_follow_up(FollowUpKind.REVIEW)))
     warning = placement_law.lvu2_end_warning(status)
     if warning is not None:

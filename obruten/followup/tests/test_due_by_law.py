@@ -132,3 +132,15 @@ def test_placements_the_law_does_not_allow_are_refused(
     with pytest.raises(ValidationError) as refused:
         place(child, form, "farsta", start, cw, legal_basis=basis, accompanying=form == "skyddat_boende")
     assert field in refused.value.message_dict
+
+
+def test_no_overvagande_falls_due_after_lvu2_care_has_ended_at_18(world: World) -> None:
+    """Issue 20: care under LVU 2 § ends at 18 (LVU 21 § tredje stycket); ten days before
+    the birthday, the next övervägande would fall due after it and is no task."""
+    cw = world.users["case_worker"]
+    child = register(number(date(2008, 9, 1), serial=239), "Ylva", "farsta", cw)
+    place(child, "familjehem", "farsta", date(2026, 3, 20), cw, legal_basis="LVU2", unit_name="Hem B")
+    ten_days_before = date(2026, 8, 22)
+    found = kinds(child, ten_days_before)
+    assert due.Kind.REVIEW not in found  # it would be due 2026-09-20, after care ended 2026-09-01
+    assert found[due.Kind.CARE_ENDS][0][0] == "Vården enligt LVU 2 § upphör 2026-09-01 (18 år)"
