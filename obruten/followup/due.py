@@ -374,10 +374,7 @@ def _statutory_items(
             item(Kind.IMMEDIATE_CUSTODY, _("Underställ förvaltningsrätten (LVU 7 §)"), submit, edit_url)
         )
         items.append(item(Kind.IMMEDIATE_CUSTODY, _("Ansök om vård (LVU 8 §)"), apply, edit_url))
-    if not placement_law.child_placement_rules_apply(status, today):
-        return items
-    adult_on = placement_law.birthday(child.birth_date, placement_law.ADULT_AGE)
-    if not any(
+    if placement_law.health_examination_applies(status, episode[0].start_date, today) and not any(
         f.health_exam_requested and f.health_exam_requested >= episode[0].start_date
         for f in child.follow_ups.all()
     ):
@@ -389,6 +386,9 @@ def _statutory_items(
                 new_follow_up(FollowUpKind.REVIEW),
             )
         )
+    if not placement_law.child_placement_rules_apply(status, today):
+        return items
+    adult_on = placement_law.birthday(child.birth_date, placement_law.ADULT_AGE)
     stays = [
         placement_law.Stay(p.start_date, p.end_date, p.form.is_family_home, p.unit_name) for p in episode
     ]

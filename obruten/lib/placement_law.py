@@ -128,6 +128,26 @@ def review_kind(status: Status, day: date, *, local_after_18: bool = False) -> s
     return None
 
 
+YOUNG_PERSON_UNTIL_AGE = 21  # "unga": 18–20 years old
+
+
+def health_examination_applies(status: Status, placed_on: date, day: date) -> bool:
+    """The region is told, and so asked for a health examination, when a child or a young
+    person (18–20) is placed by this municipality on a decision of its own: SoL (2001:453)
+    11 kap. 3 a § (until 30 June 2025: "ett barn eller en ung person"), lag (2017:209) om
+    hälsoundersökning av barn och unga som placeras utanför det egna hemmet, HSLF-FS 2019:19.
+    The paragraph of socialtjänstlagen (2025:400) that carries the duty on is not confirmed
+    here (docs/rules.md). Not once the care has ended by law on ``day`` (LVU 21 §)."""
+    ends = care_ends(status.legal_basis, status.birth_date)
+    return (
+        (ends is None or day < ends)
+        and status.placed_by_own_municipality
+        and not status.accompanying
+        and status.legal_basis not in (NONE, LVU6)
+        and placed_on < birthday(status.birth_date, YOUNG_PERSON_UNTIL_AGE)
+    )
+
+
 def child_placement_rules_apply(status: Status, day: date) -> bool:
     """Vårdnadsöverflyttning and the care plan's revision: for a child (under 18),
     placed by this municipality, on a decision of its own that is not immediate

@@ -144,3 +144,15 @@ def test_no_overvagande_falls_due_after_lvu2_care_has_ended_at_18(world: World) 
     found = kinds(child, ten_days_before)
     assert due.Kind.REVIEW not in found  # it would be due 2026-09-20, after care ended 2026-09-01
     assert found[due.Kind.CARE_ENDS][0][0] == "Vården enligt LVU 2 § upphör 2026-09-01 (18 år)"
+
+
+def test_the_region_is_asked_for_a_health_examination_of_a_young_person_too(world: World) -> None:
+    """Issue 20: the duty covers "ett barn eller en ung person" (SoL 2001:453 11 kap. 3 a §;
+    lag 2017:209): a 19-year-old placed in stödboende under SoL gets the request; one placed
+    at 21 or by another municipality does not."""
+    cw = world.users["case_worker"]
+    young = register(number(date(2006, 3, 1), serial=240), "Vera", "farsta", cw)
+    place(young, "stodboende", "farsta", date(2025, 5, 10), cw)
+    assert kinds(young, date(2025, 5, 12))[due.Kind.HEALTH] == [
+        ("Hälsoundersökning ej begärd", date(2025, 5, 24))
+    ]
