@@ -66,6 +66,17 @@ def follow_up_correct(request: HttpRequest, child_id: int, follow_up_id: int) ->
     )
 
 
+def _reason_field(help_text: Any, required: bool) -> forms.CharField:
+    """A reason kept in the audit log with the change of a step."""
+    return forms.CharField(
+        label=gettext_lazy("Skäl"),
+        max_length=500,
+        required=required,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=help_text,
+    )
+
+
 class ChainStepDateForm(forms.Form):
     status = forms.ChoiceField(label=gettext_lazy("Status"), choices=ChainStepRecord.Status.choices)
     date = forms.DateField(
@@ -73,22 +84,13 @@ class ChainStepDateForm(forms.Form):
         widget=DateInput(),
         help_text=gettext_lazy("Dagen steget gjordes: i dag eller tidigare, inte före placeringen."),
     )
-    reason = forms.CharField(
-        label=gettext_lazy("Skäl"),
-        max_length=500,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("Krävs när du ändrar någon annans markering. Sparas i loggen."),
+    reason = _reason_field(
+        gettext_lazy("Krävs när du ändrar någon annans markering. Sparas i loggen."), False
     )
 
 
 class ChainStepUndoForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("Skäl"),
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("Varför markeringen tas bort. Sparas i loggen."),
-    )
+    reason = _reason_field(gettext_lazy("Varför markeringen tas bort. Sparas i loggen."), True)
 
 
 @records_required
