@@ -27,13 +27,20 @@ _RESERVED = {"history"}  # Excel keeps "History" for itself
 def sheet_name(title: str, taken: Collection[str] = ()) -> str:
     """``title`` as a sheet name Excel accepts: at most 31 characters, none of []:*?/\\,
     no apostrophe first or last, not blank, and unlike every name in ``taken`` (case ignored)."""
-    name = _NOT_IN_SHEET_NAMES.sub("-", title).strip().strip("'").strip()[:31].rstrip("'") or "Blad"
+    name = _fit(_NOT_IN_SHEET_NAMES.sub("-", title).strip().strip("'").strip(), 31) or "Blad"
     used = {other.lower() for other in taken} | _RESERVED
     candidate, number = name, 2
     while candidate.lower() in used:
         suffix = f" ({number})"
-        candidate, number = name[: 31 - len(suffix)].rstrip("'") + suffix, number + 1
+        candidate, number = _fit(name, 31 - len(suffix)) + suffix, number + 1
     return candidate
+
+
+def _fit(name: str, units: int) -> str:
+    """``name`` cut to ``units`` UTF-16 code units, as Excel counts (an emoji is two)."""
+    while len(name.encode("utf-16-le")) // 2 > units:
+        name = name[:-1]
+    return name.rstrip("'")
 
 
 # A CSV cell that starts with one of these is read as a formula by Excel and LibreOffice

@@ -177,11 +177,16 @@ _WIDE_CELL = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Z]{2,})\d")
 CHUNK = 1 << 20
 
 
+SHARED_STRINGS = "xl/sharedstrings.xml"  # where calamine reads them, whatever the rels say
+
+
 def _check_zip(stream: IO[bytes], limits: Limits) -> None:
     """Refuse a zip whose members would unpack too large (by the central directory), then
     unpack each member as a stream, which also proves the directory told the truth; the
-    shared strings first, so each sheet's decoded text is counted before calamine copies
-    a shared string into every cell that points to it."""
+    shared strings first, so the decoded text of every other part (a sheet may lie at any
+    path the workbook's rels name) is counted before calamine copies a shared string into
+    every cell that points to it. Two members whose names differ only in case are refused:
+    a reader might take either."""
     with zipfile.ZipFile(stream) as archive:
         members = archive.infolist()
         if sum(member.file_size for member in members) > limits.max_unpacked_bytes:
@@ -191,17 +196,32 @@ def _check_zip(stream: IO[bytes], limits: Limits) -> None:
             for member in members
         ):
             raise LimitExceeded("F08")
+        names = [member.filename.lower() for member in members]
+        if len(set(names)) != len(names):
+            raise LimitExceeded("F08")
         shared: list[int] = []
-        for member in sorted(members, key=lambda m: "worksheets/" in m.filename):
+        for member in sorted(members, key=lambda m: m.filename.lower() != SHARED_STRINGS):
             with archive.open(member) as unpacked:
-                name = member.filename.lower()
-                if "worksheets/" in name:
-                    _check_sheet(_chunks(unpacked, b"c"), limits, shared)
-                elif name.endswith("sharedstrings.xml"):
-                    shared = _shared_string_lengths(_chunks(unpacked, b"si"), limits, shared)
+                if member.filename.lower() == SHARED_STRINGS:
+                    shared = _shared_string_lengths(_plain_xml(_chunks(unpacked, b"si")), limits)
                 else:
-                    for _chunk in _chunks(unpacked):
-                        pass
+                    _check_sheet(_plain_xml(_chunks(unpacked, b"c")), limits, shared)
+
+
+# XML that no spreadsheet program writes and that would hide text from the counting below:
+# comments and processing instructions inside a text, CDATA sections, and entity definitions.
+_EXOTIC_XML = re.compile(rb"<!--|<!\[CDATA\[|<!DOCTYPE|<!ENTITY|<\?")
+_DECLARATION = re.compile(rb"(?:\xef\xbb\xbf)?\s*<\?xml\s[^<>]*\?>")
+
+
+def _plain_xml(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """The chunks of a part that holds only its XML declaration, at the start, then
+    elements, text and entities (F08 otherwise)."""
+    for index, chunk in enumerate(chunks):
+        declared = _DECLARATION.match(chunk) if index == 0 else None
+        if _EXOTIC_XML.search(chunk, declared.end() if declared else 0):
+            raise LimitExceeded("F08")
+        yield chunk
 
 
 def _chunks(unpacked: IO[bytes], element: bytes = b"") -> Iterator[bytes]:
@@ -237,9 +257,9 @@ _T_TEXT = re.compile(rb"<(?:\w+:)?t(?:\s[^>]*)?>([^<]*)</(?:\w+:)?t>")
 _ENTITY = re.compile(rb"&(?:#\d+|#x[0-9a-fA-F]+|\w+);")
 
 
-def _shared_string_lengths(chunks: Iterator[bytes], limits: Limits, lengths: list[int]) -> list[int]:
+def _shared_string_lengths(chunks: Iterator[bytes], limits: Limits) -> list[int]:
     """The decoded length of every shared string, in order; one over ``max_one_cell`` is F08."""
-    lengths = list(lengths)
+    lengths: list[int] = []
     for chunk in chunks:
         for item in _SI.finditer(chunk):
             length = sum(_decoded_length(text) for text in _T_TEXT.findall(item.group()))

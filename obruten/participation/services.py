@@ -144,6 +144,14 @@ def save_answers(*, invitation: Invitation, answers: dict[int, Given], submit: b
         return None
     invitation.submitted_at = timezone.now()
     invitation.save(update_fields=["submitted_at"])
+    stored = invitation.answers.select_related("question")
+    alert = None
+    if any(_is_danger(a.question, Given(a.value, a.urgent)) for a in stored):
+        alert = Alert.objects.create(
+            child=invitation.child, invitation=invitation, respond_by=respond_by(timezone.now())
+        )
+        transaction.on_commit(lambda: _send_alert_mail(alert))
+    # After the alert, so the state the write leaves holds it (obruten.audit.records).
     audit.record(
         actor=None,
         action=audit.Action.CREATE,
@@ -151,12 +159,6 @@ def save_answers(*, invitation: Invitation, answers: dict[int, Given], submit: b
         child=invitation.child,
         obj=invitation,
     )
-    stored = invitation.answers.select_related("question")
-    if not any(_is_danger(a.question, Given(a.value, a.urgent)) for a in stored):
-        return None
-    now = timezone.now()
-    alert = Alert.objects.create(child=invitation.child, invitation=invitation, respond_by=respond_by(now))
-    transaction.on_commit(lambda: _send_alert_mail(alert))
     return alert
 
 

@@ -12,7 +12,7 @@ import subprocess
 import sys
 import zipfile
 from base64 import b32decode
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -320,6 +320,7 @@ def test_6_sheet_names_excel_accepts() -> None:
     assert sheet_name("Bromma", taken=["bromma"]) == "Bromma (2)"
     assert sheet_name("History") == "History (2)"
     assert sheet_name("[]") == "--" and sheet_name("  ") == "Blad"
+    assert sheet_name("Stadsdel " + "🏠" * 12) == "Stadsdel " + "🏠" * 11  # 31 UTF-16 units
 
 
 # 7: the 31-day limit on backdating a transfer was checked only when it was asked for.
@@ -535,3 +536,35 @@ def test_10_the_baseline_after_an_upgrade_records_the_state_of_children_written_
     assert "no state" in records.unexplained()[0].message
     call_command("audit", "baseline", stdout=io.StringIO())  # trusts the records as they are
     assert records.unexplained() == [] and records.children_without_state() == []
+
+
+def test_10_a_row_removed_and_forged_into_another_rows_text_is_found(world: World) -> None:
+    """The second review: with values joined by in-band separators, a removed row could be
+    appended to the note of the row before it and leave the digest as it was."""
+    from obruten.followup.models import Intervention, InterventionKind
+
+    followup.save_intervention(
+        actor=world.users["case_worker"],
+        child=world.own,
+        intervention=None,
+        via="test",
+        data=followup.InterventionData(
+            kind=InterventionKind.objects.get(code="laxhjalp"), start=date(2026, 1, 5)
+        ),
+    )
+    first, last = Intervention.objects.filter(child=world.own).order_by("pk")
+    columns = [field.attname for field in Intervention._meta.concrete_fields]
+    [raw] = list(records._raw(Intervention.objects.filter(pk=last.pk).values_list(*columns)))
+    forged = "\x1e" + "\x1f".join(["followup.Intervention", *(records._text(value) for value in raw)])
+    Intervention.objects.filter(pk=last.pk).delete()
+    Intervention.objects.filter(pk=first.pk).update(note=first.note + forged)
+    assert [child.child_id for child in records.unexplained()] == [world.own.pk]
+
+
+def test_10_an_alert_acknowledged_or_removed_in_the_database_is_found(world: World) -> None:
+    from obruten.participation.models import Alert, Invitation
+
+    invitation = Invitation.objects.filter(child=world.own).first() or Invitation.objects.first()
+    assert invitation is not None
+    Alert.objects.create(child=invitation.child, invitation=invitation, respond_by=timezone.now())
+    assert [child.child_id for child in records.unexplained()] == [invitation.child_id]

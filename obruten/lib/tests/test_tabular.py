@@ -158,3 +158,57 @@ def test_one_cell_longer_than_excel_allows_is_refused(shared: bool) -> None:
     assert _rules(file("å" * 32_767), "a.xlsx") == []
     assert _rules(file("&amp;" * 32_767), "a.xlsx") == []  # an entity is one character
     assert _rules(file("x" * 32_768), "a.xlsx") == ["F08"]
+
+
+def _with_parts(parts: dict[str, str]) -> bytes:
+    """A workbook from hostile.py's parts, some of them replaced or added."""
+    from obruten.lib.tests.hostile import _PARTS
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in {**_PARTS, **parts}.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+SST = '<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{}</sst>'
+HUGE = "A" * 16_000
+REFERENCES = shared_cells(*[[0] * 3] * 100)
+
+
+@pytest.mark.parametrize(
+    "parts",
+    [
+        # Text split by a comment, a processing instruction or a CDATA section was not counted.
+        {"xl/sharedStrings.xml": SST.format(f"<si><t>{HUGE}<!---->{HUGE}</t></si>")},
+        {"xl/sharedStrings.xml": SST.format(f"<si><t>{HUGE}<?x y?>{HUGE}</t></si>")},
+        {"xl/sharedStrings.xml": SST.format(f"<si><t><![CDATA[{HUGE * 2}]]></t></si>")},
+        {
+            "xl/worksheets/sheet1.xml": sheet(
+                f'<row><c t="inlineStr"><is><t><![CDATA[{HUGE}]]></t></is></c></row>'
+            )
+        },
+        # A second shared-string table whose name differs only in case.
+        {
+            "xl/SharedStrings.xml": SST.format("<si><t>a</t></si>"),
+            "xl/sharedStrings.xml": SST.format("<si><t>b</t></si>"),
+        },
+    ],
+    ids=["comment", "processing instruction", "CDATA", "CDATA inline", "two tables"],
+)
+def test_xml_that_would_hide_text_from_the_count_is_refused(parts: dict[str, str]) -> None:
+    content = _with_parts({"xl/worksheets/sheet1.xml": sheet(cells(COLUMNS) + REFERENCES), **parts})
+    assert _rules(content, "a.xlsx") == ["F08"]
+
+
+def test_a_sheet_outside_worksheets_is_counted_too() -> None:
+    """The workbook's rels may put a sheet at any path; every part is checked as a sheet."""
+    package, office = "http://schemas.openxmlformats.org/package/2006", "http://schemas.openxmlformats.org"
+    rels = (
+        f'<?xml version="1.0"?><Relationships xmlns="{package}/relationships">'
+        f'<Relationship Id="rId1" Type="{office}/officeDocument/2006/relationships/worksheet" '
+        'Target="../other/sheet1.xml"/></Relationships>'
+    )
+    body = '<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+    content = _with_parts({"xl/_rels/workbook.xml.rels": rels, "other/sheet1.xml": sheet(body)})
+    assert _rules(content, "a.xlsx") == ["F07"]
