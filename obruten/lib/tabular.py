@@ -201,16 +201,22 @@ def _check_zip(stream: IO[bytes], limits: Limits) -> None:
             raise LimitExceeded("F08")
         shared: list[int] = []
         for member in sorted(members, key=lambda m: m.filename.lower() != SHARED_STRINGS):
+            with archive.open(member) as probe:
+                head = probe.read(64)
             with archive.open(member) as unpacked:
                 if member.filename.lower() == SHARED_STRINGS:
                     shared = _shared_string_lengths(_plain_xml(_chunks(unpacked, b"si")), limits)
-                else:
+                elif _XML_START.match(head):
                     _check_sheet(_plain_xml(_chunks(unpacked, b"c")), limits, shared)
+                else:  # an image or other binary part: no reader takes it for a sheet
+                    for _chunk in _chunks(unpacked):
+                        pass
 
 
 # XML that no spreadsheet program writes and that would hide text from the counting below:
 # comments and processing instructions inside a text, CDATA sections, and entity definitions.
 _EXOTIC_XML = re.compile(rb"<!--|<!\[CDATA\[|<!DOCTYPE|<!ENTITY|<\?")
+_XML_START = re.compile(rb"(?:\xef\xbb\xbf)?\s*<")
 _DECLARATION = re.compile(rb"(?:\xef\xbb\xbf)?\s*<\?xml\s[^<>]*\?>")
 
 

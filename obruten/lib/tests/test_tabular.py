@@ -212,3 +212,13 @@ def test_a_sheet_outside_worksheets_is_counted_too() -> None:
     body = '<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
     content = _with_parts({"xl/_rels/workbook.xml.rels": rels, "other/sheet1.xml": sheet(body)})
     assert _rules(content, "a.xlsx") == ["F07"]
+
+
+def test_an_embedded_image_is_no_sheet() -> None:
+    """Binary parts (a logo, a thumbnail) hold '<?' and '<!--' by chance: not counted as XML."""
+    image = bytes([0x89]) + b"PNG" + (b'<?<!--<c r="XFD1">' + bytes(range(256))) * 400
+    buffer = io.BytesIO(xlsx(sheet(cells(COLUMNS, ["200607092384", "F", "2025-01-10"]))))
+    with zipfile.ZipFile(buffer, "a") as archive:
+        archive.writestr("xl/media/image1.png", image)
+    table, errors = read_file(buffer.getvalue(), "a.xlsx", COLUMNS)
+    assert errors == [] and len(table) == 1
