@@ -48,11 +48,11 @@ def _fit(name: str, units: int) -> str:
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def csv_cell(value: Any) -> Any:
+def _csv_cell(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
 
 
 def csv_row(values: Iterable[Any]) -> list[Any]:
-    return [csv_cell(value) for value in values]
+    return [_csv_cell(value) for value in values]

@@ -120,7 +120,7 @@ def unexplained() -> list[Unexplained]:
     """Every child whose records no audited write explains: changed, added or removed
     outside Obruten since its newest audited write, or never written through Obruten."""
     newest = newest_states()
-    ids = set(apps.get_model("register.Child")._default_manager.values_list("pk", flat=True)) | set(newest)
+    ids = _children(newest)
     now = digests(ids)
     found = []
     for child_id in sorted(ids):
@@ -147,5 +147,9 @@ def unexplained() -> list[Unexplained]:
 def children_without_state() -> list[int]:
     """The children whose newest audited write predates record states (or who have none)."""
     newest = newest_states()
-    ids = set(apps.get_model("register.Child")._default_manager.values_list("pk", flat=True)) | set(newest)
-    return sorted(child_id for child_id in ids if not newest.get(child_id, (0, ""))[1])
+    return sorted(child_id for child_id in _children(newest) if not newest.get(child_id, (0, ""))[1])
+
+
+def _children(newest: dict[int, tuple[int, str]]) -> set[int]:
+    """Every child in the register, and every child the log wrote about (removed since, maybe)."""
+    return set(apps.get_model("register.Child")._default_manager.values_list("pk", flat=True)) | set(newest)

@@ -287,12 +287,13 @@ _SHARED_CELL = re.compile(
     re.S,
 )
 _TAG = re.compile(rb"<[^>]*>")
-_LONG_TEXT = re.compile(rb">([^<]{%d,})<" % (Limits.max_one_cell + 1))  # bytes >= characters
 
 
 def _check_sheet(chunks: Iterator[bytes], limits: Limits, shared: Sequence[int] = ()) -> None:
     rows, cells_in_row, max_rows = 0, 0, limits.max_rows + 1  # the header is a row too
     text = 0  # an upper bound of the decoded text: the sheet's own, plus each shared string used
+    # Only a text of more bytes than a cell may hold characters can hold too many.
+    long_text = re.compile(rb">([^<]{%d,})<" % (limits.max_one_cell + 1))
     for chunk in chunks:
         pieces = _ROW_TAG.split(chunk)
         for i, piece in enumerate(pieces):
@@ -306,7 +307,7 @@ def _check_sheet(chunks: Iterator[bytes], limits: Limits, shared: Sequence[int] 
         if any(_column_number(letters) > limits.max_columns for letters in _WIDE_CELL.findall(chunk)):
             raise LimitExceeded("F08")
         text += len(_TAG.sub(b"", chunk))
-        if any(_decoded_length(long) > limits.max_one_cell for long in _LONG_TEXT.findall(chunk)):
+        if any(_decoded_length(long) > limits.max_one_cell for long in long_text.findall(chunk)):
             raise LimitExceeded("F08")
         for index in _SHARED_CELL.findall(chunk):
             position = int(index)

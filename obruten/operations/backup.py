@@ -200,14 +200,11 @@ def _age() -> str:
 
 
 def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
     try:
         with path.open("rb") as file:
-            while chunk := file.read(1 << 20):
-                digest.update(chunk)
+            return hashlib.file_digest(file, "sha256").hexdigest()
     except OSError as exc:
         raise BackupError(f"{path.name} cannot be read: {exc}") from exc
-    return digest.hexdigest()
 
 
 def _vendor() -> str:

@@ -28,7 +28,6 @@ from obruten.accounts import policy
 from obruten.accounts.models import Role
 from obruten.audit import log as audit
 from obruten.lib import personnummer, placement_law
-from obruten.lib.placement_law import stodboende_age_error
 from obruten.lib.tabular import FileError, RowCheck, iso_date, read_file
 
 from .models import (
@@ -293,14 +292,14 @@ def _validate(table: list[dict[str, str]], actor: Any, errors: list[RowError], *
         if pnr and start and raw["legal_basis"] in LegalBasis.values:
             # An imported placement is the child's own (medföljande children are registered
             # on the child's page), so the bases of accompanying children are refused.
-            status = placement_law.legal_basis_status_error(raw["legal_basis"], start, False)
-            age = placement_law.legal_basis_age_error(raw["legal_basis"], birth_date, start, end)
-            for problem in (status, age if status is None else None):
-                if problem is not None:
-                    column, rule = LAW_RULES[problem]
-                    check(column, False, rule)
+            problem = placement_law.legal_basis_status_error(
+                raw["legal_basis"], start, False
+            ) or placement_law.legal_basis_age_error(raw["legal_basis"], birth_date, start, end)
+            if problem is not None:
+                column, rule = LAW_RULES[problem]
+                check(column, False, rule)
         if pnr and form and form.code == STODBOENDE and start:
-            age_error = stodboende_age_error(birth_date, start, end)
+            age_error = placement_law.stodboende_age_error(birth_date, start, end)
             if age_error:
                 check("placement_form", False, STODBOENDE_RULES[age_error])
         if district and start and check("district", district.is_valid_on(start), "R06"):
