@@ -44,12 +44,14 @@ def _fit(name: str, units: int) -> str:
 
 
 # A CSV cell that starts with one of these is read as a formula by Excel and LibreOffice
-# (OWASP, "CSV Injection"); text is kept as text by a leading apostrophe. Numbers are not text.
+# (OWASP, "CSV Injection"); text is kept as text by a leading apostrophe. A figure as the
+# reports show it ("-0,5", a mean that fell) is a number to them, and stays as it is.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FIGURE = re.compile(r"[-+]?\d[\d\s]*(?:,\d+)?\s?%?")
 
 
 def _csv_cell(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _FIGURE.fullmatch(value):
         return "'" + value
     return value
 

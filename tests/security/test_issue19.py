@@ -45,7 +45,7 @@ from obruten.lib.tests.hostile import shared_string_bomb
 from obruten.operations.tests.test_production import OBRUTEN, _environment, _obruten, _table_counts
 from obruten.register.imports import COLUMNS
 from obruten.register.models import Child, District, Placement
-from obruten.spreadsheets import sheet_name
+from obruten.spreadsheets import csv_row, sheet_name
 from obruten.sso import services
 from obruten.sso.mfa import OIDC_BACKEND, PROVIDER_MFA_SESSION_KEY
 from obruten.sso.tests.test_identity import ISSUER, _token, backend
@@ -321,6 +321,17 @@ def test_6_sheet_names_excel_accepts() -> None:
     assert sheet_name("History") == "History (2)"
     assert sheet_name("[]") == "--" and sheet_name("  ") == "Blad"
     assert sheet_name("Stadsdel " + "🏠" * 12) == "Stadsdel " + "🏠" * 11  # 31 UTF-16 units
+
+
+def test_6_a_figure_that_starts_with_a_sign_stays_a_figure_in_the_csv() -> None:
+    assert csv_row(["-0,5", "+3", "-12 %", "=1+1", "-1+cmd", "@SUM(A1)"]) == [
+        "-0,5",
+        "+3",
+        "-12 %",
+        "'=1+1",
+        "'-1+cmd",
+        "'@SUM(A1)",
+    ]
 
 
 # 7: the 31-day limit on backdating a transfer was checked only when it was asked for.
