@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "obruten.accounts",
     "obruten.audit",
     "obruten.followup",
+    "obruten.obligations",
     "obruten.statistics",
     "obruten.participation",
     "obruten.operations",
@@ -127,6 +128,7 @@ INSTALLED_APPS = [
     "django_otp_webauthn",
     "obruten.sso",
     "obruten.api",
+    "obruten.demo",
 ]
 
 MIDDLEWARE = [
@@ -373,6 +375,9 @@ LOCAL_CARE_PLAN_REVISION_YEARS = env_int("LOCAL_CARE_PLAN_REVISION_YEARS", 0)
 # placed from the autumn term's first day to the spring term's last day.
 SCHOOL_AUTUMN_TERM_START = env("SCHOOL_AUTUMN_TERM_START", "08-20") or "08-20"
 SCHOOL_SPRING_TERM_END = env("SCHOOL_SPRING_TERM_END", "06-12") or "06-12"
+# The school coordinator's four follow-ups a school year are spread over the terms, two in each.
+SCHOOL_AUTUMN_TERM_END = env("SCHOOL_AUTUMN_TERM_END", "12-20") or "12-20"
+SCHOOL_SPRING_TERM_START = env("SCHOOL_SPRING_TERM_START", "01-08") or "01-08"
 OWN_MUNICIPALITY_CODE = env("OWN_MUNICIPALITY_CODE", "0180") or "0180"
 
 # Uploads (docs/import-format.md, "Limits"): checked before a file is parsed. A file larger

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("obruten.register.urls")),
     path("", include("obruten.audit.urls")),
     path("", include("obruten.followup.urls")),
+    path("", include("obruten.obligations.urls")),
     path("", include("obruten.teaching.urls")),
     path("", include("obruten.statistics.urls")),
     path("", include("obruten.participation.urls")),

@@ -150,6 +150,16 @@ def may_record_school_start(user: Any) -> bool:
     return user.role in {Role.CASE_WORKER, Role.SCHOOL_COORDINATOR, Role.LARTEAMET}
 
 
+def may_close_obligation(user: Any, child: Child) -> bool:
+    """Close a task as not done, with a reason: the child's responsible case worker, or
+    the enhetschef of the child's district."""
+    if not children_for(user).filter(pk=child.pk).exists():
+        return False
+    if user.role == Role.UNIT_MANAGER:
+        return True
+    return user.role == Role.CASE_WORKER and child.case_worker_id == user.pk
+
+
 def may_see_audit_trail(user: Any, child: Child) -> bool:
     if user.role == Role.ADMINISTRATOR:
         return True
@@ -244,9 +254,9 @@ def may_set_municipal_rules(user: Any) -> bool:
 
 START_PAGES: dict[str, str] = {
     Role.ANALYST: "statistics:index",
-    Role.CASE_WORKER: "followup:todo",
-    Role.UNIT_MANAGER: "followup:district",
-    Role.SCHOOL_COORDINATOR: "followup:coordinator",
+    Role.CASE_WORKER: "obligations:todo",
+    Role.UNIT_MANAGER: "obligations:district",
+    Role.SCHOOL_COORDINATOR: "obligations:coordinator",
 }
 
 

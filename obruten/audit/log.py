@@ -108,12 +108,14 @@ def record_many(entries: Iterable[Entry]) -> None:
     key = audit_key()
     entries = list(entries)
     with transaction.atomic():
+        writes = [entry for entry in entries if entry.action not in NOT_WRITES]
+        if writes:
+            records.written(
+                {entry.child_id for entry in writes if entry.child_id is not None},
+                {entry.object_type for entry in writes},
+            )
         # The state each write left, read in the transaction that wrote it (before the lock).
-        states = records.digests(
-            entry.child_id
-            for entry in entries
-            if entry.child_id is not None and entry.action not in NOT_WRITES
-        )
+        states = records.digests(entry.child_id for entry in writes if entry.child_id is not None)
         head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
         if head is None:
             head = AuditChainHead.objects.create(pk=1, last_hash=GENESIS_HASH, last_sequence=0)

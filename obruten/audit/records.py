@@ -12,7 +12,7 @@ their ``ready``), so this module imports none of them."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +37,23 @@ def register(model: str, child: str) -> None:
     """``model``'s rows are part of a child's record, found by ``child``."""
     if Records(model, child) not in _REGISTRY:
         _REGISTRY.append(Records(model, child))
+
+
+_ON_WRITE: list[Callable[[set[int], set[str]], None]] = []
+
+
+def on_write(callback: Callable[[set[int], set[str]], None]) -> None:
+    """Call ``callback`` with the children and the object types of each batch of audited
+    writes, in their transaction, before the state they left is digested: what is derived
+    from a child's records (its obligations) is brought up to date by every entry point
+    that writes, since every write is audited."""
+    if callback not in _ON_WRITE:
+        _ON_WRITE.append(callback)
+
+
+def written(child_ids: set[int], object_types: set[str]) -> None:
+    for callback in _ON_WRITE:
+        callback(child_ids, object_types)
 
 
 def registered() -> list[Records]:

@@ -79,7 +79,7 @@ def handover(request: HttpRequest) -> HttpResponse:
                 )
                 % {"count": len(children), "name": form.cleaned_data["to_worker"]},
             )
-            return redirect("followup:district")
+            return redirect("obligations:district")
     return render(request, "casework/handover.html", {"form": form})
 
 

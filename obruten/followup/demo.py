@@ -16,7 +16,7 @@ from obruten.lib.grades import SUBJECTS
 from obruten.register.demo import refresh_planner_statistics
 from obruten.register.models import Child, Placement
 
-from .due import active_steps
+from .chain import active_steps
 from .models import (
     ChainStep,
     ChainStepRecord,

@@ -91,6 +91,7 @@ class FollowUpKind(models.TextChoices):
     COORDINATOR = "skolsamordnare", _("Skolsamordnarens uppföljning")
     CUSTODY_TRANSFER = "vardnadsoverflyttning", _("Prövning av vårdnadsöverflyttning")
     CARE_PLAN = "vardplan", _("Revidering av vårdplan")
+    AFTER_LVU = "efter_lvu", _("Uppföljning efter avslutad LVU-vård")
 
 
 class SchoolForm(models.TextChoices):

@@ -4,9 +4,6 @@ from . import correction_views, views
 
 app_name = "followup"
 urlpatterns = [
-    path("att-gora/", views.todo, name="todo"),
-    path("stadsdel/att-gora/", views.district, name="district"),
-    path("skolsamordnare/", views.coordinator, name="coordinator"),
     path("barn/<int:child_id>/uppfoljningar/ny/", views.follow_up_create, name="create"),
     path("barn/<int:child_id>/uppfoljningar/<int:follow_up_id>/", views.follow_up_detail, name="detail"),
     path(

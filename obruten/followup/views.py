@@ -12,120 +12,16 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from obruten import sorting
 from obruten.accounts import policy
 from obruten.accounts.decorators import records_required
 from obruten.accounts.models import Role
-from obruten.audit import log as audit
 from obruten.participation import selectors as participation
 from obruten.register.forms import run_service
 from obruten.register.models import Placement
-from obruten.teams.selectors import teams_for
 
-from . import selectors, services, tasks
+from . import services
 from .forms import CORE, FinalGradesForm, FollowUpForm, InterventionForm
 from .models import ChainStep, ChainStepRecord, FollowUp, FollowUpKind, Intervention
-
-
-def _audit_list(request: HttpRequest, via: str, items: list[Any], alerts: list[Any]) -> None:
-    """One LIST event per child the page names (its tasks and its alerts)."""
-    child_ids = [item.child_id for item in items] + [alert.child_id for alert in alerts]
-    audit.record_list(actor=request.user, via=via, child_ids=child_ids)
-
-
-def _only_roles(request: HttpRequest, *roles: str) -> None:
-    if request.user.role not in roles:  # type: ignore[union-attr]
-        raise PermissionDenied
-
-
-@records_required
-def todo(request: HttpRequest) -> HttpResponse:
-    """The case worker's start page: their own tasks for their children ("Mina
-    uppgifter"), and separately the steps others own for those children ("Att bevaka")."""
-    _only_roles(request, Role.CASE_WORKER)
-    today = timezone.localdate()
-    children = policy.children_for(request.user).filter(case_worker_id=request.user.pk)
-    form = tasks.TaskFilterForm(request.GET, user=request.user, by_person=False)
-    order = sorting.chosen(request.GET, tasks.SORT_KEYS, tasks.DEFAULT_ORDER)
-    items = form.apply(selectors.due.due_items(children, today), today)
-    own, watched = (
-        tasks.sorted_tasks(part, order, {}) for part in tasks.own_and_watched(request.user, items)
-    )
-    alerts = list(participation.open_alerts(children))
-    _audit_list(request, "followup:todo", own + watched, alerts)
-    return render(
-        request,
-        "followup/todo.html",
-        {
-            "items": own,
-            "rows": tasks.with_case_worker(own, {}),
-            "watched_rows": tasks.with_case_worker(watched, {}),
-            "order": order.value,
-            "today": today,
-            "overdue": sum(i.is_overdue(today) for i in own),
-            "alerts": alerts,
-            "form": form,
-            "headers": tasks.task_headers(request.GET, order, with_case_worker=False),
-        },
-    )
-
-
-@records_required
-def district(request: HttpRequest) -> HttpResponse:
-    """The enhetschef's page: the case workers' own tasks counted per case worker and per
-    team, each count a link to the list filtered to exactly those tasks."""
-    _only_roles(request, Role.UNIT_MANAGER)
-    today = timezone.localdate()
-    children = policy.children_for(request.user)
-    all_items, loads = selectors.district_overview(children, today)
-    teams = list(teams_for(request.user).prefetch_related("members"))
-    form = tasks.TaskFilterForm(request.GET, user=request.user)
-    order = sorting.chosen(request.GET, tasks.SORT_KEYS, tasks.DEFAULT_ORDER)
-    names = tasks.case_worker_names(all_items)
-    items = tasks.sorted_tasks(form.apply(all_items, today), order, names)
-    alerts = list(participation.open_alerts(children))
-    _audit_list(request, "followup:district", items, alerts)
-    return render(
-        request,
-        "followup/district.html",
-        {
-            "items": items,
-            "rows": tasks.with_case_worker(items, names),
-            "order": order.value,
-            "loads": loads,
-            "team_loads": selectors.team_overview(teams, all_items, today),
-            "today": today,
-            "alerts": alerts,
-            "form": form,
-            "headers": tasks.task_headers(request.GET, order, with_case_worker=True),
-        },
-    )
-
-
-@records_required
-def coordinator(request: HttpRequest) -> HttpResponse:
-    """The school coordinator's list: each child's next step, overdue first unless
-    sorted by another column."""
-    _only_roles(request, Role.SCHOOL_COORDINATOR)
-    today = timezone.localdate()
-    form = tasks.TaskFilterForm(request.GET, user=request.user)
-    order = sorting.chosen(request.GET, tasks.SORT_KEYS, tasks.DEFAULT_ORDER)
-    all_items = selectors.coordinator_overview(policy.children_for(request.user), today)
-    names = tasks.case_worker_names(all_items)
-    items = tasks.sorted_tasks(form.apply(all_items, today), order, names)
-    _audit_list(request, "followup:coordinator", items, [])
-    return render(
-        request,
-        "followup/coordinator.html",
-        {
-            "items": items,
-            "rows": tasks.with_case_worker(items, names),
-            "today": today,
-            "form": form,
-            "order": order.value,
-            "headers": tasks.task_headers(request.GET, order, with_case_worker=True),
-        },
-    )
 
 
 def _previous_hints(child_id: int) -> dict[str, str]:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from .calendar import add_months, add_years, school_year_start
+from .calendar import SchoolTerms, add_months, add_years, school_year_start
 
 
 @dataclass(frozen=True)
@@ -98,25 +98,78 @@ def ruleset_on(day: date) -> RuleSet:
     return in_force[-1] if in_force else RULESETS[0]
 
 
+OPEN, DONE, MISSED = "open", "done", "missed"
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One time a duty falls due: its key among the duty's occurrences, the latest day,
+    and whether (and when) it was done. A missed one stays missed: it is history, not work."""
+
+    key: str
+    due: date
+    state: str
+    done_on: date | None = None
+
+
 @dataclass(frozen=True)
 class BasisPeriod:
-    """A stretch of care on one legal basis, from the decision that began it."""
+    """A stretch of care on one legal basis, from the decision that began it to its last
+    day (None: it goes on)."""
 
-    legal_basis: str  # SoL, LVU2, LVU3
+    legal_basis: str
     start: date
+    end: date | None = None
 
 
-def next_review(periods: Sequence[BasisPeriod], reviews: Sequence[date]) -> date | None:
-    """The latest day for the next övervägande (SoL, LVU 2 §) or omprövning (LVU 3 §).
+def review_occurrences(
+    periods: Sequence[BasisPeriod],
+    reviews: Sequence[date],
+    today: date,
+    *,
+    duty_on: Callable[[BasisPeriod, date], bool],
+) -> list[Occurrence]:
+    """Each övervägande (SoL, LVU 2 §) and omprövning (LVU 3 §) of a stretch of care.
 
-    Six months from the start of the current legal basis (a change of basis is a new
-    decision and restarts the count), or from the latest review on that basis."""
-    if not periods:
-        return None
-    current = max(periods, key=lambda period: period.start)
-    since = [day for day in reviews if day >= current.start]
-    anchor = max(since) if since else current.start
-    return add_months(anchor, ruleset_on(anchor).review_months)
+    The first falls due six months from the decision that began the legal basis (a change
+    of basis is a new decision and restarts the count), each next one six months from the
+    latest review. A review closes the occurrence it falls in, late or not; one not done
+    before its basis or the duty ended was missed. None falls due on a day the duty no longer applies
+    (``duty_on``: LVU 2 § care ends at 18, LVU 21 §; SoL's övervägande is for a child) or
+    after the basis has ended."""
+    done_days = sorted(reviews)
+    occurrences: list[Occurrence] = []
+    for period in sorted(periods, key=lambda period: period.start):
+        anchor, number = period.start, 0
+        # Over: the basis ended, or the duty did (one due while it applied and never done
+        # was missed).
+        ended = (period.end is not None and period.end < today) or not duty_on(period, today)
+        while True:
+            due = add_months(anchor, ruleset_on(anchor).review_months)
+            number += 1
+            done = next(
+                (
+                    day
+                    for day in done_days
+                    if (day >= anchor if number == 1 else day > anchor)
+                    and (period.end is None or day <= period.end)
+                    and day <= today
+                ),
+                None,
+            )
+            if (period.end is not None and due > period.end and done is None) or not duty_on(period, due):
+                break
+            key = f"{period.start.isoformat()}/{number}"
+            if done is not None:
+                occurrences.append(Occurrence(key, due, DONE, done))
+                anchor = done
+            elif ended:
+                occurrences.append(Occurrence(key, due, MISSED))
+                anchor = due
+            else:
+                occurrences.append(Occurrence(key, due, OPEN))
+                break
+    return occurrences
 
 
 def first_due(start: date, years_of: Callable[[RuleSet], int | None]) -> date | None:
@@ -174,29 +227,85 @@ def care_plan_revision_due(
     return due if due is None or adult_on is None or due < adult_on else None
 
 
-def coordinator_periods(day: date) -> list[tuple[date, date]]:
-    """The school year containing ``day`` split into as many equal periods as follow-ups
-    are required (four: July–September, October–December, January–March, April–June)."""
-    start = school_year_start(day)
-    count = ruleset_on(day).coordinator_follow_ups_per_school_year
-    months = 12 // count
-    bounds = [add_months(start, months * n) for n in range(count + 1)]
-    return [(bounds[n], date.fromordinal(bounds[n + 1].toordinal() - 1)) for n in range(count)]
+@dataclass(frozen=True)
+class CoordinatorPeriod:
+    """One of the school coordinator's follow-up periods: each term is halved, and the
+    four halves tile the school year (July–June) so that a follow-up on any day, a break
+    included, belongs to one. It falls due on its last teaching day."""
+
+    key: str  # "2026/27:2": the school year and the follow-up's number in it
+    start: date
+    end: date
+    teaching: tuple[date, date]
+
+    @property
+    def due(self) -> date:
+        return self.teaching[1]
 
 
-def next_coordinator_follow_up(today: date, placed_since: date, follow_ups: Sequence[date]) -> date:
-    """The end of the first period of this school year, from the one the child was placed
-    in and the one running today, that has no follow-up yet; one follow-up a period gives
-    at least four a school year. A period that ended without one was missed: it is counted
-    as missed (the follow-up report) and is no longer to do, so the follow-up recorded
-    today clears the list (issue 20)."""
-    for period_start, period_end in coordinator_periods(today):
-        if period_end < placed_since or period_end < today:
-            continue
-        if not any(period_start <= day <= period_end for day in follow_ups):
-            return period_end
-    # Every period of this school year is done: the first period of the next one.
-    return coordinator_periods(add_years(school_year_start(today), 1))[0][1]
+def coordinator_periods(school_year: int, terms: SchoolTerms) -> list[CoordinatorPeriod]:
+    """The periods of the school year that starts in July of ``school_year``: the
+    coordinator's four follow-ups a school year (the rule set's count), spread over the
+    terms, not calendar quarters."""
+    per_term = ruleset_on(date(school_year, 7, 1)).coordinator_follow_ups_per_school_year // 2
+    halves = (
+        (date(school_year, 7, 1), date(school_year, 12, 31)),
+        (date(school_year + 1, 1, 1), date(school_year + 1, 6, 30)),
+    )
+    label = f"{school_year}/{(school_year + 1) % 100:02d}"
+    periods: list[CoordinatorPeriod] = []
+    for (term_start, term_end), (half_start, half_end) in zip(terms.terms(school_year), halves, strict=True):
+        days = (term_end - term_start).days + 1
+        cuts = [term_start + timedelta(days=round(days * k / per_term)) for k in range(per_term + 1)]
+        for k in range(per_term):
+            periods.append(
+                CoordinatorPeriod(
+                    key=f"{label}:{len(periods) + 1}",
+                    start=half_start if k == 0 else cuts[k],
+                    end=half_end if k == per_term - 1 else cuts[k + 1] - timedelta(days=1),
+                    teaching=(cuts[k], cuts[k + 1] - timedelta(days=1)),
+                )
+            )
+    return periods
+
+
+def _placed_most_of(spans: Sequence[tuple[date, date | None]], period: CoordinatorPeriod) -> bool:
+    first, last = period.teaching
+    placed = sum(max(0, (min(last, end or last) - max(first, start)).days + 1) for start, end in spans)
+    return 2 * placed >= (last - first).days + 1
+
+
+def coordinator_occurrences(
+    spans: Sequence[tuple[date, date | None]],
+    follow_ups: Sequence[date],
+    today: date,
+    terms: SchoolTerms,
+) -> list[Occurrence]:
+    """The school coordinator's follow-ups of a child placed in ``spans`` (in forms the
+    coordinators follow): one in each period the child was placed for at least half of
+    its teaching days, so a child placed in the period's last weeks is first due in the
+    next one. A period that ended without a follow-up was missed: it is counted as missed
+    and is no longer to do, so the follow-up recorded today clears the list (issue 20).
+    Periods that have begun, and the next one to come if none is open."""
+    if not spans:
+        return []
+    occurrences: list[Occurrence] = []
+    year = school_year_start(min(start for start, _ in spans)).year
+    last_day = None if any(end is None for _, end in spans) else max(end for _, end in spans if end)
+    while True:
+        for period in coordinator_periods(year, terms):
+            if last_day is not None and period.teaching[0] > last_day:
+                return occurrences
+            if not _placed_most_of(spans, period):
+                continue
+            if period.start > today:
+                if not any(o.state == OPEN for o in occurrences):
+                    occurrences.append(Occurrence(period.key, period.due, OPEN))
+                return occurrences
+            done = min((day for day in follow_ups if period.start <= day <= period.end), default=None)
+            state = DONE if done else MISSED if period.end < today else OPEN
+            occurrences.append(Occurrence(period.key, period.due, state, done))
+        year += 1
 
 
 def skolfam_retest_due(start: date) -> date:

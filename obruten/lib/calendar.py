@@ -74,11 +74,21 @@ def period_label(year: int, period: str = "") -> str:
 
 @dataclass(frozen=True)
 class SchoolTerms:
-    """The school year's teaching terms: the autumn term starts in August and the spring
-    term ends in June (month, day)."""
+    """The school year's teaching terms (month, day): the autumn term from August to
+    December, the spring term from January to June (skolförordningen 3 kap. 3 §)."""
 
     autumn_start: tuple[int, int] = (8, 20)
     spring_end: tuple[int, int] = (6, 12)
+    autumn_end: tuple[int, int] = (12, 20)
+    spring_start: tuple[int, int] = (1, 8)
+
+    def terms(self, school_year_start: int) -> tuple[tuple[date, date], tuple[date, date]]:
+        """The autumn and the spring term of the school year that starts in July of
+        ``school_year_start``."""
+        return (
+            (date(school_year_start, *self.autumn_start), date(school_year_start, *self.autumn_end)),
+            (date(school_year_start + 1, *self.spring_start), date(school_year_start + 1, *self.spring_end)),
+        )
 
     def year9(self, graduation_year: int) -> tuple[date, date]:
         """From the autumn term's first day to the spring term's last day of the school

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .calendar import add_years
+from .calendar import add_months, add_years
 
 SOL, LVU2, LVU3, LVU23, LVU6, PROTECTED_HOUSING, NONE = "SoL", "LVU2", "LVU3", "LVU23", "LVU6", "SKYB", ""
 ADULT_AGE = 18  # SoL (2001:453) 1 kap. 2 § tredje stycket: a child is under 18
@@ -22,6 +22,8 @@ LVU3_DECISION_BEFORE_AGE = 20  # LVU 1 § tredje stycket; 6 § (immediate custod
 LVU2_END_WARNING_DAYS = 90
 STODBOENDE_AGES = (16, 21)  # from the 16th birthday to the day before the 21st (16–20 years)
 ACCOMPANYING_OWN_DECISION_FROM = date(2024, 4, 1)  # prop. 2023/24:31, lag (2024:79)
+AFTER_LVU_FOLLOW_UP_FROM = date(2022, 7, 1)  # SFS 2022:665, prop. 2021/22:178
+AFTER_LVU_FOLLOW_UP_MONTHS = 6  # bet. 2021/22:SoU33: "avslutas senast sex månader" after it began
 IMMEDIATE_CUSTODY_SUBMIT_DAYS = 7  # LVU 7 §: to förvaltningsrätten within a week of the decision
 IMMEDIATE_CUSTODY_APPLY_DAYS = 28  # LVU 8 §: application for care within four weeks
 
@@ -158,6 +160,24 @@ def child_placement_rules_apply(status: Status, day: date) -> bool:
         and status.legal_basis not in (NONE, LVU6)
         and is_child_on(status.birth_date, day)
     )
+
+
+def after_lvu_follow_up_due(status: Status, care_ended_on: date) -> date | None:
+    """When care under LVU ends, the social services follow up the situation of one who
+    is under 18, and the follow-up ends at the latest six months after it began (prop.
+    2021/22:178, bet. 2021/22:SoU33; in force 1 July 2022). The latest day to have done
+    it: six months from the last day of care. Only for this municipality's own care on a
+    decision of LVU 2 or 3 §; not for care that ended before the duty began or after the
+    18th birthday. The paragraph that carries the duty (SoL 2001:453 and its counterpart
+    in socialtjänstlagen 2025:400) is not confirmed here: docs/rules.md."""
+    if (
+        status.legal_basis not in (LVU2, LVU3, LVU23)
+        or not status.placed_by_own_municipality
+        or care_ended_on < AFTER_LVU_FOLLOW_UP_FROM
+        or not is_child_on(status.birth_date, care_ended_on)
+    ):
+        return None
+    return add_months(care_ended_on, AFTER_LVU_FOLLOW_UP_MONTHS)
 
 
 def lvu2_end_warning(status: Status) -> date | None:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from asgiref.local import Local
 from django.conf import settings
 
+from obruten.lib.calendar import SchoolTerms
+
 _memo = Local()
 
 
@@ -31,6 +33,20 @@ def current() -> Municipal:
     return Municipal(
         school_start_goal_days=stored.school_start_goal_days or settings.SCHOOL_START_GOAL_DAYS,
         social_emergency_number=stored.social_emergency_number or settings.SOCIAL_EMERGENCY_NUMBER,
+    )
+
+
+def _month_day(text: str) -> tuple[int, int]:
+    return int(text[:2]), int(text[3:5])
+
+
+def school_terms() -> SchoolTerms:
+    """The term dates of the environment (``SCHOOL_*_TERM_*``, MM-DD)."""
+    return SchoolTerms(
+        autumn_start=_month_day(settings.SCHOOL_AUTUMN_TERM_START),
+        spring_end=_month_day(settings.SCHOOL_SPRING_TERM_END),
+        autumn_end=_month_day(settings.SCHOOL_AUTUMN_TERM_END),
+        spring_start=_month_day(settings.SCHOOL_SPRING_TERM_START),
     )
 
 

@@ -19,8 +19,6 @@ from obruten import sorting, uploads
 from obruten.accounts import policy
 from obruten.accounts.decorators import records_required
 from obruten.audit import log as audit
-from obruten.followup import selectors as followup_selectors
-from obruten.followup.models import FollowUpKind
 
 from . import import_help, imports, lists, selectors, services
 from .forms import (
@@ -149,11 +147,6 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
         "register/child_detail.html",
         {
             "today": today,
-            "overview": followup_selectors.child_overview(child, today),
-            "invitations": child.invitations.select_related("template")[:10],
-            "may_record_follow_up": policy.may_record_follow_up(user, FollowUpKind.COORDINATOR),
-            "may_record_school_results": policy.may_record_school_results(user),
-            "may_edit_intervention": policy.may_edit_intervention(user, None),
             "child": child,
             "placements": placements,
             "show_whereabouts": policy.may_see_whereabouts(user, child),

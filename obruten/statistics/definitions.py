@@ -14,7 +14,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db.models import (
     Case,
     Count,
@@ -43,8 +42,10 @@ from obruten.followup.models import (
     SchoolForm,
     SubjectResult,
 )
-from obruten.lib import cadence, grades
-from obruten.lib.calendar import SchoolTerms, add_months, period_bounds, period_label, school_year_start
+from obruten.lib import grades
+from obruten.lib.calendar import period_bounds, period_label, school_year_start
+from obruten.obligations.models import Kind as ObligationKind
+from obruten.obligations.models import Obligation
 from obruten.register.models import Child, District, Placement, PlacementForm
 
 from .models import ImportedPlacement
@@ -563,18 +564,12 @@ def health(params: Params) -> CountTable:
     )
 
 
-def school_terms() -> SchoolTerms:
-    autumn, spring = settings.SCHOOL_AUTUMN_TERM_START, settings.SCHOOL_SPRING_TERM_END
-    month_day = [(int(text[:2]), int(text[3:5])) for text in (autumn, spring)]
-    return SchoolTerms(*month_day)
-
-
 def year9(params: Params) -> CountTable:
     """Öppna jämförelser's split: every child placed some day of year 9 (the school year
     ending in June of ``year``), placed all of it (from the autumn term's first day to the
     spring term's last) or part of it, whether or not the child got final grades. A child is
     in year 9 by its final grades' year, else by birth year (the year it turns 16)."""
-    first, last = school_terms().year9(params.year)
+    first, last = municipal.school_terms().year9(params.year)
     graded = {record.child_id: record for record in FinalGrades.objects.filter(year=params.year)}
     in_year9 = Q(pk__in=list(graded)) | (
         Q(birth_date__year=params.year - 16) & ~Q(final_grades__isnull=False)
@@ -657,44 +652,34 @@ def _covers(spans: list[tuple[date, date]], first: date, last: date) -> bool:
 
 
 def followup_compliance(params: Params) -> CountTable:
-    """Reviews and school-coordinator follow-ups that fell due in the period, and how many
-    were done by their date."""
+    """Reviews and school-coordinator follow-ups that fell due in the period (by today),
+    and how many were done by their date: the stored obligations, as the to-do lists read
+    them (obruten.obligations), each under the district responsible for the placement it
+    belongs to."""
     start, end = params.bounds()
-    placements = _overlapping(params).filter(accompanying=False).order_by("child_id", "start_date")
-    follow_ups: dict[int, dict[str, list[date]]] = defaultdict(lambda: defaultdict(list))
-    for child_id, kind, day in FollowUp.objects.filter(child__in=placements.values("child")).values_list(
-        "child_id", "kind", "date"
-    ):
-        follow_ups[child_id][kind].append(day)
-    districts = _districts(params, set(placements.values_list("responsible", flat=True)))  # type: ignore[misc]
+    obligations = Obligation.objects.filter(
+        kind__in=[ObligationKind.REVIEW, ObligationKind.COORDINATOR],
+        due__gte=start,
+        due__lte=min(end, timezone.localdate()),
+        placement__accompanying=False,
+    ).annotate(responsible=_responsible(params, "placement__district_id", "placement__end_date"))
+    if params.sex:
+        obligations = obligations.filter(child__sex=params.sex)
+    if params.form:
+        obligations = obligations.filter(placement__form__code=params.form)
+    if params.district:
+        obligations = obligations.filter(responsible=_district_pk(params))
+    rows = list(obligations.values_list("responsible", "kind", "due", "done_on"))
+    districts = _districts(params, {row[0] for row in rows})
     index = {d.pk: i for i, d in enumerate(districts)}
     cells = [[0, 0, 0, 0] for _ in districts]
-    quarter_ends = _quarter_ends(start, end)
-    # Tuples, not model instances: a city's year is thousands of placements per request.
-    for child_id, started, ended, responsible, coordinator_follows_up in placements.values_list(  # type: ignore[misc]
-        "child_id", "start_date", "end_date", "responsible", "form__school_coordinator_follows_up"
-    ):
+    for responsible, kind, due, done_on in rows:
         row = index.get(responsible)
         if row is None:
             continue
-        reviews = sorted(follow_ups[child_id][FollowUpKind.REVIEW])
-        anchor, last = started, min(end, ended or end)
-        while True:
-            due = add_months(anchor, cadence.ruleset_on(anchor).review_months)
-            if due > last:
-                break
-            done = [day for day in reviews if anchor < day <= due]
-            if due >= start:
-                cells[row][0] += 1
-                cells[row][1] += int(bool(done))
-            anchor = done[0] if done else due
-        if coordinator_follows_up:
-            coordinator = follow_ups[child_id][FollowUpKind.COORDINATOR]
-            for day in quarter_ends:
-                period_start = add_months(day + timedelta(days=1), -3)
-                if started <= period_start and (ended or end) >= day:
-                    cells[row][2] += 1
-                    cells[row][3] += int(any(period_start <= d <= day for d in coordinator))
+        column = 0 if kind == ObligationKind.REVIEW else 2
+        cells[row][column] += 1
+        cells[row][column + 1] += int(done_on is not None and done_on <= due)
     return CountTable(
         [d.name for d in districts],
         [
@@ -711,16 +696,6 @@ def followup_compliance(params: Params) -> CountTable:
             Stat("Andel skolsamordnare i tid (%)", "share", 2, 3),
         ],
     )
-
-
-def _quarter_ends(start: date, end: date) -> list[date]:
-    ends = []
-    for year in range(start.year, end.year + 1):
-        for month in (3, 6, 9, 12):
-            day = add_months(date(year, month, 1), 1) - timedelta(days=1)
-            if start <= day <= end:
-                ends.append(day)
-    return ends
 
 
 def skolfam(params: Params) -> CountTable:

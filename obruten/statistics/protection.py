@@ -489,6 +489,8 @@ def _how_counted() -> tuple[Any, ...]:
         municipal.current().school_start_goal_days,
         settings.SCHOOL_AUTUMN_TERM_START,
         settings.SCHOOL_SPRING_TERM_END,
+        settings.SCHOOL_AUTUMN_TERM_END,
+        settings.SCHOOL_SPRING_TERM_START,
     )
 
 

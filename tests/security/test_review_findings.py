@@ -75,7 +75,7 @@ def test_dates_no_due_date_can_be_computed_from_are_refused(world: World) -> Non
     }
     response = client.post(url, data)
     assert response.status_code == 200 and "start_date" in response.context["form"].errors
-    assert client.get(reverse("followup:todo")).status_code == 200
+    assert client.get(reverse("obligations:todo")).status_code == 200
 
 
 def test_a_name_longer_than_the_register_holds_is_a_row_error(world: World) -> None:

@@ -294,9 +294,9 @@ def test_a_code_list_edit_in_the_admin_is_audited_and_shows_in_the_next_report(w
 @pytest.mark.parametrize(
     ("role", "url_name"),
     [
-        ("case_worker", "followup:todo"),
-        ("unit_manager", "followup:district"),
-        ("school_coordinator", "followup:coordinator"),
+        ("case_worker", "obligations:todo"),
+        ("unit_manager", "obligations:district"),
+        ("school_coordinator", "obligations:coordinator"),
         ("case_worker", "register:school_start_breaches"),
     ],
 )

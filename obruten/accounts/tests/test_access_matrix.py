@@ -284,11 +284,11 @@ OTHER_URLS: dict[str, dict[str, int]] = {
     "register:import_template": _by_role(
         {"case_worker", "case_worker_2", "case_worker_bromma", "unit_manager"}
     ),
-    "followup:todo": _by_role({"case_worker", "case_worker_2", "case_worker_bromma"}),
-    "followup:district": _by_role({"unit_manager"}),
+    "obligations:todo": _by_role({"case_worker", "case_worker_2", "case_worker_bromma"}),
+    "obligations:district": _by_role({"unit_manager"}),
     "access_changes": _by_role({"unit_manager"}),
     "teams:manage": _by_role({"unit_manager"}),
-    "followup:coordinator": _by_role({"school_coordinator"}),
+    "obligations:coordinator": _by_role({"school_coordinator"}),
     "teaching:report": _by_role({"larteamet"}),
     "casework:handover": _by_role({"unit_manager"}),
     "casework:incoming": _by_role({"unit_manager"}),

@@ -18,7 +18,7 @@ def test_a_case_worker_logs_in_and_lands_on_what_is_due(world: World) -> None:
     client = Client()
     response = client.post(reverse("login"), {"username": "cw_farsta", "password": "a-long-test-password"})
     assert response.status_code == 302
-    assert client.get(response["Location"], follow=True).request["PATH_INFO"] == reverse("followup:todo")
+    assert client.get(response["Location"], follow=True).request["PATH_INFO"] == reverse("obligations:todo")
 
 
 def test_a_wrong_password_says_what_to_do(world: World) -> None:

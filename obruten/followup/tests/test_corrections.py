@@ -15,8 +15,9 @@ from django.utils import timezone
 
 from conftest import World
 from obruten.audit.models import AuditEvent
-from obruten.followup import due, services
+from obruten.followup import services
 from obruten.followup.models import ChainStep, ChainStepRecord, FollowUp
+from obruten.obligations.tests import helpers
 
 
 def _client(world: World, role: str) -> Client:
@@ -94,7 +95,9 @@ def test_a_recorded_school_start_ticks_the_chains_school_start_step(world: World
     assert record.date == world.own_placement.school_start.first_school_day
     titles = [
         item.title
-        for item in due.due_items(world.own.__class__.objects.filter(pk=world.own.pk), timezone.localdate())
+        for item in helpers.due_items(
+            world.own.__class__.objects.filter(pk=world.own.pk), timezone.localdate()
+        )
     ]
     assert step.title not in titles and "Skolstart saknas" not in titles
 

@@ -8,7 +8,7 @@ from obruten.lib.cadence import (
     BasisPeriod,
     care_plan_revision_due,
     next_custody_transfer_consideration,
-    next_review,
+    review_occurrences,
     ruleset_on,
 )
 from obruten.lib.placement_law import (
@@ -158,7 +158,8 @@ def test_lvu3_omprovning_counts_from_enforcement() -> None:
     # LVU 13 § andra stycket: six months from the day the decision was enforced.
     decided, enforced = date(2025, 3, 3), date(2025, 3, 10)
     assert decided < enforced
-    assert next_review([BasisPeriod("LVU3", enforced)], []) == date(2025, 9, 10)
+    (first,) = review_occurrences([BasisPeriod("LVU3", enforced)], [], enforced, duty_on=lambda _p, _d: True)
+    assert first.due == date(2025, 9, 10)
 
 
 def test_immediate_custody_deadlines() -> None:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django import template
 from django.utils import timezone
@@ -9,6 +10,17 @@ from obruten.participation.models import Alert
 from obruten.register.models import Child
 
 register = template.Library()
+
+
+@register.inclusion_tag("participation/child_panel.html", takes_context=True)
+def participation_panel(context: dict[str, Any], child: Child) -> dict[str, Any]:
+    """The child's questionnaires, on the child's page (which already read the child)."""
+    return {
+        "request": context["request"],
+        "child": child,
+        "may_change": context.get("may_change"),
+        "invitations": child.invitations.select_related("template")[:10],
+    }
 
 
 @register.simple_tag

@@ -156,7 +156,7 @@ def test_an_alert_not_acknowledged_by_the_end_of_the_working_day_is_overdue_for_
 ) -> None:
     alert = _alert_for_own_child(world)
     manager = _staff(world, "unit_manager")
-    district = reverse("followup:district")
+    district = reverse("obligations:district")
     Alert.objects.filter(pk=alert.pk).update(respond_by=timezone.now() + timedelta(minutes=5))
     assert "Larm som inte kvitterats i tid" not in manager.get(district).content.decode()
     Alert.objects.filter(pk=alert.pk).update(respond_by=timezone.now() - timedelta(minutes=5))
@@ -164,7 +164,7 @@ def test_an_alert_not_acknowledged_by_the_end_of_the_working_day_is_overdue_for_
     assert "Larm som inte kvitterats i tid" in page
     late = page.split("Larm som inte kvitterats i tid", 1)[1].split("</section>", 1)[0]
     assert "Testsson, Alva" in late and _detail_url(alert) in late
-    assert AuditEvent.objects.filter(via="followup:district", child=world.own, action="list").exists()
+    assert AuditEvent.objects.filter(via="obligations:district", child=world.own, action="list").exists()
     services.acknowledge_alert(actor=world.users["case_worker"], alert=alert, note="Ringde.", via="test")
     assert "Larm som inte kvitterats i tid" not in manager.get(district).content.decode()
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import World
-from obruten.followup.reminders import send_reminders
+from obruten.obligations.reminders import send_reminders
 from obruten.participation import services
 from obruten.participation.models import Template
 

@@ -116,10 +116,10 @@ def test_an_alarming_answer_alerts_the_case_worker_and_the_unit_manager_the_same
     assert Alert.objects.filter(child=world.own).count() == 1
     worker = Client()
     worker.force_login(world.users["case_worker"])
-    assert "Barn som behöver höras av i dag" in worker.get(reverse("followup:todo")).content.decode()
+    assert "Barn som behöver höras av i dag" in worker.get(reverse("obligations:todo")).content.decode()
     manager = Client()
     manager.force_login(world.users["unit_manager"])
-    assert "Barn som behöver höras av i dag" in manager.get(reverse("followup:district")).content.decode()
+    assert "Barn som behöver höras av i dag" in manager.get(reverse("obligations:district")).content.decode()
     assert sorted(m.to[0] for m in mail.outbox) == ["chef_farsta@example.org", "cw_farsta@example.org"]
     assert all("Alva" not in m.body and "Testsson" not in m.body for m in mail.outbox)
 

@@ -16,7 +16,7 @@ from obruten.sso.mfa import OIDC_BACKEND, PROVIDER_MFA_SESSION_KEY, provider_ass
 
 pytestmark = pytest.mark.django_db
 PRODUCTION = override_settings(OIDC_ENABLED=True, DEMO_MODE=False, OIDC_MFA_ACR_VALUES=["loa3"])
-PAGES = ["home", "register:caseload", "followup:todo", "statistics:index", "access_changes", "admin:index"]
+PAGES = ["home", "register:caseload", "obligations:todo", "statistics:index", "access_changes", "admin:index"]
 SECOND_FACTOR = reverse("sso:second_factor")
 PASSWORDS = "obruten.sso.backends.LocalPasswordBackend"
 

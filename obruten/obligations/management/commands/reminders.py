@@ -4,7 +4,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from obruten.followup.reminders import send_reminders
+from obruten.obligations.reminders import send_reminders
 
 
 class Command(BaseCommand):

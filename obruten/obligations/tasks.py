@@ -13,11 +13,12 @@ from django.utils.translation import gettext_lazy as _
 
 from obruten import sorting
 from obruten.accounts.models import Role, User
+from obruten.followup.models import Responsible
 from obruten.teams.models import Team
 from obruten.teams.selectors import district_staff, teams_for
 
-from .due import DueItem, Kind
-from .models import Responsible
+from .models import Kind
+from .selectors import DueItem
 
 NO_CASE_WORKER = "ingen"
 OVERDUE, COMING = "forsenad", "kommande"
@@ -41,6 +42,7 @@ KINDS = [
     (Kind.SKOLFAM, _("Skolfams uppföljande test")),
     (Kind.CARE_ENDS, _("Vården enligt LVU 2 § upphör")),
     (Kind.IMMEDIATE_CUSTODY, _("Omedelbart omhändertagande (LVU 6 §)")),
+    (Kind.AFTER_LVU, _("Uppföljning efter avslutad LVU-vård")),
 ]
 SORT_KEYS = ["datum", "barn", "uppgift", "ansvarig", "socialsekreterare"]
 DEFAULT_ORDER = sorting.Order("datum")

@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from django.test import override_settings
 
 from conftest import World, place, register
-from obruten.followup import due
 from obruten.lib.personnummer import luhn_check_digit
+from obruten.obligations.models import Kind
+from obruten.obligations.tests import helpers
 from obruten.register.models import Child, Municipality
 
 
@@ -22,7 +23,7 @@ def number(birth: date, serial: int = 238) -> str:
 
 def kinds(child: Child, today: date) -> dict[str, list[tuple[str, date]]]:
     found: dict[str, list[tuple[str, date]]] = {}
-    for item in due.due_items(Child.objects.filter(pk=child.pk), today, horizon_days=3650):
+    for item in helpers.due_items(Child.objects.filter(pk=child.pk), today, horizon_days=3650):
         found.setdefault(item.kind, []).append((item.title, item.due))
     return found
 
@@ -31,9 +32,9 @@ def test_a_19_year_old_under_sol_in_stodboende_gets_no_overvagande(world: World)
     cw = world.users["case_worker"]
     young = register(number(date(2006, 3, 1)), "Vera", "farsta", cw)
     place(young, "stodboende", "farsta", date(2025, 1, 10), cw)
-    assert due.Kind.REVIEW not in kinds(young, date(2025, 6, 1))  # SoL 6 kap. 8 §: a barn
+    assert Kind.REVIEW not in kinds(young, date(2025, 6, 1))  # SoL 6 kap. 8 §: a barn
     with override_settings(LOCAL_REVIEW_AFTER_18=True):
-        assert kinds(young, date(2025, 6, 1))[due.Kind.REVIEW] == [
+        assert kinds(young, date(2025, 6, 1))[Kind.REVIEW] == [
             ("Övervägande (lokal rutin)", date(2025, 7, 10))
         ]
 
@@ -43,12 +44,10 @@ def test_lvu2_care_warns_before_18_and_no_tasks_after(world: World) -> None:
     child = register(number(date(2008, 9, 1)), "Ylva", "farsta", cw)
     place(child, "familjehem", "farsta", date(2024, 1, 15), cw, legal_basis="LVU2", unit_name="Hem A")
     before = kinds(child, date(2026, 6, 1))
-    assert before[due.Kind.CARE_ENDS] == [
-        ("Vården enligt LVU 2 § upphör 2026-09-01 (18 år)", date(2026, 6, 3))
-    ]
-    assert due.Kind.CUSTODY in before
+    assert before[Kind.CARE_ENDS] == [("Vården enligt LVU 2 § upphör 2026-09-01 (18 år)", date(2026, 6, 3))]
+    assert Kind.CUSTODY in before
     after = kinds(child, date(2026, 9, 1))
-    for kind in (due.Kind.REVIEW, due.Kind.CUSTODY, due.Kind.CARE_PLAN, due.Kind.HEALTH):
+    for kind in (Kind.REVIEW, Kind.CUSTODY, Kind.CARE_PLAN, Kind.HEALTH):
         assert kind not in after
 
 
@@ -69,7 +68,7 @@ def test_custody_transfer_counts_from_moving_into_the_same_family_home(world: Wo
     place(
         child, "familjehem", "farsta", date(2024, 7, 1), cw, unit_name="Familjehemmet Ek", legal_basis="LVU2"
     )
-    assert kinds(child, date(2024, 12, 1))[due.Kind.CUSTODY] == [
+    assert kinds(child, date(2024, 12, 1))[Kind.CUSTODY] == [
         ("Pröva vårdnadsöverflyttning", date(2025, 1, 10))
     ]
 
@@ -80,8 +79,8 @@ def test_a_child_placed_by_another_municipality_keeps_only_the_school_tasks(worl
     uppsala = Municipality.objects.get(code="0380")
     place(child, "hvb", "farsta", date(2025, 8, 1), cw, placing_municipality=uppsala, legal_basis="LVU2")
     found = kinds(child, date(2025, 9, 1))
-    assert due.Kind.COORDINATOR in found
-    for kind in (due.Kind.REVIEW, due.Kind.CUSTODY, due.Kind.CARE_PLAN, due.Kind.HEALTH, due.Kind.CARE_ENDS):
+    assert Kind.COORDINATOR in found
+    for kind in (Kind.REVIEW, Kind.CUSTODY, Kind.CARE_PLAN, Kind.HEALTH, Kind.CARE_ENDS):
         assert kind not in found
 
 
@@ -99,11 +98,11 @@ def test_immediate_custody_has_its_statutory_deadlines(world: World) -> None:
         enforcement_date=date(2025, 3, 4),
     )
     found = kinds(child, date(2025, 3, 5))
-    assert sorted(found[due.Kind.IMMEDIATE_CUSTODY]) == [
+    assert sorted(found[Kind.IMMEDIATE_CUSTODY]) == [
         ("Ansök om vård (LVU 8 §)", date(2025, 4, 1)),
         ("Underställ förvaltningsrätten (LVU 7 §)", date(2025, 3, 10)),
     ]
-    assert due.Kind.REVIEW not in found
+    assert Kind.REVIEW not in found
 
 
 def test_an_accompanying_child_before_april_2024_has_no_placement_tasks(world: World) -> None:
@@ -111,7 +110,7 @@ def test_an_accompanying_child_before_april_2024_has_no_placement_tasks(world: W
     child = register(number(date(2015, 2, 2)), "Wilma", "farsta", cw)
     place(child, "skyddat_boende", "farsta", date(2024, 1, 10), cw, accompanying=True, legal_basis="")
     found = kinds(child, date(2024, 3, 1))
-    for kind in (due.Kind.REVIEW, due.Kind.CARE_PLAN, due.Kind.HEALTH):
+    for kind in (Kind.REVIEW, Kind.CARE_PLAN, Kind.HEALTH):
         assert kind not in found
 
 
@@ -142,8 +141,8 @@ def test_no_overvagande_falls_due_after_lvu2_care_has_ended_at_18(world: World) 
     place(child, "familjehem", "farsta", date(2026, 3, 20), cw, legal_basis="LVU2", unit_name="Hem B")
     ten_days_before = date(2026, 8, 22)
     found = kinds(child, ten_days_before)
-    assert due.Kind.REVIEW not in found  # it would be due 2026-09-20, after care ended 2026-09-01
-    assert found[due.Kind.CARE_ENDS][0][0] == "Vården enligt LVU 2 § upphör 2026-09-01 (18 år)"
+    assert Kind.REVIEW not in found  # it would be due 2026-09-20, after care ended 2026-09-01
+    assert found[Kind.CARE_ENDS][0][0] == "Vården enligt LVU 2 § upphör 2026-09-01 (18 år)"
 
 
 def test_the_region_is_asked_for_a_health_examination_of_a_young_person_too(world: World) -> None:
@@ -153,6 +152,6 @@ def test_the_region_is_asked_for_a_health_examination_of_a_young_person_too(worl
     cw = world.users["case_worker"]
     young = register(number(date(2006, 3, 1), serial=240), "Vera", "farsta", cw)
     place(young, "stodboende", "farsta", date(2025, 5, 10), cw)
-    assert kinds(young, date(2025, 5, 12))[due.Kind.HEALTH] == [
+    assert kinds(young, date(2025, 5, 12))[Kind.HEALTH] == [
         ("Hälsoundersökning ej begärd", date(2025, 5, 24))
     ]

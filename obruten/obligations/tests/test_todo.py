@@ -15,7 +15,9 @@ from conftest import World
 from obruten import sorting
 from obruten.accounts.models import Role
 from obruten.audit.models import AuditEvent
-from obruten.followup import due, tasks
+from obruten.obligations import tasks
+from obruten.obligations.selectors import DueItem
+from obruten.obligations.tests import helpers
 from obruten.register.models import Child, District
 from obruten.teams import services as teams
 from obruten.teams.models import Team
@@ -29,18 +31,18 @@ def _client(world: World, role: str) -> Client:
 
 def test_the_case_workers_overdue_count_holds_only_her_own_tasks(world: World) -> None:
     today = timezone.localdate()
-    response = _client(world, "case_worker").get(reverse("followup:todo"))
+    response = _client(world, "case_worker").get(reverse("obligations:todo"))
     own, watched = response.context["items"], [item for item, _ in response.context["watched_rows"]]
     assert own and all(item.owner == Role.CASE_WORKER for item in own)
     assert response.context["overdue"] == sum(item.is_overdue(today) for item in own)
-    everything = due.due_items(Child.objects.filter(case_worker=world.users["case_worker"]), today)
+    everything = helpers.due_items(Child.objects.filter(case_worker=world.users["case_worker"]), today)
     assert len(own) + len(watched) == len(everything)
     assert f'id="overdue-count">{response.context["overdue"]} ' in response.content.decode()
 
 
 def test_the_coordinators_steps_are_watched_not_the_case_workers_own(world: World) -> None:
     # The chain's follow-up meeting is the school coordinator's step, for both her children.
-    response = _client(world, "case_worker").get(reverse("followup:todo"))
+    response = _client(world, "case_worker").get(reverse("obligations:todo"))
     watched = [item for item, _ in response.context["watched_rows"]]
     coordinator = [item for item in watched if item.owner == Role.SCHOOL_COORDINATOR]
     assert {item.child_id for item in coordinator} == {world.own.pk, world.protected.pk}
@@ -49,7 +51,7 @@ def test_the_coordinators_steps_are_watched_not_the_case_workers_own(world: Worl
     assert html.index("Att bevaka") < html.index("Uppföljningsmöte skola och socialtjänst")
 
 
-def _follow(client: Client, page: str, href: str) -> list[due.DueItem]:
+def _follow(client: Client, page: str, href: str) -> list[DueItem]:
     return client.get(page + "?" + urlparse(href.replace("&amp;", "&")).query).context["items"]
 
 
@@ -62,7 +64,7 @@ def test_the_unit_managers_counts_link_to_lists_of_exactly_that_many_rows(world:
         via="test",
     )
     client = _client(world, "unit_manager")
-    page = reverse("followup:district")
+    page = reverse("obligations:district")
     response = client.get(page)
     html = response.content.decode()
     worker = world.users["case_worker"].pk
@@ -88,7 +90,7 @@ def test_a_forged_team_or_case_worker_of_another_district_shows_nothing(world: W
         via="test",
     )
     client = _client(world, "unit_manager")
-    page = reverse("followup:district")
+    page = reverse("obligations:district")
     for name, forged in (
         ("arbetsgrupp", bromma.pk),
         ("socialsekreterare", world.users["case_worker_bromma"].pk),
@@ -100,7 +102,7 @@ def test_a_forged_team_or_case_worker_of_another_district_shows_nothing(world: W
 
 def test_sorting_by_a_column_keeps_the_filters_and_marks_the_column(world: World) -> None:
     client = _client(world, "unit_manager")
-    page = reverse("followup:district")
+    page = reverse("obligations:district")
     response = client.get(page, {"ansvarig": "socialsekreterare", "ordning": "-barn"})
     items = response.context["items"]
     assert items and all(item.owner == Role.CASE_WORKER for item in items)
@@ -108,7 +110,9 @@ def test_sorting_by_a_column_keeps_the_filters_and_marks_the_column(world: World
     html = response.content.decode()
     assert 'aria-sort="descending"><a href="?ansvarig=socialsekreterare&amp;ordning=barn#uppgifter">' in html
     listed = set(
-        AuditEvent.objects.filter(via="followup:district", action="list").values_list("child_id", flat=True)
+        AuditEvent.objects.filter(via="obligations:district", action="list").values_list(
+            "child_id", flat=True
+        )
     )
     assert listed == {item.child_id for item in items} | {a.child_id for a in response.context["alerts"]}
 
@@ -125,16 +129,18 @@ def test_an_unknown_column_sorts_by_due_date() -> None:
 
 def test_the_coordinators_list_sorts_and_filters_within_her_scope(world: World) -> None:
     client = _client(world, "school_coordinator")
-    response = client.get(reverse("followup:coordinator"), {"ordning": "-datum"})
+    response = client.get(reverse("obligations:coordinator"), {"ordning": "-datum"})
     items = response.context["items"]
     assert [item.child_id for item in items] == [world.protected.pk]
     assert 'aria-sort="descending"' in response.content.decode()
     bromma = world.users["case_worker_bromma"].pk
-    assert client.get(reverse("followup:coordinator"), {"socialsekreterare": bromma}).context["items"] == []
+    assert (
+        client.get(reverse("obligations:coordinator"), {"socialsekreterare": bromma}).context["items"] == []
+    )
 
 
 def test_every_kind_of_task_can_be_filtered() -> None:
-    from obruten.followup.due import Kind
-    from obruten.followup.tasks import KINDS
+    from obruten.obligations.models import Kind
+    from obruten.obligations.tasks import KINDS
 
-    assert {kind for kind, _label in KINDS} == {value for name, value in vars(Kind).items() if name.isupper()}
+    assert {kind for kind, _label in KINDS} == set(Kind.values)

@@ -16,11 +16,11 @@ from django.urls import reverse
 
 from obruten.accounts import policy
 from obruten.accounts.models import Role, User
+from obruten.followup.models import ReminderSent
 from obruten.proxy import public_url
 from obruten.register.models import Child
 
-from .due import DueItem, due_items
-from .models import ReminderSent
+from .selectors import DueItem, due_items
 
 
 @dataclass(frozen=True)
@@ -65,8 +65,8 @@ def send_reminders(today: date) -> Summary:
                     "url": public_url(reverse(policy.start_page(user))),
                 }
                 send_mail(
-                    subject=render_to_string("followup/email/reminder_subject.txt", context).strip(),
-                    message=render_to_string("followup/email/reminder.txt", context),
+                    subject=render_to_string("obligations/email/reminder_subject.txt", context).strip(),
+                    message=render_to_string("obligations/email/reminder.txt", context),
                     from_email=settings.DEFAULT_FROM_EMAIL,
                     recipient_list=[user.email],
                 )

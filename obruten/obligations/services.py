@@ -1,0 +1,163 @@
+"""Keeping the stored obligations equal to what the engine derives, and closing one by
+hand. ``recompute`` runs in the transaction of every audited write about a child (the
+audit log's ``on_write`` hook, apps.py) and in the daily job (``obruten obligations
+refresh``), which moves what depends on the date: a period that ended, a birthday."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from obruten.accounts import policy
+from obruten.audit import log as audit
+from obruten.followup.chain import active_steps
+from obruten.register.models import Placement
+
+from . import engine
+from .models import Obligation, State
+
+BATCH = 1000
+FIELDS = [
+    "due",
+    "owner",
+    "state",
+    "done_on",
+    "placement_id",
+    "step_id",
+    "intervention_id",
+    "follow_up_id",
+    "detail",
+]
+# Writes about no child that change every child's obligations: the chain model and its
+# steps, the municipality's settings (the school-start goal).
+RULE_OBJECTS = {"chainmodel", "chainstep", "municipalsettings"}
+
+
+def _values(derived: engine.Derived, stored: Obligation | None) -> dict[str, Any]:
+    values = {name: value for name, value in asdict(derived).items() if name in FIELDS}
+    if stored is not None and stored.closed_at is not None and derived.state == State.OPEN:
+        values["state"] = State.NOT_REQUIRED  # closed by hand: stays closed until the work is recorded
+    return values
+
+
+def recompute(child_ids: Iterable[int], today: date | None = None) -> int:
+    """Derive the children's obligations and store them: new ones created, changed ones
+    updated, those no longer derived (a placement removed, a duty that ended) deleted.
+    Returns how many rows changed."""
+    today = today or timezone.localdate()
+    ids = sorted(set(child_ids))
+    rules = engine.current_rules()
+    steps = active_steps()
+    changed = 0
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start : start + BATCH]
+        derived = {
+            (child.pk, d.kind, d.occurrence): d
+            for child in engine.load(batch)
+            for d in engine.derive(child, steps, today, rules)
+        }
+        stored = {
+            (o.child_id, o.kind, o.occurrence): o for o in Obligation.objects.filter(child_id__in=batch)
+        }
+        gone = [row.pk for key, row in stored.items() if key not in derived]
+        new, updated = [], []
+        for key, item in derived.items():
+            row = stored.get(key)
+            values = _values(item, row)
+            if row is None:
+                new.append(Obligation(child_id=key[0], kind=key[1], occurrence=key[2], **values))
+            elif any(getattr(row, name) != value for name, value in values.items()):
+                for name, value in values.items():
+                    setattr(row, name, value)
+                updated.append(row)
+        if gone:
+            Obligation.objects.filter(pk__in=gone).delete()
+        Obligation.objects.bulk_create(new, batch_size=BATCH)
+        Obligation.objects.bulk_update(updated, FIELDS, batch_size=BATCH)
+        changed += len(gone) + len(new) + len(updated)
+    return changed
+
+
+def recompute_all(today: date | None = None) -> int:
+    """Every child that has been placed: the daily job, and a change of the rules."""
+    ids = Placement.objects.values_list("child_id", flat=True).distinct()
+    stale = Obligation.objects.exclude(child_id__in=Placement.objects.values("child_id")).delete()[0]
+    return recompute(ids, today) + stale
+
+
+def recompute_for_writes(child_ids: set[int], object_types: set[str]) -> None:
+    if object_types & RULE_OBJECTS:
+        recompute_all()
+    elif child_ids:
+        recompute(child_ids)
+
+
+def differences(today: date | None = None) -> list[str]:
+    """What the stored obligations lack or have beyond what the engine derives from
+    scratch now (``obruten obligations check``): empty when they agree."""
+    today = today or timezone.localdate()
+    rules, steps = engine.current_rules(), active_steps()
+    ids = list(Placement.objects.values_list("child_id", flat=True).distinct())
+    found: list[str] = []
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start : start + BATCH]
+        stored = {
+            (o.child_id, o.kind, o.occurrence): o for o in Obligation.objects.filter(child_id__in=batch)
+        }
+        for child in engine.load(batch):
+            for item in engine.derive(child, steps, today, rules):
+                key = (child.pk, item.kind, item.occurrence)
+                row = stored.pop(key, None)
+                if row is None:
+                    found.append(f"child {child.pk}: {item.kind} {item.occurrence} not stored")
+                    continue
+                values = _values(item, row)
+                wrong = [name for name, value in values.items() if getattr(row, name) != value]
+                if wrong:
+                    found.append(
+                        f"child {child.pk}: {item.kind} {item.occurrence} differs in {', '.join(wrong)}"
+                    )
+        found.extend(f"child {key[0]}: {key[1]} {key[2]} stored, not derived" for key in stored)
+    return found
+
+
+def close_not_done(*, actor: Any, obligation_id: int, reason: str, via: str) -> Obligation:
+    """The responsible case worker or the enhetschef closes an open obligation as not done,
+    with a reason (audited); it stays closed until the work it asks for is recorded."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Skriv varför uppgiften stängs utan åtgärd.")})
+    with transaction.atomic():
+        obligation = (
+            Obligation.objects.select_for_update().select_related("child").filter(pk=obligation_id).first()
+        )
+        if obligation is None or not policy.may_close_obligation(actor, obligation.child):
+            raise PermissionDenied
+        if obligation.state != State.OPEN:
+            raise ValidationError({"reason": _("Uppgiften är redan stängd.")})
+        obligation.state = State.NOT_REQUIRED
+        obligation.closed_reason = reason
+        obligation.closed_by = actor
+        obligation.closed_at = timezone.now()
+        obligation.save(update_fields=["state", "closed_reason", "closed_by", "closed_at"])
+        audit.record(
+            actor=actor,
+            action=audit.Action.UPDATE,
+            via=via,
+            child=obligation.child,
+            obj=obligation,
+            changes={
+                "state": [State.OPEN, State.NOT_REQUIRED],
+                "kind": obligation.kind,
+                "due": obligation.due.isoformat(),
+            },
+            reason=reason,
+        )
+    return obligation
