@@ -75,7 +75,12 @@ def test_the_coordinators_missed_period_is_missed_in_the_report_not_on_the_list(
     ]
     response = client.post(
         row_before.url,
-        {"kind": FollowUpKind.COORDINATOR, "date": today.isoformat(), "school_form": "grundskola", "swedish_subject": "SV"},
+        {
+            "kind": FollowUpKind.COORDINATOR,
+            "date": today.isoformat(),
+            "school_form": "grundskola",
+            "swedish_subject": "SV",
+        },
     )
     assert response.status_code == 302, response.context["form"].errors if response.context else ""
     [row_after] = [
@@ -183,9 +188,9 @@ def test_closing_a_task_as_not_done_needs_a_reason_and_the_right_person(world: W
     # The enhetschef of the district may close one too; another's page answers 404.
     other = Obligation.objects.filter(child=child, state=State.OPEN).first()
     assert other is not None
-    outsider = Client()
-    outsider.force_login(world.users["case_worker_bromma"])
-    assert outsider.get(reverse("obligations:close", args=[other.pk])).status_code == 404
+    stranger = Client()
+    stranger.force_login(world.users["case_worker_bromma"])
+    assert stranger.get(reverse("obligations:close", args=[other.pk])).status_code == 404
     services.close_not_done(
         actor=world.users["unit_manager"], obligation_id=other.pk, reason="Ej aktuellt", via="test"
     )
