@@ -148,19 +148,18 @@ def record_many(entries: Iterable[Entry]) -> None:
         head.save(update_fields=["last_hash", "last_sequence"])
 
 
+INSERT_ROWS = 500  # rows per statement: 500 × 14 parameters stays far below SQLite's limit
+
+
 def _insert(rows: list[dict[str, Any]]) -> None:
-    """Insert with one executemany: a page lists hundreds of children and an import writes
-    thousands of events, and Django's model instances and bulk_create spend most of their
-    time on per-value work we do not need."""
+    """Insert with one multi-row statement per INSERT_ROWS rows: a page lists hundreds of
+    children and an import writes thousands of events, and one round trip per row (or
+    Django's model instances and bulk_create, with their per-value work) costs more than
+    the page around it."""
     connection = connections[router.db_for_write(AuditEvent)]
     fields = [field for field in AuditEvent._meta.concrete_fields if not field.primary_key]
     quote = connection.ops.quote_name
-    # Only identifiers from the model's own metadata; the values go as parameters.
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
-        quote(AuditEvent._meta.db_table),
-        ", ".join(quote(field.column) for field in fields),
-        ", ".join(["%s"] * len(fields)),
-    )
+    one_row = "({})".format(", ".join(["%s"] * len(fields)))
     # A list writes the same time, actor, page and filters on every row: prepare those once.
     first = rows[0]
     shared = {
@@ -169,16 +168,23 @@ def _insert(rows: list[dict[str, Any]]) -> None:
         if all(row[field.attname] is first[field.attname] for row in rows)
     }
     params = [
-        [
-            shared[field.attname]
-            if field.attname in shared
-            else field.get_db_prep_save(row[field.attname], connection)
-            for field in fields
-        ]
+        shared[field.attname]
+        if field.attname in shared
+        else field.get_db_prep_save(row[field.attname], connection)
         for row in rows
+        for field in fields
     ]
+    width = len(fields)
     with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+        for start in range(0, len(rows), INSERT_ROWS):
+            count = min(INSERT_ROWS, len(rows) - start)
+            # Only identifiers from the model's own metadata; the values go as parameters.
+            sql = "INSERT INTO {} ({}) VALUES {}".format(  # noqa: S608
+                quote(AuditEvent._meta.db_table),
+                ", ".join(quote(field.column) for field in fields),
+                ", ".join([one_row] * count),
+            )
+            cursor.execute(sql, params[start * width : (start + count) * width])
 
 
 def _actor_name(actor: Any) -> str:

@@ -87,8 +87,8 @@ class AuditEvent(models.Model):
         verbose_name_plural = _("logghändelser")
         indexes = [
             models.Index(fields=["child", "at"]),
-            # The newest write per child, and the newest write about no child: what makes
-            # a cached due list or report stale (obruten.audit.versions).
+            # The newest write per child and the newest write about no child: where
+            # the state a child's records were left in (obruten.audit.records).
             models.Index(
                 fields=["child", "sequence"],
                 name="audit_child_writes",

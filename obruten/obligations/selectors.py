@@ -6,14 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from django.db.models import QuerySet
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext as _
 
 from obruten.accounts.models import Role, User
-from obruten.followup.models import FollowUpKind
+from obruten.followup.models import FollowUpKind, Responsible
 from obruten.register.models import Child
 
 from .models import Kind, Obligation, State
@@ -33,6 +34,7 @@ class DueItem:
     url: str
     responsible: str
     owner: str  # who does it: a Role value, or a chain step's Responsible outside Obruten
+    child_url: str
 
     def is_overdue(self, today: date) -> bool:
         return self.due < today
@@ -52,11 +54,10 @@ FOLLOW_UP_OF: dict[str, str] = {
 }
 
 
-def title(obligation: Obligation) -> str:
+def title(kind: str, detail: str, step_title: str = "") -> str:
     """What to do, in the user's language."""
-    kind, detail = obligation.kind, obligation.detail
-    if kind == Kind.CHAIN and obligation.step is not None:
-        return obligation.step.title
+    if kind == Kind.CHAIN and step_title:
+        return step_title
     if kind == Kind.REVIEW:
         return _("Övervägande (lokal rutin)") if detail == "local" else _("Övervägande/omprövning")
     if kind == Kind.CARE_ENDS:
@@ -75,81 +76,94 @@ def title(obligation: Obligation) -> str:
     return titles.get(kind, kind)
 
 
-def url(obligation: Obligation) -> str:
+_SENTINELS = (2_000_000_001, 2_000_000_002)
+
+
+@lru_cache(maxsize=64)
+def _pattern(name: str, second: str, prefix: str) -> str:
+    """The URL ``name`` with its ids as ``{0}`` and ``{1}``: reversed once, not per row of a
+    list of hundreds (``prefix`` keys it to the script prefix it was reversed under)."""
+    kwargs = {"child_id": _SENTINELS[0]}
+    if second:
+        kwargs[second] = _SENTINELS[1]
+    return reverse(name, kwargs=kwargs).replace(str(_SENTINELS[0]), "{0}").replace(str(_SENTINELS[1]), "{1}")
+
+
+def _link(name: str, child_id: int, second: str = "", other: int | None = None) -> str:
+    return _pattern(name, second, get_script_prefix()).format(child_id, other)
+
+
+def child_url(child_id: int) -> str:
+    return _link("register:child_detail", child_id)
+
+
+def url(kind: str, child_id: int, placement_id: int | None, intervention_id: int | None) -> str:
     """Where the work is recorded: the form that closes the obligation."""
-    child = obligation.child_id
-    if obligation.kind in FOLLOW_UP_OF:
-        return (
-            reverse("followup:create", kwargs={"child_id": child}) + f"?typ={FOLLOW_UP_OF[obligation.kind]}"
-        )
-    if obligation.kind == Kind.SCHOOL_START:
-        return reverse(
-            "register:school_start", kwargs={"child_id": child, "placement_id": obligation.placement_id}
-        )
-    if obligation.kind in (Kind.CARE_ENDS, Kind.IMMEDIATE_CUSTODY):
-        return reverse(
-            "register:placement_edit", kwargs={"child_id": child, "placement_id": obligation.placement_id}
-        )
-    if obligation.kind == Kind.SKOLFAM:
-        return reverse(
-            "followup:intervention_edit",
-            kwargs={"child_id": child, "intervention_id": obligation.intervention_id},
-        )
-    return reverse("register:child_detail", kwargs={"child_id": child}) + "#kedja"
+    if kind in FOLLOW_UP_OF:
+        return _link("followup:create", child_id) + f"?typ={FOLLOW_UP_OF[kind]}"
+    if kind == Kind.SCHOOL_START:
+        return _link("register:school_start", child_id, "placement_id", placement_id)
+    if kind in (Kind.CARE_ENDS, Kind.IMMEDIATE_CUSTODY):
+        return _link("register:placement_edit", child_id, "placement_id", placement_id)
+    if kind == Kind.SKOLFAM:
+        return _link("followup:intervention_edit", child_id, "intervention_id", intervention_id)
+    return child_url(child_id) + "#kedja"
 
 
-def responsible(obligation: Obligation) -> str:
-    if obligation.kind == Kind.CHAIN and obligation.step is not None:
-        return obligation.step.get_responsible_display()
-    return str(RESPONSIBLE_ROLES.get(obligation.owner, Role.CASE_WORKER.label))
+def responsible(kind: str, owner: str, step_responsible: str = "") -> str:
+    if kind == Kind.CHAIN and step_responsible:
+        return str(Responsible(step_responsible).label)
+    return str(RESPONSIBLE_ROLES.get(owner, Role.CASE_WORKER.label))
 
 
-def as_item(obligation: Obligation) -> DueItem:
-    child = obligation.child
+COLUMNS = (
+    "pk",
+    "child_id",
+    "child__first_name",
+    "child__last_name",
+    "child__case_worker_id",
+    "kind",
+    "due",
+    "owner",
+    "detail",
+    "placement_id",
+    "intervention_id",
+    "step__title",
+    "step__responsible",
+)
+
+
+def _item(row: tuple[Any, ...]) -> DueItem:
+    pk, child, first, last, worker, kind, due, owner, detail, placement, intervention, step, party = row
     return DueItem(
-        obligation.pk,
-        child.pk,
-        f"{child.last_name}, {child.first_name}",
-        child.case_worker_id,
-        obligation.kind,
-        title(obligation),
-        obligation.due,
-        url(obligation),
-        responsible(obligation),
-        obligation.owner,
+        pk,
+        child,
+        f"{last}, {first}",
+        worker,
+        kind,
+        title(kind, detail, step or ""),
+        due,
+        url(kind, child, placement, intervention),
+        responsible(kind, owner, party or ""),
+        owner,
+        child_url(child),
     )
 
 
 def open_obligations(children: QuerySet[Child]) -> QuerySet[Obligation]:
-    return (
-        Obligation.objects.filter(state=State.OPEN, child__in=children)
-        .select_related("step")
-        .select_related("child")
-        .only(
-            "kind",
-            "occurrence",
-            "due",
-            "owner",
-            "state",
-            "detail",
-            "placement_id",
-            "intervention_id",
-            "child__id",
-            "child__first_name",
-            "child__last_name",
-            "child__case_worker_id",
-            "step__title",
-            "step__responsible",
-        )
-    )
+    return Obligation.objects.filter(state=State.OPEN, child__in=children)
+
+
+def items(obligations: QuerySet[Obligation]) -> list[DueItem]:
+    """Rows for a list, from tuples (a list is hundreds of rows), soonest first."""
+    rows = [_item(row) for row in obligations.values_list(*COLUMNS)]
+    return sorted(rows, key=lambda item: (item.due, item.child_name, item.kind))
 
 
 def due_items(children: QuerySet[Child], today: date, *, horizon_days: int = HORIZON_DAYS) -> list[DueItem]:
     """The open obligations due within ``horizon_days`` or overdue, most urgent first:
     one indexed query."""
-    rows = open_obligations(children).filter(due__lte=today + timedelta(days=horizon_days))
-    items = [as_item(row) for row in rows]
-    return sorted(items, key=lambda item: (item.due, item.child_name, item.kind))
+    return items(open_obligations(children).filter(due__lte=today + timedelta(days=horizon_days)))
 
 
 @dataclass
@@ -209,8 +223,7 @@ def coordinator_overview(children: QuerySet[Child], today: date) -> list[DueItem
 
 def child_items(child: Child) -> list[DueItem]:
     """All of one child's open obligations, soonest first."""
-    rows = open_obligations(Child.objects.filter(pk=child.pk))
-    return sorted((as_item(row) for row in rows), key=lambda item: (item.due, item.kind))
+    return items(open_obligations(Child.objects.filter(pk=child.pk)))
 
 
 @dataclass(frozen=True)
@@ -228,4 +241,12 @@ def child_history(child: Child, *, limit: int = 50) -> list[Closed]:
         .select_related("step")
         .order_by("-due")[:limit]
     )
-    return [Closed(row.due, title(row), row.get_state_display(), row.closed_reason) for row in rows]
+    return [
+        Closed(
+            row.due,
+            title(row.kind, row.detail, row.step.title if row.step else ""),
+            row.get_state_display(),
+            row.closed_reason,
+        )
+        for row in rows
+    ]

@@ -165,4 +165,5 @@ def close(request: HttpRequest, obligation_id: int) -> HttpResponse:
             if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
                 back = ""
             return redirect(back or policy.start_page(request.user))
-    return render(request, "obligations/close.html", {"form": form, "item": selectors.as_item(obligation)})
+    [item] = selectors.items(Obligation.objects.filter(pk=obligation.pk))
+    return render(request, "obligations/close.html", {"form": form, "item": item})
