@@ -65,5 +65,6 @@ def _list_audit_ms(user: User, via: str, count: int) -> float:
         runs.append((time.perf_counter() - started) * 1000)
     return min(runs)
 
+
 if __name__ == "__main__":
     main()
