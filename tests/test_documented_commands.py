@@ -221,6 +221,28 @@ def check_reminders(register: Register, line: str) -> None:
     assert output.count("Subject:") == sent  # the console backend prints each e-mail
 
 
+def check_obligations(register: Register, line: str) -> None:
+    """`refresh` stores what a from-scratch derivation finds; `check` then finds them equal,
+    and exits 1 once a stored obligation has been changed behind the engine's back."""
+    if line.endswith("refresh"):
+        with sqlite3.connect(register.database) as connection:
+            connection.execute("DELETE FROM obligations_obligation")
+        assert "changed" in register.run(line).stdout
+        assert register.count("SELECT count(*) FROM obligations_obligation") > 0
+        return
+    assert "equal" in register.run(line).stdout
+    with sqlite3.connect(register.database) as connection:
+        connection.execute(
+            "UPDATE obligations_obligation SET due = '2000-01-01' "
+            "WHERE id = (SELECT min(id) FROM obligations_obligation)"
+        )
+    result = subprocess.run(
+        shlex.split(line), env=register.env, cwd=register.tmp, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 1 and "differ" in result.stderr
+    register.run(line.replace("check", "refresh"))
+
+
 def check_report(register: Register, line: str) -> None:
     chosen = re.search(r"--format (\w+)", line)
     kind = chosen[1] if chosen else "csv"
@@ -347,6 +369,7 @@ CHECKS: dict[str, Callable[[Register, str], None]] = {
     "obruten audit checkpoint": check_audit_checkpoint,
     "obruten audit verify": check_audit_verify,
     "obruten reminders": check_reminders,
+    "obruten obligations": check_obligations,
     "obruten protect-reports": check_protect_reports,
     "obruten report": check_report,
     "obruten report-pack": check_report_pack,

@@ -22,7 +22,7 @@ Percent = Annotated[Decimal, Field(max_digits=4, decimal_places=1)]
 SexCode = Literal["F", "M"]
 ProtectionLevel = Literal["none", "sekretessmarkering", "skyddad_folkbokforing", "fingerade_personuppgifter"]
 LegalBasisCode = Literal["SoL", "LVU2", "LVU3", "LVU23", "LVU6", "SKYB", ""]
-FollowUpKindCode = Literal["overvagande", "skolsamordnare", "vardnadsoverflyttning", "vardplan"]
+FollowUpKindCode = Literal["overvagande", "skolsamordnare", "vardnadsoverflyttning", "vardplan", "efter_lvu"]
 SchoolFormCode = Literal[
     "", "grundskola", "anpassad_grundskola", "gymnasieskola", "introduktionsprogram", "ingen"
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date
+from datetime import MAXYEAR, MINYEAR, date
 
 
 def add_months(day: date, months: int) -> date:
@@ -13,6 +13,8 @@ def add_months(day: date, months: int) -> date:
     (31 August + 6 months = 28 February, or 29 in a leap year)."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
+    if not MINYEAR <= year <= MAXYEAR:  # a date typed as 9999-12-31: due "never", not a crash
+        return date.max if year > MAXYEAR else date.min
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 

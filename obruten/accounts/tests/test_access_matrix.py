@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conftest import World
 from obruten.followup.models import ChainStep
+from obruten.obligations.models import Obligation, State
 
 ROLES = [
     "anonymous",
@@ -249,6 +250,19 @@ CHILD_URLS["teaching:child"] = {
     "analyst": (403, 403, 403),
     "administrator": (403, 403, 403),
 }
+# Closing one of the child's open tasks as not done: the responsible case worker or the
+# enhetschef of the child's district; to anyone else the task does not exist.
+CHILD_URLS["obligations:close"] = {
+    "case_worker": (200, 404, 200),
+    "case_worker_2": (404, 404, 404),
+    "case_worker_bromma": (404, 200, 404),
+    "school_coordinator": (404, 404, 404),
+    "skolfam": (404, 404, 404),
+    "larteamet": (404, 404, 404),
+    "unit_manager": (200, 404, 200),
+    "analyst": (403, 403, 403),
+    "administrator": (403, 403, 403),
+}
 CHILD_URLS["participation:detail"] = CHILD_URLS["followup:detail"]
 CHILD_URLS["participation:action"] = CHILD_URLS["followup:chain_step"]
 CHILD_URLS["participation:acknowledge"] = CHILD_URLS["followup:chain_step"]
@@ -389,6 +403,10 @@ def _client(world: World, role: str) -> Client:
 
 def _child_url(name: str, world: World, which: str) -> str:
     child = getattr(world, which)
+    if name == "obligations:close":
+        task = Obligation.objects.filter(child=child, state=State.OPEN).order_by("pk").first()
+        assert task is not None, which
+        return reverse(name, kwargs={"obligation_id": task.pk})
     kwargs: dict[str, int] = {"child_id": child.pk}
     if name in {
         "register:placement_edit",
