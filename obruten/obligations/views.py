@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -71,10 +72,16 @@ def todo(request: HttpRequest) -> HttpResponse:
     )
 
 
+TASKS_PER_PAGE = 50
+
+
 @records_required
 def district(request: HttpRequest) -> HttpResponse:
     """The enhetschef's page: the case workers' own tasks counted per case worker and per
-    team, each count a link to the list filtered to exactly those tasks."""
+    team, each count a link to the list filtered to exactly those tasks, the children
+    without a responsible case worker and the open alerts. The task list itself is shown
+    once asked for (a count's link, a filter, "Visa alla uppgifter"), 50 rows a page; only
+    the children on the page shown are audited as listed."""
     _only_roles(request, Role.UNIT_MANAGER)
     today = timezone.localdate()
     children = policy.children_for(request.user)
@@ -83,15 +90,23 @@ def district(request: HttpRequest) -> HttpResponse:
     form = tasks.TaskFilterForm(request.GET, user=request.user)
     order = sorting.chosen(request.GET, tasks.SORT_KEYS, tasks.DEFAULT_ORDER)
     names = tasks.case_worker_names(all_items)
-    items = tasks.sorted_tasks(form.apply(all_items, today), order, names)
+    listed = bool(request.GET)
+    items = tasks.sorted_tasks(form.apply(all_items, today), order, names) if listed else []
+    page = Paginator(items, TASKS_PER_PAGE).get_page(request.GET.get("sida"))
     alerts = list(participation.open_alerts(children))
-    _audit_list(request, "obligations:district", items, alerts)
+    _audit_list(request, "obligations:district", list(page), alerts)
+    query = request.GET.copy()
+    query.pop("sida", None)
     return render(
         request,
         "obligations/district.html",
         {
-            "items": items,
-            "rows": tasks.with_case_worker(items, names),
+            "listed": listed,
+            "total": len(all_items),
+            "page": page,
+            "items": list(page),
+            "query": query.urlencode(),
+            "rows": tasks.with_case_worker(list(page), names),
             "order": order.value,
             "loads": loads,
             "team_loads": selectors.team_overview(teams, all_items, today),

@@ -139,7 +139,7 @@ def test_the_case_workers_start_page_counts_overdue_and_falls_when_work_is_recor
 def test_the_unit_manager_sees_counts_per_case_worker(world: World) -> None:
     client = Client()
     client.force_login(world.users["unit_manager"])
-    response = client.get(reverse("obligations:district"))
+    response = client.get(reverse("obligations:district"), {"visa": "alla"})
     loads = {load.who.username: (load.overdue, load.due) for load in response.context["loads"]}
     assert set(loads) == {"cw_farsta"}
     items = response.context["items"]

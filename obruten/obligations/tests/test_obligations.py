@@ -204,3 +204,26 @@ def test_the_stored_obligations_equal_a_recomputation_from_scratch(world: World)
     Obligation.objects.filter(state=State.OPEN).update(due=date(2000, 1, 1))
     with pytest.raises(Exception, match="differ"):
         call_command("obligations", "check")
+
+
+def test_the_enhetschefs_page_leads_with_counts_and_pages_the_list(world: World) -> None:
+    cw = world.users["case_worker"]
+    today = timezone.localdate()
+    for serial in range(60):
+        child = register(
+            number(date(2014, 1, 1) + timedelta(days=serial), 300 + serial), "Barn", "farsta", cw
+        )
+        place(child, "familjehem", "farsta", today - timedelta(days=200), cw, legal_basis="SoL")
+    client = Client()
+    client.force_login(world.users["unit_manager"])
+    page = client.get(reverse("obligations:district"))
+    assert page.context["rows"] == [] and page.context["loads"]
+    assert "Visa alla" in page.content.decode()
+    assert not AuditEvent.objects.filter(via="obligations:district", child__first_name="Barn").exists()
+    first = client.get(reverse("obligations:district"), {"visa": "alla"})
+    assert len(first.context["rows"]) == 50 and first.context["page"].paginator.count > 60
+    listed = AuditEvent.objects.filter(via="obligations:district", action="list", child__first_name="Barn")
+    assert listed.count() <= 50  # only the children on the page shown
+    second = client.get(reverse("obligations:district"), {"visa": "alla", "sida": "2"})
+    assert second.context["page"].number == 2
+    assert "sida=1" in second.content.decode()
