@@ -7,6 +7,7 @@ from django import template
 from django.utils import timezone
 
 from obruten.participation.models import Alert
+from obruten.participation.selectors import answers_with_change
 from obruten.register.models import Child
 
 register = template.Library()
@@ -19,6 +20,22 @@ def participation_panel(context: dict[str, Any], child: Child) -> dict[str, Any]
         "request": context["request"],
         "child": child,
         "may_change": context.get("may_change"),
+        "invitations": child.invitations.select_related("template")[:10],
+    }
+
+
+@register.inclusion_tag("participation/child_summary.html")
+def participation_summary(child: Child) -> dict[str, Any]:
+    """The child's latest answers, for the printable summary."""
+    latest = (
+        child.invitations.select_related("template")
+        .filter(submitted_at__isnull=False)
+        .order_by("-submitted_at")
+        .first()
+    )
+    return {
+        "latest_answers": latest,
+        "answer_rows": answers_with_change(latest) if latest else [],
         "invitations": child.invitations.select_related("template")[:10],
     }
 
