@@ -15,3 +15,9 @@ class FollowupConfig(AppConfig):
         records.register("followup.FinalGrades", "child")
         records.register("followup.Intervention", "child")
         records.register("followup.ChainStepRecord", "placement__child")
+
+        from obruten.register import signals
+
+        from . import services
+
+        signals.school_start_recorded.connect(services.on_school_start_recorded, dispatch_uid="followup")

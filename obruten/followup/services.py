@@ -376,10 +376,14 @@ def undo_chain_step(*, actor: Any, placement: Placement, step: ChainStep, reason
     )
 
 
+def on_school_start_recorded(*, actor: Any, placement: Placement, day: dt.date, via: str, **_: Any) -> None:
+    tick_school_start_step(actor=actor, placement=placement, day=day, via=via)
+
+
 def tick_school_start_step(*, actor: Any, placement: Placement, day: dt.date, via: str) -> None:
     """A recorded school start is the chain's school-start step done on the first
-    school day, so the same task is not asked for twice. Called by the register's
-    ``record_school_start`` inside its transaction, whose check of the actor covers this
+    school day, so the same task is not asked for twice. Called on the register's
+    ``school_start_recorded`` signal inside its transaction, whose check of the actor covers this
     step (Lärteamet records school starts but no other step); a step already marked is left."""
     step = ChainStep.objects.filter(chain_model__is_active=True, is_school_start=True).first()
     if (

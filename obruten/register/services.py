@@ -20,6 +20,7 @@ from obruten.accounts.models import Role
 from obruten.audit import log as audit
 from obruten.lib import personnummer, placement_law
 
+from . import signals
 from .models import (
     Child,
     District,
@@ -414,11 +415,14 @@ def record_school_start(
     via: str,
     taught_by_larteamet: bool = False,
 ) -> SchoolStart:
-    from obruten.followup.services import tick_school_start_step
-    from obruten.teaching.services import check_school_start_choice
-
     policy.require_child(actor, placement.child, policy.may_record_school_start(actor), whereabouts=True)
-    check_school_start_choice(actor, placement, school, taught_by_larteamet)
+    signals.school_start_checking.send(
+        sender=SchoolStart,
+        actor=actor,
+        placement=placement,
+        school=school,
+        taught_by_larteamet=taught_by_larteamet,
+    )
     if first_school_day < placement.start_date:
         message = _("Första skoldag kan inte vara före placeringens startdatum %(date)s.") % {
             "date": f"{placement.start_date:%Y-%m-%d}"
@@ -451,7 +455,9 @@ def record_school_start(
             obj=school_start,
             changes=changes,
         )
-    tick_school_start_step(actor=actor, placement=placement, day=first_school_day, via=via)
+    signals.school_start_recorded.send(
+        sender=SchoolStart, actor=actor, placement=placement, day=first_school_day, via=via
+    )
     return school_start
 
 

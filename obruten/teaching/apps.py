@@ -11,3 +11,9 @@ class TeachingConfig(AppConfig):
 
         # A child's records, checked against the audit log (obruten audit verify --records).
         records.register("teaching.TeachingWeek", "child")
+
+        from obruten.register import signals
+
+        from . import services
+
+        signals.school_start_checking.connect(services.on_school_start_checking, dispatch_uid="teaching")

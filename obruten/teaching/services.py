@@ -36,6 +36,12 @@ def may_see_teaching(user: Any, child: Child) -> bool:
     return teaches(user) or is_responsible(user, child)
 
 
+def on_school_start_checking(
+    *, actor: Any, placement: Placement, school: School | None, taught_by_larteamet: bool, **_: Any
+) -> None:
+    check_school_start_choice(actor, placement, school, taught_by_larteamet)
+
+
 def check_school_start_choice(
     actor: Any, placement: Placement, school: School | None, taught_by_larteamet: bool
 ) -> None:
