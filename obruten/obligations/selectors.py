@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import get_script_prefix, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from obruten.accounts.models import Role, User
@@ -35,6 +36,7 @@ class DueItem:
     responsible: str
     owner: str  # who does it: a Role value, or a chain step's Responsible outside Obruten
     child_url: str
+    late: bool  # overdue on the day the list was read
 
     def is_overdue(self, today: date) -> bool:
         return self.due < today
@@ -133,37 +135,47 @@ COLUMNS = (
 )
 
 
-def _item(row: tuple[Any, ...]) -> DueItem:
-    pk, child, first, last, worker, kind, due, owner, detail, placement, intervention, step, party = row
-    return DueItem(
-        pk,
-        child,
-        f"{last}, {first}",
-        worker,
-        kind,
-        title(kind, detail, step or ""),
-        due,
-        url(kind, child, placement, intervention),
-        responsible(kind, owner, party or ""),
-        owner,
-        child_url(child),
-    )
-
-
 def open_obligations(children: QuerySet[Child]) -> QuerySet[Obligation]:
     return Obligation.objects.filter(state=State.OPEN, child__in=children)
 
 
-def items(obligations: QuerySet[Obligation]) -> list[DueItem]:
-    """Rows for a list, from tuples (a list is hundreds of rows), soonest first."""
-    rows = [_item(row) for row in obligations.values_list(*COLUMNS)]
+def items(obligations: QuerySet[Obligation], today: date) -> list[DueItem]:
+    """Rows for a list, soonest first. A list is hundreds of rows: read as tuples, and each
+    title and responsible party translated once per list, not once per row."""
+    titles: dict[tuple[str, str, str], str] = {}
+    parties: dict[tuple[str, str, str], str] = {}
+    rows = []
+    for row in obligations.values_list(*COLUMNS):
+        pk, child, first, last, worker, kind, due, owner, detail, placement, intervention, step, party = row
+        key = (kind, detail, step or "")
+        if key not in titles:
+            titles[key] = title(*key)
+        who = (kind, owner, party or "")
+        if who not in parties:
+            parties[who] = responsible(*who)
+        rows.append(
+            DueItem(
+                pk,
+                child,
+                f"{last}, {first}",
+                worker,
+                kind,
+                titles[key],
+                due,
+                url(kind, child, placement, intervention),
+                parties[who],
+                owner,
+                child_url(child),
+                due < today,
+            )
+        )
     return sorted(rows, key=lambda item: (item.due, item.child_name, item.kind))
 
 
 def due_items(children: QuerySet[Child], today: date, *, horizon_days: int = HORIZON_DAYS) -> list[DueItem]:
     """The open obligations due within ``horizon_days`` or overdue, most urgent first:
     one indexed query."""
-    return items(open_obligations(children).filter(due__lte=today + timedelta(days=horizon_days)))
+    return items(open_obligations(children).filter(due__lte=today + timedelta(days=horizon_days)), today)
 
 
 @dataclass
@@ -223,7 +235,7 @@ def coordinator_overview(children: QuerySet[Child], today: date) -> list[DueItem
 
 def child_items(child: Child) -> list[DueItem]:
     """All of one child's open obligations, soonest first."""
-    return items(open_obligations(Child.objects.filter(pk=child.pk)))
+    return items(open_obligations(Child.objects.filter(pk=child.pk)), timezone.localdate())
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,7 @@ def todo(request: HttpRequest) -> HttpResponse:
             "alerts": alerts,
             "form": form,
             "headers": tasks.task_headers(request.GET, order, with_case_worker=False),
+            "with_worker": False,
         },
     )
 
@@ -114,6 +115,7 @@ def district(request: HttpRequest) -> HttpResponse:
             "alerts": alerts,
             "form": form,
             "headers": tasks.task_headers(request.GET, order, with_case_worker=True),
+            "with_worker": True,
         },
     )
 
@@ -140,6 +142,7 @@ def coordinator(request: HttpRequest) -> HttpResponse:
             "form": form,
             "order": order.value,
             "headers": tasks.task_headers(request.GET, order, with_case_worker=True),
+            "with_worker": True,
         },
     )
 
@@ -180,5 +183,5 @@ def close(request: HttpRequest, obligation_id: int) -> HttpResponse:
             if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
                 back = ""
             return redirect(back or policy.start_page(request.user))
-    [item] = selectors.items(Obligation.objects.filter(pk=obligation.pk))
+    [item] = selectors.items(Obligation.objects.filter(pk=obligation.pk), timezone.localdate())
     return render(request, "obligations/close.html", {"form": form, "item": item})
