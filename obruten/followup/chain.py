@@ -20,8 +20,9 @@ class ChainItem:
 
 
 def active_steps() -> list[ChainStep]:
-    model = ChainModel.objects.filter(is_active=True).first()
-    return list(model.steps.all()) if model else []
+    """The steps of the active chain model, in one query (every write recomputes with them)."""
+    model = ChainModel.objects.filter(is_active=True).order_by("pk").values("pk")[:1]
+    return list(ChainStep.objects.filter(chain_model__in=model))
 
 
 def chain_items(placement: Placement, steps: Iterable[ChainStep], today: date) -> list[ChainItem]:
