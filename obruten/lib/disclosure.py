@@ -515,10 +515,14 @@ def _weak(system: _System, cells: set[Key], limit: float) -> set[Key]:
 
 
 def protect_linked(
-    values: Mapping[Key, int], relations: Sequence[Relation], rules: Rules = DEFAULT_RULES
+    values: Mapping[Key, int],
+    relations: Sequence[Relation],
+    rules: Rules = DEFAULT_RULES,
+    sensitive: frozenset[Key] = frozenset(),
 ) -> LinkedProtection:
     """Protect every published cell at once: primary suppression of each count 1 to
-    ``threshold - 1``, a partner for every sum left with one hidden cell, and the
+    ``threshold - 1`` and of each ``sensitive`` cell (a small group's one answer, see
+    ``whole_group_answers``), a partner for every sum left with one hidden cell, and the
     attacker's check over all relations together, hiding a partner of each weak cell
     until none is left. Cells that are the same count by a relation (``total`` equal to one
     part) are one cell to protect: hidden or shown together."""
@@ -526,13 +530,15 @@ def protect_linked(
     canonical = _merge(values, relations, same)
     if canonical is not None:
         merged_values, merged_relations = canonical
-        merged = protect_linked(merged_values, merged_relations, rules)
+        merged = protect_linked(
+            merged_values, merged_relations, rules, frozenset(same.get(key, key) for key in sensitive)
+        )
         return LinkedProtection(
             values=dict(values),
             hidden=frozenset(key for key in values if same.get(key, key) in merged.hidden),
-            primary=frozenset(key for key in values if 0 < values[key] < rules.threshold),
+            primary=frozenset(key for key in values if 0 < values[key] < rules.threshold) | sensitive,
         )
-    primary = {key for key, value in values.items() if 0 < value < rules.threshold}
+    primary = {key for key, value in values.items() if 0 < value < rules.threshold} | set(sensitive)
     hidden = set(primary)
     related: dict[Key, list[Relation]] = defaultdict(list)
     for relation in relations:
@@ -551,6 +557,23 @@ def protect_linked(
             break
         hidden |= partners
     return LinkedProtection(values=dict(values), hidden=frozenset(hidden), primary=frozenset(primary))
+
+
+def whole_group_answers(
+    rows: Sequence[tuple[Key, Sequence[Key]]], values: Mapping[Key, int], rules: Rules = DEFAULT_RULES
+) -> frozenset[Key]:
+    """Group (attribute) disclosure: in a group smaller than ``min_denominator`` whose
+    members all gave the same answer, that answer's count tells each member's answer
+    although no count is small. Each such count, given the rows as (the group's total, its
+    answer cells), is to be protected like a small count: the attacker's check then asks
+    that it could as well be 0 as the threshold or more, so no reader learns that the whole
+    group answered alike."""
+    found: set[Key] = set()
+    for total, cells in rows:
+        size = values[total]
+        if 0 < size < rules.min_denominator:
+            found.update(cell for cell in cells if values[cell] == size)
+    return frozenset(found)
 
 
 def _close_linked(

@@ -36,6 +36,7 @@ from obruten.lib.disclosure import (
     hide_more,
     protect_linked,
     share,
+    whole_group_answers,
     with_totals,
 )
 from obruten.register.models import District, PlacementForm
@@ -400,7 +401,23 @@ def protect_cube(name: str, params: Params, disclosure: Rules) -> Cube:
     # moved to another district by a transfer between two periods) is no knowledge an
     # attacker has.
     relations = [r for r in relations if all(k in values for k in r.cells()) and r.holds(values)]
-    return Cube(protect_linked(values, relations, disclosure), views)
+    sensitive = _group_answers(views, values, disclosure)
+    return Cube(protect_linked(values, relations, disclosure, sensitive), views)
+
+
+# Reports whose rows are groups of children and whose columns their answers: a small
+# group that answered alike is protected as a small count is (docs/statistics.md).
+GROUP_ANSWERS = {"child-voice"}
+
+
+def _group_answers(views: dict[Any, CountTable], values: dict[Any, int], disclosure: Rules) -> frozenset[Any]:
+    rows = []
+    for view, counts in views.items():
+        if view[0] not in GROUP_ANSWERS or not counts.row_totals:
+            continue
+        for row in counts.row_labels:
+            rows.append(((*view, row, TOTAL), [(*view, row, col) for col in counts.col_labels]))
+    return whole_group_answers(rows, values, disclosure)
 
 
 def data_version(name: str = "") -> str:

@@ -18,6 +18,7 @@ from obruten.lib.disclosure import (
     protect_linked,
     share,
     weak_cells,
+    whole_group_answers,
 )
 
 # Seed 001's table for 2020: children placed per district × placement form (SiS, HVB,
@@ -143,3 +144,26 @@ def test_the_protection_holds_against_the_attacker_who_assumes_every_sum_that_ad
         weak_cells(values, set(protected.hidden), as_they_hold(values, relations), set(protected.primary))
         == set()
     )
+
+
+def test_a_small_group_that_answered_alike_is_not_shown_whole() -> None:
+    """Issue 21: seven children of 7–12 all answered "Nej" to *Känner du dig trygg*; no
+    count is small, yet the row tells each child's answer (attribute disclosure). The
+    answer's count is protected as a small count is: it could as well be 0 as 5 or more."""
+    answers = ["yes", "no", "dont_know"]
+    values = {("7-12", "yes"): 0, ("7-12", "no"): 7, ("7-12", "dont_know"): 0, ("7-12", "total"): 7}
+    values |= {("13-17", "yes"): 12, ("13-17", "no"): 6, ("13-17", "dont_know"): 5, ("13-17", "total"): 23}
+    for answer in answers:
+        values[("all", answer)] = values[("7-12", answer)] + values[("13-17", answer)]
+    values[("all", "total")] = 30
+    relations = [
+        Relation((group, "total"), tuple((group, a) for a in answers)) for group in ("7-12", "13-17", "all")
+    ]
+    relations += [Relation(("all", a), (("7-12", a), ("13-17", a))) for a in [*answers, "total"]]
+    rows = [((group, "total"), [(group, a) for a in answers]) for group in ("7-12", "13-17", "all")]
+    sensitive = whole_group_answers(rows, values)
+    assert sensitive == {("7-12", "no")}  # 23 and 30 are groups of 10 or more
+    protected = protect_linked(values, relations, sensitive=sensitive)
+    assert ("7-12", "no") in protected.hidden and ("7-12", "no") in protected.primary
+    # The check: given everything shown, the 7 could be 0 or 5 and more.
+    assert weak_cells(values, set(protected.hidden), relations, set(protected.primary)) == set()

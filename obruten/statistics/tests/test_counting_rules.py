@@ -20,7 +20,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from conftest import World
+from conftest import World, register
 from obruten.followup import services as followup_services
 from obruten.lib.personnummer import luhn_check_digit
 from obruten.register import services
@@ -364,3 +364,30 @@ def test_the_results_chart_plots_the_share_against_the_goal() -> None:
     for name, candidate in REPORTS.items():
         if candidate.goal is not None:
             assert candidate.chart_stat is not None, name
+
+
+def test_the_child_voice_table_never_shows_a_whole_groups_answer(world: World) -> None:
+    """Issue 21: seven children all answer "Nej" to a yes/no question; the row would tell
+    each one's answer. The count is protected like a small one (docs/statistics.md)."""
+    from obruten.participation import services as participation_services
+    from obruten.participation.models import Question, Template
+
+    cw = world.users["case_worker"]
+    template = Template.objects.filter(code="barnets-rost", published=True).order_by("-version").first()
+    assert template is not None
+    yes_no = template.questions.filter(kind=Question.Kind.YES_NO).order_by("order").first()
+    assert yes_no is not None
+    for serial in range(7):
+        nine = f"140101{400 + serial:03d}"
+        child = register(f"20{nine}{luhn_check_digit(nine)}", "Röst", "farsta", cw)
+        invitation, _token = participation_services.create_invitation(
+            actor=cw, child=child, template=template, language="sv", via="test"
+        )
+        participation_services.save_answers(
+            invitation=invitation, answers={yes_no.pk: participation_services.Given("no")}, submit=True
+        )
+    report = run_report("child-voice", Params(year=timezone.localdate().year), actor=None, via="test")
+    label = f"{template.age_band}: {yes_no.text('sv')}"
+    [row] = [values for values in renderers.body(report) if values[0] == label]
+    assert "7" not in row[1:]  # the group's one answer is not shown as a count
+    assert row[7] == "*"  # "Nej"
