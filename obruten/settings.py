@@ -379,6 +379,9 @@ SCHOOL_SPRING_TERM_END = env("SCHOOL_SPRING_TERM_END", "06-12") or "06-12"
 SCHOOL_AUTUMN_TERM_END = env("SCHOOL_AUTUMN_TERM_END", "12-20") or "12-20"
 SCHOOL_SPRING_TERM_START = env("SCHOOL_SPRING_TERM_START", "01-08") or "01-08"
 OWN_MUNICIPALITY_CODE = env("OWN_MUNICIPALITY_CODE", "0180") or "0180"
+# The results report counts each child's latest result from this many months up to the
+# period's end (docs/statistics.md, "Counting rules").
+RESULTS_WINDOW_MONTHS = env_int("RESULTS_WINDOW_MONTHS", 12)
 
 # Uploads (docs/import-format.md, "Limits"): checked before a file is parsed. A file larger
 # than FILE_UPLOAD_MAX_MEMORY_SIZE is spooled to a temporary file, never held in memory.

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import (
     Case,
     Count,
@@ -43,7 +44,7 @@ from obruten.followup.models import (
     SubjectResult,
 )
 from obruten.lib import grades
-from obruten.lib.calendar import period_bounds, period_label, school_year_start
+from obruten.lib.calendar import add_months, period_bounds, period_label, school_year_start
 from obruten.obligations.models import Kind as ObligationKind
 from obruten.obligations.models import Obligation
 from obruten.register.models import Child, District, Placement, PlacementForm
@@ -461,15 +462,18 @@ RESULTS_WEIGHTED: list[tuple[int, tuple[int, ...], tuple[int, ...]]] = [
 
 def results(params: Params) -> CountTable:
     """Every child placed in the period (not medföljande) of compulsory-school age, by its
-    latest follow-up in the period in grundskola or anpassad grundskola; a child without
+    latest follow-up in grundskola or anpassad grundskola in the ``RESULTS_WINDOW_MONTHS``
+    (12) up to the period's end, so a tertial and the year measure the same children the
+    same way (the law's cadence is six months, the coordinators' a term); a child without
     one counts under "no known result"."""
-    start, end = params.bounds()
+    _start, end = params.bounds()
     first, last = _compulsory_school_births(params)
     births = (date(first, 1, 1), date(last, 12, 31))
     children = _placed_children(params).filter(birth_date__range=births).values_list("pk", "responsible")  # type: ignore[misc]
     follow_ups = FollowUp.objects.filter(
         kind__in=[FollowUpKind.REVIEW, FollowUpKind.COORDINATOR],
-        date__range=(start, end),
+        date__gt=add_months(end, -settings.RESULTS_WINDOW_MONTHS),
+        date__lte=end,
         school_form__in=[SchoolForm.COMPULSORY, SchoolForm.ADAPTED_COMPULSORY],
     )
     latest = follow_ups.values("child").annotate(last=Max("pk")).values("last")

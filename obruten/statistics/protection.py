@@ -508,6 +508,7 @@ def _how_counted() -> tuple[Any, ...]:
         settings.SCHOOL_SPRING_TERM_END,
         settings.SCHOOL_AUTUMN_TERM_END,
         settings.SCHOOL_SPRING_TERM_START,
+        settings.RESULTS_WINDOW_MONTHS,
     )
 
 

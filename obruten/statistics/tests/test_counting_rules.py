@@ -256,6 +256,19 @@ def test_results_count_every_placed_child_of_school_age_with_no_known_result_apa
     assert row(table, "Farsta") == [2, 1, 1, 1, 1, 1]  # children, Swedish, maths, English, all three, unknown
 
 
+def test_a_tertial_and_the_year_read_results_over_the_same_window(world: World) -> None:
+    """Issue 21: every period reads each child's latest result from the 12 months up to its
+    end; only follow-ups inside the period made a tertial report most children "no known
+    result". A result from November 2024 is known in T1 2025 and in T2 2025 (ending in
+    August), not in the whole of 2025 (12 months back from 31 December)."""
+    kid = child(date(2013, 4, 5))
+    place(kid, "familjehem", "farsta", date(2024, 9, 1))
+    _follow_up(world.users["case_worker"], kid, date(2024, 11, 20), SWEDISH="C", MA="E", EN="B")
+    assert row(results(Params(year=2025, period="T1")), "Farsta") == [1, 1, 1, 1, 1, 0]
+    assert row(results(Params(year=2025, period="T2")), "Farsta") == [1, 1, 1, 1, 1, 0]
+    assert row(results(Params(year=2025)), "Farsta") == [1, 0, 0, 0, 0, 1]
+
+
 def test_year_9_counts_every_child_placed_all_of_it_from_the_autumn_term_with_or_without_grades(
     world: World, settings: Any
 ) -> None:
