@@ -33,3 +33,35 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+
+class Team(models.Model):
+    """An arbetsgrupp of a district: its members and its enhetschef. A team's children
+    are those whose responsible case worker is a member. Staff's own grouping, beside their
+    districts (so the register's lists can filter by it); managed in ``obruten.teams``."""
+
+    district = models.ForeignKey(
+        "register.District", verbose_name=_("stadsdelsnämnd"), on_delete=models.PROTECT, related_name="teams"
+    )
+    name = models.CharField(_("namn"), max_length=100)
+    manager = models.ForeignKey(
+        User,
+        verbose_name=_("enhetschef"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="managed_teams",
+    )
+    members = models.ManyToManyField(User, verbose_name=_("medlemmar"), blank=True, related_name="teams")
+
+    class Meta:
+        db_table = "teams_team"  # created by the teams app, where the model lived first
+        ordering = ["district__sort_order", "name"]
+        verbose_name = _("arbetsgrupp")
+        verbose_name_plural = _("arbetsgrupper")
+        constraints = [
+            models.UniqueConstraint(fields=["district", "name"], name="team_name_unique_in_district")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

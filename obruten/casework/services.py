@@ -18,12 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from obruten.accounts import policy
-from obruten.accounts.models import Role, User
+from obruten.accounts.models import Role, Team, User
 from obruten.accounts.services import access_of, record_access_change
 from obruten.audit import log as audit
 from obruten.register.models import Child, District
 from obruten.register.services import registrable_date
-from obruten.teams.models import Team
 
 from .models import ResponsibilityPeriod, Transfer
 

@@ -12,10 +12,9 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from obruten import sorting
-from obruten.accounts.models import Role, User
+from obruten.accounts.models import Role, Team, User
+from obruten.accounts.staff import district_staff, teams_for
 from obruten.followup.models import Responsible
-from obruten.teams.models import Team
-from obruten.teams.selectors import district_staff, teams_for
 
 from .models import Kind
 from .selectors import DueItem

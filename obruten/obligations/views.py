@@ -20,10 +20,10 @@ from obruten import sorting
 from obruten.accounts import policy
 from obruten.accounts.decorators import records_required
 from obruten.accounts.models import Role
+from obruten.accounts.staff import teams_for
 from obruten.audit import log as audit
 from obruten.participation import selectors as participation
 from obruten.register.forms import run_service
-from obruten.teams.selectors import teams_for
 
 from . import selectors, services, tasks
 from .models import Obligation, State

@@ -14,9 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from obruten import sorting, spreadsheets
-from obruten.accounts.models import Role
-from obruten.teams.models import Team
-from obruten.teams.selectors import district_staff, teams_for
+from obruten.accounts.models import Role, Team
+from obruten.accounts.staff import district_staff, teams_for
 
 from .models import District, Placement, PlacementForm
 

@@ -6,9 +6,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from obruten.accounts.models import Role, User
+from obruten.accounts.staff import district_staff
 from obruten.register.models import District
 
-from .selectors import district_staff
 from .services import TeamData
 
 

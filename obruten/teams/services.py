@@ -11,12 +11,10 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from obruten.accounts import policy
-from obruten.accounts.models import Role, User
+from obruten.accounts.models import Role, Team, User
+from obruten.accounts.staff import district_staff
 from obruten.audit import log as audit
 from obruten.register.models import District
-
-from .models import Team
-from .selectors import district_staff
 
 
 @dataclass

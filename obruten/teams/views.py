@@ -9,12 +9,12 @@ from django.views.decorators.http import require_http_methods
 
 from obruten.accounts import policy
 from obruten.accounts.decorators import records_required
+from obruten.accounts.models import Team
+from obruten.accounts.staff import teams_for
 from obruten.register.forms import run_service
 
 from . import services
 from .forms import TeamForm
-from .models import Team
-from .selectors import teams_for
 
 VIA = "teams:manage"
 

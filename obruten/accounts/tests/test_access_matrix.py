@@ -469,3 +469,10 @@ def test_a_placement_of_another_child_answers_404(world: World) -> None:
         kwargs={"child_id": world.own.pk, "placement_id": world.protected_placement.pk},
     )
     assert _client(world, "case_worker").get(url).status_code == 404
+
+
+def test_the_policys_name_for_the_coordinators_follow_up_is_followups() -> None:
+    from obruten.accounts.policy import COORDINATOR_FOLLOW_UP
+    from obruten.followup.models import FollowUpKind
+
+    assert COORDINATOR_FOLLOW_UP == FollowUpKind.COORDINATOR

@@ -292,7 +292,7 @@ def test_a_merger_moves_only_what_the_dissolved_district_holds(db: None) -> None
 
 
 def test_a_team_whose_name_the_successor_has_moves_under_a_name_of_its_own(db: None) -> None:
-    from obruten.teams.models import Team
+    from obruten.accounts.models import Team
 
     Team.objects.create(district=district("rinkeby-kista"), name="Barn och unga")
     Team.objects.create(district=district("jarva"), name="Barn och unga")

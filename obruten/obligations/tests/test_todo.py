@@ -13,14 +13,13 @@ from django.utils import timezone
 
 from conftest import World
 from obruten import sorting
-from obruten.accounts.models import Role
+from obruten.accounts.models import Role, Team
 from obruten.audit.models import AuditEvent
 from obruten.obligations import tasks
 from obruten.obligations.selectors import DueItem
 from obruten.obligations.tests import helpers
 from obruten.register.models import Child, District
 from obruten.teams import services as teams
-from obruten.teams.models import Team
 
 
 def _client(world: World, role: str) -> Client:

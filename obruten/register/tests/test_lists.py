@@ -12,10 +12,10 @@ from django.test import Client
 from django.urls import reverse
 
 from conftest import World
+from obruten.accounts.models import Team
 from obruten.audit.models import AuditEvent
 from obruten.register.models import District, PlacementForm
 from obruten.teams import services as teams
-from obruten.teams.models import Team
 
 BREACHES = reverse("register:school_start_breaches")
 EXPORT = reverse("register:school_start_breaches_export")

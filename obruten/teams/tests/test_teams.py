@@ -9,10 +9,10 @@ from django.test import Client
 from django.urls import reverse
 
 from conftest import World
+from obruten.accounts.models import Team
 from obruten.audit.models import AuditEvent
 from obruten.register.models import District
 from obruten.teams import services
-from obruten.teams.models import Team
 
 URL = reverse("teams:manage")
 

@@ -1,4 +1,4 @@
-"""Read-side queries of teams, for the user's own districts."""
+"""Read-side queries of staff and their teams, for the user's own districts."""
 
 from __future__ import annotations
 
@@ -7,10 +7,8 @@ from typing import Any
 from django.db.models import QuerySet
 
 from obruten.accounts import policy
-from obruten.accounts.models import User
+from obruten.accounts.models import Team, User
 from obruten.register.models import District
-
-from .models import Team
 
 
 def teams_for(user: Any) -> QuerySet[Team]:
