@@ -400,7 +400,7 @@ FILE_UPLOAD_HANDLERS = [
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_500_000  # the form fields, files not counted
 
 # Disclosure control of every table that leaves the register (docs/statistics.md).
-DISCLOSURE_THRESHOLD = env_int("DISCLOSURE_THRESHOLD", 5)
+DISCLOSURE_THRESHOLD = env_int("DISCLOSURE_THRESHOLD", 4)
 DISCLOSURE_MIN_DENOMINATOR = env_int("DISCLOSURE_MIN_DENOMINATOR", 10)
 DISCLOSURE_SYMBOL = env("DISCLOSURE_SYMBOL", "*") or "*"
 

@@ -9,6 +9,7 @@ requests); ``forget()`` drops that copy."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from asgiref.local import Local
 from django.conf import settings
@@ -34,6 +35,21 @@ def current() -> Municipal:
         school_start_goal_days=stored.school_start_goal_days or settings.SCHOOL_START_GOAL_DAYS,
         social_emergency_number=stored.social_emergency_number or settings.SOCIAL_EMERGENCY_NUMBER,
     )
+
+
+def disclosure_threshold_on(day: date) -> int:
+    """The threshold in force for a period that ends on ``day``: the latest the
+    administrator set from that day or before, else the environment's
+    (``settings.DISCLOSURE_THRESHOLD``)."""
+    from .models import DisclosureThreshold
+
+    set_then = (
+        DisclosureThreshold.objects.filter(valid_from__lte=day)
+        .order_by("-valid_from")
+        .values_list("threshold", flat=True)
+        .first()
+    )
+    return set_then or settings.DISCLOSURE_THRESHOLD
 
 
 def _month_day(text: str) -> tuple[int, int]:

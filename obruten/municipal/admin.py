@@ -4,9 +4,10 @@ from django.contrib import admin
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 
 from . import services
-from .models import MunicipalSettings
+from .models import DisclosureThreshold, MunicipalSettings
 
 
 @admin.register(MunicipalSettings)
@@ -33,5 +34,30 @@ class MunicipalSettingsAdmin(admin.ModelAdmin):
             actor=request.user,
             via="admin:municipal_municipalsettings",
             **{name: form.cleaned_data[name] for name in services.SETTINGS_FIELDS},
+        )
+        obj.pk = saved.pk
+
+
+@admin.register(DisclosureThreshold)
+class DisclosureThresholdAdmin(admin.ModelAdmin):
+    """A new threshold from a day on, through ``services.set_disclosure_threshold``
+    (audited; today or later); one in force is replaced by a later row, never changed."""
+
+    fields = ("valid_from", "threshold")
+    list_display = ("__str__", "valid_from", "threshold")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        in_force = obj is not None and obj.valid_from <= timezone.localdate()
+        return not in_force and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
+        saved = services.set_disclosure_threshold(
+            actor=request.user,
+            valid_from=form.cleaned_data["valid_from"],
+            threshold=form.cleaned_data["threshold"],
+            via="admin:municipal_disclosurethreshold",
         )
         obj.pk = saved.pk

@@ -1,5 +1,7 @@
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -29,3 +31,35 @@ class MunicipalSettings(models.Model):
 
     def __str__(self) -> str:
         return str(_("Kommunens inställningar"))
+
+
+class DisclosureThreshold(models.Model):
+    """The statistics' threshold as the municipality sets it, from a day on: counts from 1
+    to ``threshold - 1`` are hidden in every period that ends on or after ``valid_from``.
+    A period that has ended keeps the threshold it was published with: a new value applies
+    from today or later, and one in force is never changed (a later row replaces it)."""
+
+    valid_from = models.DateField(_("gäller från"), unique=True)
+    threshold = models.PositiveSmallIntegerField(
+        _("minsta visade antal"),
+        validators=[MinValueValidator(2), MaxValueValidator(10)],
+        help_text=_("Antal under detta döljs (4: antal 1–3 döljs, som i stadens publicerade tabeller)."),
+    )
+
+    class Meta:
+        ordering = ["-valid_from"]
+        verbose_name = _("röjandeskydd i statistiken")
+        verbose_name_plural = _("röjandeskydd i statistiken")
+
+    def __str__(self) -> str:
+        return str(_("Antal 1–%(last)d döljs från %(day)s")) % {
+            "last": self.threshold - 1,
+            "day": f"{self.valid_from:%Y-%m-%d}",
+        }
+
+    def clean(self) -> None:
+        """Today or later: a period that has ended keeps what it was published with."""
+        if self.valid_from is not None and self.valid_from < timezone.localdate():
+            raise ValidationError(
+                {"valid_from": _("Ange dagens datum eller senare: en redan avslutad period ska inte ändras.")}
+            )

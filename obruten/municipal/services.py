@@ -4,6 +4,7 @@ one transaction. A published questionnaire never changes: a change is a new vers
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -17,7 +18,7 @@ from obruten.followup.models import ChainModel, ChainStep
 from obruten.participation.models import Question, Template
 
 from . import forget
-from .models import MunicipalSettings
+from .models import DisclosureThreshold, MunicipalSettings
 
 SETTINGS_FIELDS = ("school_start_goal_days", "social_emergency_number")
 
@@ -35,6 +36,18 @@ def change_settings(*, actor: Any, via: str, **values: Any) -> MunicipalSettings
     transaction.on_commit(forget)
     forget()
     return saved
+
+
+def set_disclosure_threshold(
+    *, actor: Any, valid_from: date, threshold: int, via: str
+) -> DisclosureThreshold:
+    """A new threshold for the statistics from ``valid_from`` (today or later, the model's
+    rule), audited; a value already in force is replaced by a later row, never changed."""
+    row = DisclosureThreshold.objects.filter(valid_from=valid_from).first() or DisclosureThreshold(
+        valid_from=valid_from
+    )
+    row.threshold = threshold
+    return _save_audited(actor, row, via)
 
 
 def save_chain_model(*, actor: Any, chain_model: ChainModel, via: str) -> ChainModel:

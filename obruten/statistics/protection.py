@@ -47,9 +47,12 @@ from .definitions import CITY_LAYOUT, REPORTS, CountTable, Definition, Params
 TOTAL = "Totalt"
 
 
-def rules() -> Rules:
+def rules(period_end: date | None = None) -> Rules:
+    """The protection of a period that ends on ``period_end``: the threshold the
+    administrator set for it (municipal.disclosure_threshold_on; a period that has ended
+    keeps its own), the share rule's minimum and the symbol."""
     return Rules(
-        threshold=settings.DISCLOSURE_THRESHOLD,
+        threshold=municipal.disclosure_threshold_on(period_end or timezone.localdate()),
         min_denominator=settings.DISCLOSURE_MIN_DENOMINATOR,
         symbol=settings.DISCLOSURE_SYMBOL,
     )
@@ -631,7 +634,7 @@ def protect_report(name: str, params: Params) -> ProtectedReport:
     """Compute and protect a report without auditing it: for a caller that audits the
     whole export it is part of (the pack)."""
     check_period(params.period)
-    definition, disclosure = REPORTS[name], rules()
+    definition, disclosure = REPORTS[name], rules(params.bounds()[1])
     asked, params = params, applicable(name, params)
     cached = cached_cube(name, params, disclosure)
     counts = _cube_view(name, params, cached) or definition.compute(params)

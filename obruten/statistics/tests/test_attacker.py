@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 
-from obruten.lib.disclosure import Relation, as_they_hold, weak_cells
+from obruten.lib.disclosure import Relation, Rules, as_they_hold, weak_cells
 from obruten.register import demo
 from obruten.register.models import District, PlacementForm
 from obruten.statistics import protection
@@ -39,10 +39,12 @@ class Published:
         self.primary: set[Any] = set()
         self.relations: list[Relation] = []
         self.tables: set[Relation] = set()  # each table's own totals and column parts
+        self.rules = Rules()
 
     def add_table(self, report: ProtectedReport) -> None:
         name, params = report.definition.name, report.params
         table = report.table
+        self.rules = table.rules  # the threshold the tables were protected with
         view = (name, params.period, params.sex)
         rows, cols = list(table.row_labels), list(table.col_labels)
         link = protection.linking(name)
@@ -121,7 +123,7 @@ class Published:
         if exact_where_they_hold:
             tables = [r for r in relations if r in self.tables]
             relations = [r for r in relations if r not in self.tables] + as_they_hold(self.values, tables)
-        return weak_cells(self.values, self.hidden, relations, self.primary)
+        return weak_cells(self.values, self.hidden, relations, self.primary, self.rules)
 
 
 def collect(names: list[str]) -> Published:

@@ -77,6 +77,7 @@ def _attack(name: str, *, exact_where_they_hold: bool = False) -> set:
     for period in periods:
         for sex in SEXES:
             report = run_report(name, Params(year=YEAR, period=period, sex=sex), actor=None, via="test")
+            protected_with = report.table.rules
             v, h, p, r = _published(report, (period, sex), exact_where_they_hold=exact_where_they_hold)
             values |= v
             hidden |= h
@@ -100,7 +101,7 @@ def _attack(name: str, *, exact_where_they_hold: bool = False) -> set:
                         relations.append(Relation((period, sex, row, col), parts, exact=exact))
     # The attacker knows the counting rule; a relation the figures break is not that rule.
     relations = [r for r in relations if _holds(r, values)]
-    return weak_cells(values, hidden, relations, primary)
+    return weak_cells(values, hidden, relations, primary, protected_with)
 
 
 def test_girls_and_boys_beside_all_children_recover_nothing(demo_data: None) -> None:
