@@ -465,7 +465,9 @@ def results(params: Params) -> CountTable:
     latest follow-up in grundskola or anpassad grundskola in the ``RESULTS_WINDOW_MONTHS``
     (12) up to the period's end, so a tertial and the year measure the same children the
     same way (the law's cadence is six months, the coordinators' a term); a child without
-    one counts under "no known result"."""
+    one counts under "no known result". Attendance by the latest follow-up in the window
+    that recorded it: how many have one, how many were present at least 90 % of the time,
+    and the median."""
     _start, end = params.bounds()
     first, last = _compulsory_school_births(params)
     births = (date(first, 1, 1), date(last, 12, 31))
@@ -482,11 +484,22 @@ def results(params: Params) -> CountTable:
         .annotate(mask=_reached(OuterRef("pk")))
         .values_list("child", "mask")
     )
+    # Attendance: the latest follow-up in the same window that recorded it.
+    with_attendance = follow_ups.filter(attendance_percent__isnull=False)
+    attendance = dict(
+        FollowUp.objects.filter(
+            pk__in=with_attendance.values("child").annotate(last=Max("pk")).values("last")
+        ).values_list("child", "attendance_percent")
+    )
     groups: dict[tuple[int, int], int] = defaultdict(int)
+    present: dict[Any, list[float]] = defaultdict(list)
     for child_id, responsible in children:
         groups[(responsible, masks.get(child_id, -1))] += 1
+        share = attendance.get(child_id)
+        if share is not None:
+            present[responsible].append(float(share))
     # At most nine masks per district: add them up into the six counts.
-    by_district: dict[int, list[int]] = defaultdict(lambda: [0] * 6)
+    by_district: dict[Any, list[int]] = defaultdict(lambda: [0] * 8)
     every = sum(SUBJECT_BITS.values())
     for (responsible, mask), n in groups.items():
         counts = by_district[responsible]
@@ -497,8 +510,13 @@ def results(params: Params) -> CountTable:
         for column, bit in enumerate(SUBJECT_BITS.values(), start=1):
             counts[column] += n if mask & bit else 0
         counts[4] += n if mask == every else 0
+    for responsible, shares in present.items():
+        by_district[responsible][6] = len(shares)
+        by_district[responsible][7] = sum(share >= ATTENDANCE_GOOD for share in shares)
     districts = _districts(params, by_district)
-    cells = [by_district.get(d.pk, [0] * 6) for d in districts]
+    cells = [by_district.get(d.pk, [0] * 8) for d in districts]
+    per_row = [present.get(d.pk, []) for d in districts]
+    per_row.append([share for shares in per_row for share in shares])
     return CountTable(
         [d.name for d in districts],
         [
@@ -508,10 +526,12 @@ def results(params: Params) -> CountTable:
             "Når kraven i engelska",
             "Når kraven i alla tre",
             "Inget känt resultat",
+            "Med känd närvaro",
+            "Närvaro minst 90 %",
         ],
         cells,
         row_totals=False,
-        parts_of={1: 0, 2: 0, 3: 0, 4: 0, 5: 0},
+        parts_of={1: 0, 2: 0, 3: 0, 4: 0, 5: 0, 6: 0, 7: 6},
         # A child without a known result reaches no requirement; one reaching all three
         # reaches each.
         within=RESULTS_WITHIN,
@@ -522,8 +542,23 @@ def results(params: Params) -> CountTable:
             Stat("Andel engelska (%)", "share", 0, 3),
             Stat("Andel alla tre (%)", "share", 0, 4),
             Stat("Andel utan känt resultat (%)", "share", 0, 5),
+            Stat("Andel närvaro minst 90 % (%)", "share", 6, 7),
+            Stat(
+                "Median närvaro (%)",
+                "median",
+                6,
+                values=[_median_of(shares) for shares in per_row],
+                observations=[len(shares) for shares in per_row],
+            ),
         ],
     )
+
+
+ATTENDANCE_GOOD = 90.0  # per cent of the school's time: "närvaro minst 90 %" (issue 21)
+
+
+def _median_of(values: list[float]) -> float | None:
+    return round(statistics.median(values), 1) if values else None
 
 
 def health(params: Params) -> CountTable:

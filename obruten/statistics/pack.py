@@ -89,7 +89,11 @@ SECTIONS = (
     Section(
         "results",
         "Resultat",
-        (Figure("Andel som når kraven i alla tre (%)", stat(3), kind="share"),),
+        (
+            Figure("Andel som når kraven i alla tre (%)", stat(3), kind="share"),
+            Figure("Andel med närvaro minst 90 % (%)", stat(5), kind="share"),
+            Figure("Median närvaro (%)", stat(6), kind="share"),
+        ),
         sexes=("F", "M", ""),
     ),
     Section(

@@ -252,8 +252,15 @@ def test_results_count_every_placed_child_of_school_age_with_no_known_result_apa
     place(medfoljande, "skyddat_boende", "farsta", date(2025, 2, 1), accompanying=True)
 
     table = results(Params(year=2025))
-    assert table.col_labels[-1] == "Inget känt resultat"
-    assert row(table, "Farsta") == [2, 1, 1, 1, 1, 1]  # children, Swedish, maths, English, all three, unknown
+    assert table.col_labels[5] == "Inget känt resultat"
+    assert row(table, "Farsta")[:6] == [
+        2,
+        1,
+        1,
+        1,
+        1,
+        1,
+    ]  # children, Swedish, maths, English, all three, unknown
 
 
 def test_a_tertial_and_the_year_read_results_over_the_same_window(world: World) -> None:
@@ -264,9 +271,9 @@ def test_a_tertial_and_the_year_read_results_over_the_same_window(world: World) 
     kid = child(date(2013, 4, 5))
     place(kid, "familjehem", "farsta", date(2024, 9, 1))
     _follow_up(world.users["case_worker"], kid, date(2024, 11, 20), SWEDISH="C", MA="E", EN="B")
-    assert row(results(Params(year=2025, period="T1")), "Farsta") == [1, 1, 1, 1, 1, 0]
-    assert row(results(Params(year=2025, period="T2")), "Farsta") == [1, 1, 1, 1, 1, 0]
-    assert row(results(Params(year=2025)), "Farsta") == [1, 0, 0, 0, 0, 1]
+    assert row(results(Params(year=2025, period="T1")), "Farsta")[:6] == [1, 1, 1, 1, 1, 0]
+    assert row(results(Params(year=2025, period="T2")), "Farsta")[:6] == [1, 1, 1, 1, 1, 0]
+    assert row(results(Params(year=2025)), "Farsta")[:6] == [1, 0, 0, 0, 0, 1]
 
 
 def test_year_9_counts_every_child_placed_all_of_it_from_the_autumn_term_with_or_without_grades(

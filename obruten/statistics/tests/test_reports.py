@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.test import Client
@@ -77,7 +78,10 @@ def test_results_count_each_subject_and_all_three(world: World) -> None:
         {"SWEDISH": r("C"), "MA": r("F"), "EN": r(assessment="reaches")},  # Swedish, English
         {"SWEDISH": r("A"), "MA": r("E"), "EN": r("-")},  # Swedish, maths
     ]
-    for born, given in zip([date(today.year - 12, 1, 5), date(today.year - 11, 2, 6)], cases, strict=True):
+    present = [Decimal("95.0"), Decimal("80.0")]  # attendance at the follow-up (issue 21)
+    for born, given, attended in zip(
+        [date(today.year - 12, 1, 5), date(today.year - 11, 2, 6)], cases, present, strict=True
+    ):
         kid = child(born)
         place(kid, "familjehem", "farsta", today - timedelta(days=30))
         followup_services.record_follow_up(
@@ -85,12 +89,18 @@ def test_results_count_each_subject_and_all_three(world: World) -> None:
             child=kid,
             via="test",
             data=followup_services.FollowUpData(
-                kind="overvagande", date=today, school_form="grundskola", swedish_subject="SVA", results=given
+                kind="overvagande",
+                date=today,
+                school_form="grundskola",
+                swedish_subject="SVA",
+                results=given,
+                attendance_percent=attended,
             ),
         )
     after = _farsta(results(Params(year=today.year)))
     added = [a - b for a, b in zip(after, before, strict=True)]
-    assert added == [2, 2, 1, 1, 0, 0]  # children, Swedish, maths, English, all three, no known result
+    # children, Swedish, maths, English, all three, no known result; with attendance, at least 90 %
+    assert added == [2, 2, 1, 1, 0, 0, 2, 1]
 
 
 def _farsta(table: CountTable) -> list[int]:
