@@ -224,12 +224,13 @@ def team_overview(teams: Iterable[Any], items: list[DueItem], today: date) -> li
 
 
 def coordinator_overview(children: QuerySet[Child], today: date) -> list[DueItem]:
-    """Each child's next step: overdue first, then by date."""
-    kinds = {Kind.CHAIN, Kind.COORDINATOR, Kind.SCHOOL_START}
+    """Each child's next step in the schooling chain, its school start or the coordinator's
+    follow-up, within a year: overdue first, then by date."""
+    kinds = [Kind.CHAIN, Kind.COORDINATOR, Kind.SCHOOL_START]
+    rows = open_obligations(children).filter(kind__in=kinds, due__lte=today + timedelta(days=365))
     first: dict[int, DueItem] = {}
-    for item in due_items(children, today, horizon_days=365):
-        if item.kind in kinds and item.child_id not in first:
-            first[item.child_id] = item
+    for item in items(rows, today):
+        first.setdefault(item.child_id, item)
     return sorted(first.values(), key=lambda item: (item.due, item.child_name))
 
 
