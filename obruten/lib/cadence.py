@@ -151,7 +151,7 @@ def review_occurrences(
                 (
                     day
                     for day in done_days
-                    if (day >= anchor if number == 1 else day > anchor)
+                    if day > anchor  # on the decision's own day it reviews nothing yet
                     and (period.end is None or day <= period.end)
                     and day <= today
                 ),

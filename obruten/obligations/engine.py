@@ -264,20 +264,37 @@ def _episode_duties(
                     detail=kinds.get(occurrence.due) or "",
                 )
             )
-    first = status(episode[0])
-    if placement_law.health_examination_applies(first, started, min(today, ended or today)):
+    # The health examination: from the first placement of the stretch on a decision that
+    # carries the duty (immediate custody under LVU 6 § does not; the LVU 2 § care after it does).
+    qualifying = next(
+        (
+            p
+            for p in episode
+            if p.start_date <= today
+            and placement_law.health_examination_applies(status(p), started, min(today, ended or today))
+        ),
+        None,
+    )
+    if qualifying is not None:
+        since = qualifying.start_date
         request = next(
-            (f for f in follow_ups if f.health_exam_requested and f.health_exam_requested >= started), None
+            (
+                f
+                for f in follow_ups
+                if f.health_exam_requested
+                and since <= f.health_exam_requested <= (ended or f.health_exam_requested)
+            ),
+            None,
         )
         out.append(
             Derived(
                 Kind.HEALTH,
-                started.isoformat(),
-                started + timedelta(days=HEALTH_EXAM_REQUEST_DAYS),
+                since.isoformat(),
+                since + timedelta(days=HEALTH_EXAM_REQUEST_DAYS),
                 State.DONE if request else State.MISSED if over else State.OPEN,
                 Role.CASE_WORKER,
                 request.health_exam_requested if request else None,
-                placement_id=episode[0].pk,
+                placement_id=qualifying.pk,
                 follow_up_id=request.pk if request else None,
             )
         )

@@ -247,7 +247,7 @@ class Closed:
     reason: str
 
 
-def child_history(child: Child, *, limit: int = 50) -> list[Closed]:
+def child_history(child: Child, *, with_reasons: bool, limit: int = 50) -> list[Closed]:
     """The child's obligations that were missed or closed without action, latest first."""
     rows = (
         Obligation.objects.filter(child=child, state__in=[State.MISSED, State.NOT_REQUIRED])
@@ -259,7 +259,7 @@ def child_history(child: Child, *, limit: int = 50) -> list[Closed]:
             row.due,
             title(row.kind, row.detail, row.step.title if row.step else ""),
             row.get_state_display(),
-            row.closed_reason,
+            row.closed_reason if with_reasons else "",
         )
         for row in rows
     ]

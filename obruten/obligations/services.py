@@ -21,7 +21,7 @@ from obruten.followup.chain import active_steps
 from obruten.register.models import Placement
 
 from . import engine
-from .models import Obligation, State
+from .models import Kind, Obligation, State
 
 BATCH = 1000
 FIELDS = [
@@ -37,7 +37,10 @@ FIELDS = [
 ]
 # Writes about no child that change every child's obligations: the chain model and its
 # steps, the municipality's settings (the school-start goal).
-RULE_OBJECTS = {"chainmodel", "chainstep", "municipalsettings"}
+RULE_OBJECTS = {"chainmodel", "chainstep", "municipalsettings", "placementform", "municipality"}
+# Duties the law repeats: one not done stays to do until it is done or the duty ends, so it
+# is not closed by hand (closing one would hide every later one).
+NOT_CLOSABLE = {Kind.REVIEW, Kind.CUSTODY, Kind.CARE_PLAN}
 
 
 def _values(derived: engine.Derived, stored: Obligation | None) -> dict[str, Any]:
@@ -57,32 +60,36 @@ def recompute(child_ids: Iterable[int], today: date | None = None) -> int:
     steps = active_steps()
     changed = 0
     for start in range(0, len(ids), BATCH):
-        batch = ids[start : start + BATCH]
-        derived = {
-            (child.pk, d.kind, d.occurrence): d
-            for child in engine.load(batch)
-            for d in engine.derive(child, steps, today, rules)
-        }
-        stored = {
-            (o.child_id, o.kind, o.occurrence): o for o in Obligation.objects.filter(child_id__in=batch)
-        }
-        gone = [row.pk for key, row in stored.items() if key not in derived]
-        new, updated = [], []
-        for key, item in derived.items():
-            row = stored.get(key)
-            values = _values(item, row)
-            if row is None:
-                new.append(Obligation(child_id=key[0], kind=key[1], occurrence=key[2], **values))
-            elif any(getattr(row, name) != value for name, value in values.items()):
-                for name, value in values.items():
-                    setattr(row, name, value)
-                updated.append(row)
-        if gone:
-            Obligation.objects.filter(pk__in=gone).delete()
-        Obligation.objects.bulk_create(new, batch_size=BATCH)
-        Obligation.objects.bulk_update(updated, FIELDS, batch_size=BATCH)
-        changed += len(gone) + len(new) + len(updated)
+        with transaction.atomic():  # the daily job commits batch by batch; a write's own is one
+            changed += _recompute_batch(ids[start : start + BATCH], steps, today, rules)
     return changed
+
+
+def _recompute_batch(batch: list[int], steps: list[Any], today: date, rules: engine.Rules) -> int:
+    """One batch of children: derive, compare with the stored rows, write the difference."""
+    derived = {
+        (child.pk, d.kind, d.occurrence): d
+        for child in engine.load(batch)
+        for d in engine.derive(child, steps, today, rules)
+    }
+    stored = {(o.child_id, o.kind, o.occurrence): o for o in Obligation.objects.filter(child_id__in=batch)}
+    gone = [row.pk for key, row in stored.items() if key not in derived]
+    new, updated = [], []
+    for key, item in derived.items():
+        row = stored.get(key)
+        values = _values(item, row)
+        if row is None:
+            new.append(Obligation(child_id=key[0], kind=key[1], occurrence=key[2], **values))
+        elif any(getattr(row, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(row, name, value)
+            updated.append(row)
+    if gone:
+        Obligation.objects.filter(pk__in=gone).delete()
+    # A concurrent write that stored the same new row first wins; the next recompute agrees.
+    Obligation.objects.bulk_create(new, batch_size=BATCH, ignore_conflicts=True)
+    Obligation.objects.bulk_update(updated, FIELDS, batch_size=BATCH)
+    return len(gone) + len(new) + len(updated)
 
 
 def recompute_all(today: date | None = None) -> int:
@@ -93,10 +100,20 @@ def recompute_all(today: date | None = None) -> int:
 
 
 def recompute_for_writes(child_ids: set[int], object_types: set[str]) -> None:
+    """A child's writes recompute that child in their transaction; a change of the rules
+    (the chain, a code list, the settings) every child once, after its transaction commits,
+    however many rows the administrator saved in it."""
     if object_types & RULE_OBJECTS:
-        recompute_all()
-    elif child_ids:
+        waiting = transaction.get_connection().run_on_commit
+        if not any(func is _after_rules_changed for _sids, func, _robust in waiting):
+            transaction.on_commit(_after_rules_changed)
+    if child_ids:
         recompute(child_ids)
+
+
+def _after_rules_changed() -> None:
+    with transaction.atomic():
+        recompute_all()
 
 
 def differences(today: date | None = None) -> list[str]:
@@ -142,6 +159,14 @@ def close_not_done(*, actor: Any, obligation_id: int, reason: str, via: str) -> 
             raise PermissionDenied
         if obligation.state != State.OPEN:
             raise ValidationError({"reason": _("Uppgiften är redan stängd.")})
+        if obligation.kind in NOT_CLOSABLE:
+            raise ValidationError(
+                {
+                    "reason": _(
+                        "Lagen kräver uppgiften så länge placeringen pågår: den kan inte stängas utan åtgärd."
+                    )
+                }
+            )
         obligation.state = State.NOT_REQUIRED
         obligation.closed_reason = reason
         obligation.closed_by = actor

@@ -603,10 +603,28 @@ def health(params: Params) -> CountTable:
     )
 
 
-def year9(params: Params) -> CountTable:
-    """Öppna jämförelser's split: every child placed some day of year 9 (the school year
-    ending in June of ``year``), placed all of it (from the autumn term's first day to the
-    spring term's last) or part of it, whether or not the child got final grades. A child is
+@dataclass(frozen=True)
+class Year9Child:
+    whole: bool  # placed all of year 9
+    responsible: int | None  # the district responsible for its latest placement in year 9
+    flags: tuple[bool, ...]  # final grades, then each eligibility; empty without final grades
+    meritvarde: float | None
+
+
+YEAR9_COLUMNS = [
+    "Placerade barn i årskurs 9",
+    "Med slutbetyg",
+    "Behöriga yrkesprogram",
+    "Behöriga ekonomi, humaniora, samhälle",
+    "Behöriga natur, teknik",
+    "Behöriga estetiska",
+    "Behöriga programinriktat val",
+]
+
+
+def _year9_children(params: Params) -> list[Year9Child]:
+    """Öppna jämförelser's population: every child placed some day of year 9 (the school
+    year ending in June of ``year``), whether or not the child got final grades. A child is
     in year 9 by its final grades' year, else by birth year (the year it turns 16)."""
     first, last = municipal.school_terms().year9(params.year)
     graded = {record.child_id: record for record in FinalGrades.objects.filter(year=params.year)}
@@ -626,38 +644,45 @@ def year9(params: Params) -> CountTable:
     if params.district:
         placed = placed.filter(responsible=_district_pk(params))
     spans: dict[int, list[tuple[date, date]]] = defaultdict(list)
-    for child_id, start, end in placed.values_list("child_id", "start_date", "end_date"):
+    latest: dict[int, tuple[date, int | None]] = {}
+    for child_id, start, end, responsible in placed.values_list(
+        "child_id", "start_date", "end_date", "responsible"
+    ):
         spans[child_id].append((start, end or last))
-    cells = [[0] * 7 for _ in range(2)]
-    merits: list[list[float]] = [[], []]
+        if child_id not in latest or start >= latest[child_id][0]:
+            latest[child_id] = (start, responsible)
+    found = []
     for child_id, child_spans in spans.items():
-        row = 0 if _covers(child_spans, first, last) else 1
-        cells[row][0] += 1
         record = graded.get(child_id)
-        if record is None:
-            continue
-        result = grades.year9_result(record.grades)
-        flags = [
-            True,
-            result.vocational.eligible,
-            *(e.eligible for e in result.preparatory.values()),
-            result.programme_oriented.eligible,
-        ]
-        for column, flag in enumerate(flags, start=1):
-            cells[row][column] += int(flag)
-        merits[row].append(result.meritvarde)
-    per_row = [*merits, merits[0] + merits[1]]
+        flags: tuple[bool, ...] = ()
+        merit = None
+        if record is not None:
+            result = grades.year9_result(record.grades)
+            flags = (
+                True,
+                result.vocational.eligible,
+                *(e.eligible for e in result.preparatory.values()),
+                result.programme_oriented.eligible,
+            )
+            merit = result.meritvarde
+        found.append(Year9Child(_covers(child_spans, first, last), latest[child_id][1], flags, merit))
+    return found
+
+
+def _year9_table(row_labels: list[str], rows: list[list[Year9Child]]) -> CountTable:
+    cells = [[0] * len(YEAR9_COLUMNS) for _ in rows]
+    merits: list[list[float]] = [[] for _ in rows]
+    for row, children in enumerate(rows):
+        for child in children:
+            cells[row][0] += 1
+            for column, flag in enumerate(child.flags, start=1):
+                cells[row][column] += int(flag)
+            if child.meritvarde is not None:
+                merits[row].append(child.meritvarde)
+    per_row = [*merits, [m for row in merits for m in row]]
     return CountTable(
-        ["Placerad hela årskurs 9", "Placerad del av årskurs 9"],
-        [
-            "Placerade barn i årskurs 9",
-            "Med slutbetyg",
-            "Behöriga yrkesprogram",
-            "Behöriga ekonomi, humaniora, samhälle",
-            "Behöriga natur, teknik",
-            "Behöriga estetiska",
-            "Behöriga programinriktat val",
-        ],
+        row_labels,
+        list(YEAR9_COLUMNS),
         cells,
         row_totals=False,
         parts_of={1: 0, 2: 0, 3: 0, 4: 0, 5: 0, 6: 0},
@@ -676,6 +701,26 @@ def year9(params: Params) -> CountTable:
                 observations=[len(m) for m in per_row],
             ),
         ],
+    )
+
+
+def year9(params: Params) -> CountTable:
+    """Öppna jämförelser's split: placed all of year 9 (from the autumn term's first day to
+    the spring term's last) or part of it."""
+    children = _year9_children(params)
+    return _year9_table(
+        ["Placerad hela årskurs 9", "Placerad del av årskurs 9"],
+        [[c for c in children if c.whole], [c for c in children if not c.whole]],
+    )
+
+
+def year9_districts(params: Params) -> CountTable:
+    """The same children per district (the one responsible for each child's latest
+    placement in year 9): which districts fall behind."""
+    children = _year9_children(params)
+    districts = _districts(params, {c.responsible for c in children})
+    return _year9_table(
+        [d.name for d in districts], [[c for c in children if c.responsible == d.pk] for d in districts]
     )
 
 
@@ -931,6 +976,15 @@ REPORTS = {
             year9,
             chart_stat=1,
             row_heading="Placering",
+        ),
+        Definition(
+            "year9-districts",
+            "Årskurs 9 per stadsdelsnämnd",
+            "Samma barn som i Årskurs 9: behörighet och meritvärde (alla barn i årskurs 9 med en placering "
+            "någon dag av läsåret, med eller utan slutbetyg), per stadsdelsnämnd: den som ansvarar för barnets "
+            "senaste placering under läsåret. Visar vilka stadsdelar som halkar efter.",
+            year9_districts,
+            chart_stat=1,
         ),
         Definition(
             "health",

@@ -106,6 +106,15 @@ SECTIONS = (
         by_school_year=True,
     ),
     Section(
+        "year9-districts",
+        "Årskurs 9 per stadsdelsnämnd",
+        (
+            Figure("Andel med slutbetyg (%)", stat(0), kind="share"),
+            Figure("Andel behöriga yrkesprogram (%)", stat(1), kind="share"),
+        ),
+        by_school_year=True,
+    ),
+    Section(
         "health",
         "Hälsa och tandvård",
         (

@@ -110,6 +110,7 @@ LINKING = {
     "school-start": Linking("additive"),
     "followup-compliance": Linking("additive"),  # each review falls due in one period
     "year9": Linking("fixed", district_rows=False, filters=frozenset()),
+    "year9-districts": Linking("fixed", filters=frozenset()),
     "child-voice": Linking("additive", district_rows=False, filters=frozenset()),
 }
 
@@ -121,6 +122,7 @@ FAMILY = {
     "health": "placements",
     "results": "placements",
     "school-start": "placements",
+    "year9-districts": "year9",  # the same children per district
 }
 # Reports that count monthly files' rows, and the member of the cube that holds how many
 # as a margin: the layouts count the same rows as ``placements``.
@@ -293,6 +295,8 @@ def report_relations(cells: set[tuple[str, str, str, str, str]]) -> Iterator[Rel
     the rows ``school-start`` counts are some of them."""
     health, results = CHILDREN_COLUMN["health"], CHILDREN_COLUMN["results"]
     for report, period, sex, row, col in sorted(cells):
+        if report == "year9-districts" and row == TOTAL:  # the same children as year9's
+            yield Relation((report, period, sex, row, col), (("year9", period, sex, row, col),))
         if report == "school-start" and row == MONTHLY:
             whole = ("placements", period, sex, MONTHLY, TOTAL)
             yield Relation(whole, (("school-start", period, sex, MONTHLY, TOTAL),), subset=True)

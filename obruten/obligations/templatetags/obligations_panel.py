@@ -9,7 +9,7 @@ from django import template
 from django.utils import timezone
 
 from obruten.accounts import policy
-from obruten.obligations import selectors
+from obruten.obligations import selectors, services
 from obruten.register.models import Child
 
 register = template.Library()
@@ -23,6 +23,11 @@ def obligations_panel(context: dict[str, Any], child: Child) -> dict[str, Any]:
         "request": request,
         "today": timezone.localdate(),
         "items": selectors.child_items(child),
-        "history": selectors.child_history(child),
+        # A reason given for closing a task may say where the child is: only for those who
+        # may read the child's log.
+        "history": selectors.child_history(
+            child, with_reasons=policy.may_see_audit_trail(request.user, child)
+        ),
         "may_close": policy.may_close_obligation(request.user, child),
+        "not_closable": services.NOT_CLOSABLE,
     }

@@ -4,6 +4,7 @@ to-do, the reminders and the compliance report."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -186,7 +187,11 @@ def test_closing_a_task_as_not_done_needs_a_reason_and_the_right_person(world: W
         i.obligation_id for i in selectors.due_items(Child.objects.filter(pk=child.pk), today)
     }
     # The enhetschef of the district may close one too; another's page answers 404.
-    other = Obligation.objects.filter(child=child, state=State.OPEN).first()
+    other = (
+        Obligation.objects.filter(child=child, state=State.OPEN)
+        .exclude(kind__in=services.NOT_CLOSABLE)
+        .first()
+    )
     assert other is not None
     stranger = Client()
     stranger.force_login(world.users["case_worker_bromma"])
@@ -227,3 +232,76 @@ def test_the_enhetschefs_page_leads_with_counts_and_pages_the_list(world: World)
     second = client.get(reverse("obligations:district"), {"visa": "alla", "sida": "2"})
     assert second.context["page"].number == 2
     assert "sida=1" in second.content.decode()
+
+
+# The review of issue 20's obligations (an attacker's and an engineer's reading).
+
+
+def test_a_review_the_law_repeats_cannot_be_closed_by_hand(world: World) -> None:
+    """Closing one would have hidden every later review for as long as the care lasts."""
+    today = timezone.localdate()
+    cw = world.users["case_worker"]
+    child = register(TEST_NUMBERS[3], "Dora", "farsta", cw)
+    place(child, "hvb", "farsta", today - timedelta(days=200), cw)
+    review_task = Obligation.objects.get(child=child, kind=Kind.REVIEW, state=State.OPEN)
+    with pytest.raises(ValidationError):
+        services.close_not_done(actor=cw, obligation_id=review_task.pk, reason="Gjord muntligt", via="test")
+
+
+def test_a_close_reason_is_shown_only_to_those_who_may_read_the_childs_log(world: World) -> None:
+    cw = world.users["case_worker"]
+    task = (
+        Obligation.objects.filter(child=world.protected, state=State.OPEN).exclude(kind=Kind.REVIEW).first()
+    )
+    assert task is not None
+    services.close_not_done(actor=cw, obligation_id=task.pk, reason="Flyttat till Arjeplog", via="test")
+    url = reverse("register:child_detail", args=[world.protected.pk])
+    for role, sees in [("case_worker", True), ("case_worker_2", False), ("school_coordinator", False)]:
+        client = Client()
+        client.force_login(world.users[role])
+        page = client.get(url)
+        assert page.status_code == 200
+        assert ("Arjeplog" in page.content.decode()) == sees, role
+
+
+def test_a_review_on_the_day_a_new_decision_begins_reviews_nothing_yet(world: World) -> None:
+    cw = world.users["case_worker"]
+    child = register(number(date(2013, 3, 1)), "Byte", "farsta", cw)
+    place(child, "hvb", "farsta", date(2025, 1, 10), cw, legal_basis="SoL", end_date=date(2025, 8, 31))
+    place(child, "hvb", "farsta", date(2025, 9, 1), cw, legal_basis="LVU2")
+    review(world, child, date(2025, 9, 1))
+    new_basis = [row for row in stored(child, Kind.REVIEW) if row[0] > date(2025, 8, 31)]
+    assert new_basis[0] == (date(2026, 3, 1), State.OPEN, None)  # not "done on its first day"
+    assert len([row for row in new_basis if row[0] == date(2026, 3, 1)]) == 1
+
+
+def test_immediate_custody_then_care_asks_the_region_for_a_health_examination(world: World) -> None:
+    today = timezone.localdate()
+    cw = world.users["case_worker"]
+    child = register(number(date(2013, 5, 1)), "Akut", "farsta", cw)
+    place(
+        child,
+        "jourhem",
+        "farsta",
+        today - timedelta(days=60),
+        cw,
+        legal_basis="LVU6",
+        end_date=today - timedelta(days=31),
+    )
+    place(child, "hvb", "farsta", today - timedelta(days=30), cw, legal_basis="LVU2")
+    assert stored(child, Kind.HEALTH) == [(today - timedelta(days=30) + timedelta(days=14), State.OPEN, None)]
+
+
+def test_a_changed_placement_form_recomputes_every_child_once_it_is_saved(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    from obruten.municipal import services as municipal_services
+    from obruten.register.models import PlacementForm
+
+    assert services.differences() == []
+    hvb = PlacementForm.objects.get(code="hvb")
+    hvb.school_coordinator_follows_up = not hvb.school_coordinator_follows_up
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        municipal_services.save_code_list_entry(actor=world.users["administrator"], entry=hvb, via="test")
+    assert len(callbacks) == 1
+    assert services.differences() == []

@@ -1,7 +1,6 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
 
 from obruten.audit import log as audit
 from obruten.obligations import services
@@ -26,14 +25,13 @@ class Command(BaseCommand):
                 raise CommandError(f"{len(found)} stored obligation(s) differ from what the rules derive.")
             self.stdout.write("The stored obligations equal what the rules derive.")
             return
-        with transaction.atomic():
-            changed = services.recompute_all()
-            if changed:
-                # Reports counted from the obligations see that they changed.
-                audit.record(
-                    actor=None,
-                    action=audit.Action.UPDATE,
-                    via="obruten obligations refresh",
-                    changes={"obligations_changed": changed},
-                )
+        changed = services.recompute_all()  # batch by batch, each in its own transaction
+        if changed:
+            # Reports counted from the obligations see that they changed.
+            audit.record(
+                actor=None,
+                action=audit.Action.UPDATE,
+                via="obruten obligations refresh",
+                changes={"obligations_changed": changed},
+            )
         self.stdout.write(f"Recomputed every child's obligations: {changed} changed.")
