@@ -86,13 +86,14 @@ def district(request: HttpRequest) -> HttpResponse:
     _only_roles(request, Role.UNIT_MANAGER)
     today = timezone.localdate()
     children = policy.children_for(request.user)
-    all_items, loads = selectors.district_overview(children, today)
+    own = selectors.case_worker_tasks(children, today)
     teams = list(teams_for(request.user).prefetch_related("members"))
     form = tasks.TaskFilterForm(request.GET, user=request.user)
     order = sorting.chosen(request.GET, tasks.SORT_KEYS, tasks.DEFAULT_ORDER)
+    listed = bool(request.GET)  # the full list (every owner's tasks) only once asked for
+    all_items = selectors.due_items(children, today) if listed else []
     names = tasks.case_worker_names(all_items)
-    listed = bool(request.GET)
-    items = tasks.sorted_tasks(form.apply(all_items, today), order, names) if listed else []
+    items = tasks.sorted_tasks(form.apply(all_items, today), order, names)
     page = Paginator(items, TASKS_PER_PAGE).get_page(request.GET.get("sida"))
     alerts = list(participation.open_alerts(children))
     _audit_list(request, "obligations:district", list(page), alerts)
@@ -103,14 +104,14 @@ def district(request: HttpRequest) -> HttpResponse:
         "obligations/district.html",
         {
             "listed": listed,
-            "total": len(all_items),
+            "total": len(all_items) if listed else selectors.due_count(children, today),
             "page": page,
             "items": list(page),
             "query": query.urlencode(),
             "rows": tasks.with_case_worker(list(page), names),
             "order": order.value,
-            "loads": loads,
-            "team_loads": selectors.team_overview(teams, all_items, today),
+            "loads": selectors.district_overview(own, today),
+            "team_loads": selectors.team_overview(teams, own, today),
             "today": today,
             "alerts": alerts,
             "form": form,
