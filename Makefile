@@ -61,6 +61,7 @@ bench: install
 	BENCH_SCALE=city SECRET_KEY=bench-$$RANDOM AUDIT_KEY=bench-$$RANDOM $(BIN)/python bench/reports.py
 	SECRET_KEY=bench-$$RANDOM AUDIT_KEY=bench-$$RANDOM $(BIN)/python bench/uploads.py
 	SECRET_KEY=bench-$$RANDOM AUDIT_KEY=bench-$$RANDOM $(BIN)/python bench/start_pages.py
+	SECRET_KEY=bench-$$RANDOM AUDIT_KEY=bench-$$RANDOM $(BIN)/python scripts/with_postgres.py $(BIN)/python bench/obligations.py
 
 bench-national: install
 	BENCH_SCALE=national SECRET_KEY=bench-$$RANDOM AUDIT_KEY=bench-$$RANDOM $(BIN)/python bench/reports.py

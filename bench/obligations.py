@@ -16,29 +16,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import django_setup  # noqa: F401 - sets up Django before Obruten is imported
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import transaction
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
+from page_timing import measure
 
 from obruten.accounts.models import User
 from obruten.obligations import services
 from obruten.obligations.models import Obligation
 from obruten.register.models import Child
-
-
-def measure(client: Client, url: str) -> tuple[float, float, int]:
-    """(first request ms, median of 5 warm ms, queries of a warm request)."""
-    started = time.perf_counter()
-    assert client.get(url).status_code == 200, url
-    first = (time.perf_counter() - started) * 1000
-    timings = []
-    for _ in range(5):
-        started = time.perf_counter()
-        client.get(url)
-        timings.append((time.perf_counter() - started) * 1000)
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url)
-    return first, statistics.median(timings), len(queries)
 
 
 def main() -> None:

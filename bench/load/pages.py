@@ -7,22 +7,17 @@ PostgreSQL, as the load test does:
 
 from __future__ import annotations
 
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import django_setup  # noqa: F401 - sets up Django before Obruten is imported
 from django.core.management import call_command
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
+from page_timing import measure
 
 from obruten.accounts.models import User
 from obruten.register.models import Child
-
-RUNS = 5
 
 
 def pages() -> list[tuple[str, str]]:
@@ -52,21 +47,6 @@ def pages() -> list[tuple[str, str]]:
             ]
         ],
     ]
-
-
-def measure(client: Client, url: str) -> tuple[float, float, int]:
-    """(first request ms, median warm ms, queries of a warm request)."""
-    started = time.perf_counter()
-    assert client.get(url).status_code == 200, url
-    first = (time.perf_counter() - started) * 1000
-    timings = []
-    for _ in range(RUNS):
-        started = time.perf_counter()
-        client.get(url)
-        timings.append((time.perf_counter() - started) * 1000)
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url)
-    return first, statistics.median(timings), len(queries)
 
 
 def main() -> None:
