@@ -6,7 +6,7 @@ refresh``), which moves what depends on the date: a period that ended, a birthda
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
@@ -36,7 +36,7 @@ FIELDS = [
     "detail",
 ]
 # Writes about no child that change every child's obligations: the chain model and its
-# steps, the municipality's settings (the school-start goal).
+# steps, a placement form, a municipality (its code), the municipality's settings.
 RULE_OBJECTS = {"chainmodel", "chainstep", "municipalsettings", "placementform", "municipality"}
 # Duties the law repeats: one not done stays to do until it is done or the duty ends, so it
 # is not closed by hand (closing one would hide every later one).
@@ -50,46 +50,63 @@ def _values(derived: engine.Derived, stored: Obligation | None) -> dict[str, Any
     return values
 
 
+@dataclass
+class Plan:
+    """What makes a batch's stored rows equal to what the engine derives."""
+
+    gone: list[Obligation] = field(default_factory=list)  # stored, no longer derived
+    new: list[Obligation] = field(default_factory=list)
+    changed: list[tuple[Obligation, list[str]]] = field(default_factory=list)  # with the fields that differ
+
+    def __len__(self) -> int:
+        return len(self.gone) + len(self.new) + len(self.changed)
+
+
+def _plan(batch: list[int], steps: list[Any], today: date, rules: engine.Rules) -> Plan:
+    stored = {(o.child_id, o.kind, o.occurrence): o for o in Obligation.objects.filter(child_id__in=batch)}
+    plan = Plan()
+    for child in engine.load(batch):
+        for item in engine.derive(child, steps, today, rules):
+            key = (child.pk, item.kind, item.occurrence)
+            row = stored.pop(key, None)
+            values = _values(item, row)
+            if row is None:
+                plan.new.append(
+                    Obligation(child_id=child.pk, kind=item.kind, occurrence=item.occurrence, **values)
+                )
+                continue
+            differ = [name for name, value in values.items() if getattr(row, name) != value]
+            if differ:
+                for name, value in values.items():
+                    setattr(row, name, value)
+                plan.changed.append((row, differ))
+    plan.gone = list(stored.values())
+    return plan
+
+
+def _batches(child_ids: Iterable[int]) -> list[list[int]]:
+    ids = sorted(set(child_ids))
+    return [ids[start : start + BATCH] for start in range(0, len(ids), BATCH)]
+
+
 def recompute(child_ids: Iterable[int], today: date | None = None) -> int:
     """Derive the children's obligations and store them: new ones created, changed ones
     updated, those no longer derived (a placement removed, a duty that ended) deleted.
-    Returns how many rows changed."""
+    Returns how many rows changed. Each batch is its own transaction (the daily job); a
+    write's recomputation runs inside the write's."""
     today = today or timezone.localdate()
-    ids = sorted(set(child_ids))
-    rules = engine.current_rules()
-    steps = active_steps()
+    rules, steps = engine.current_rules(), active_steps()
     changed = 0
-    for start in range(0, len(ids), BATCH):
-        with transaction.atomic():  # the daily job commits batch by batch; a write's own is one
-            changed += _recompute_batch(ids[start : start + BATCH], steps, today, rules)
+    for batch in _batches(child_ids):
+        with transaction.atomic():
+            plan = _plan(batch, steps, today, rules)
+            if plan.gone:
+                Obligation.objects.filter(pk__in=[row.pk for row in plan.gone]).delete()
+            # A concurrent write that stored the same new row first wins; the next recompute agrees.
+            Obligation.objects.bulk_create(plan.new, batch_size=BATCH, ignore_conflicts=True)
+            Obligation.objects.bulk_update([row for row, _ in plan.changed], FIELDS, batch_size=BATCH)
+            changed += len(plan)
     return changed
-
-
-def _recompute_batch(batch: list[int], steps: list[Any], today: date, rules: engine.Rules) -> int:
-    """One batch of children: derive, compare with the stored rows, write the difference."""
-    derived = {
-        (child.pk, d.kind, d.occurrence): d
-        for child in engine.load(batch)
-        for d in engine.derive(child, steps, today, rules)
-    }
-    stored = {(o.child_id, o.kind, o.occurrence): o for o in Obligation.objects.filter(child_id__in=batch)}
-    gone = [row.pk for key, row in stored.items() if key not in derived]
-    new, updated = [], []
-    for key, item in derived.items():
-        row = stored.get(key)
-        values = _values(item, row)
-        if row is None:
-            new.append(Obligation(child_id=key[0], kind=key[1], occurrence=key[2], **values))
-        elif any(getattr(row, name) != value for name, value in values.items()):
-            for name, value in values.items():
-                setattr(row, name, value)
-            updated.append(row)
-    if gone:
-        Obligation.objects.filter(pk__in=gone).delete()
-    # A concurrent write that stored the same new row first wins; the next recompute agrees.
-    Obligation.objects.bulk_create(new, batch_size=BATCH, ignore_conflicts=True)
-    Obligation.objects.bulk_update(updated, FIELDS, batch_size=BATCH)
-    return len(gone) + len(new) + len(updated)
 
 
 def recompute_all(today: date | None = None) -> int:
@@ -105,15 +122,10 @@ def recompute_for_writes(child_ids: set[int], object_types: set[str]) -> None:
     however many rows the administrator saved in it."""
     if object_types & RULE_OBJECTS:
         waiting = transaction.get_connection().run_on_commit
-        if not any(func is _after_rules_changed for _sids, func, _robust in waiting):
-            transaction.on_commit(_after_rules_changed)
+        if not any(func is recompute_all for _sids, func, _robust in waiting):
+            transaction.on_commit(recompute_all)
     if child_ids:
         recompute(child_ids)
-
-
-def _after_rules_changed() -> None:
-    with transaction.atomic():
-        recompute_all()
 
 
 def differences(today: date | None = None) -> list[str]:
@@ -121,27 +133,15 @@ def differences(today: date | None = None) -> list[str]:
     scratch now (``obruten obligations check``): empty when they agree."""
     today = today or timezone.localdate()
     rules, steps = engine.current_rules(), active_steps()
-    ids = list(Placement.objects.values_list("child_id", flat=True).distinct())
     found: list[str] = []
-    for start in range(0, len(ids), BATCH):
-        batch = ids[start : start + BATCH]
-        stored = {
-            (o.child_id, o.kind, o.occurrence): o for o in Obligation.objects.filter(child_id__in=batch)
-        }
-        for child in engine.load(batch):
-            for item in engine.derive(child, steps, today, rules):
-                key = (child.pk, item.kind, item.occurrence)
-                row = stored.pop(key, None)
-                if row is None:
-                    found.append(f"child {child.pk}: {item.kind} {item.occurrence} not stored")
-                    continue
-                values = _values(item, row)
-                wrong = [name for name, value in values.items() if getattr(row, name) != value]
-                if wrong:
-                    found.append(
-                        f"child {child.pk}: {item.kind} {item.occurrence} differs in {', '.join(wrong)}"
-                    )
-        found.extend(f"child {key[0]}: {key[1]} {key[2]} stored, not derived" for key in stored)
+    for batch in _batches(Placement.objects.values_list("child_id", flat=True)):
+        plan = _plan(batch, steps, today, rules)
+        found += [f"child {o.child_id}: {o.kind} {o.occurrence} not stored" for o in plan.new]
+        found += [
+            f"child {o.child_id}: {o.kind} {o.occurrence} differs in {', '.join(differ)}"
+            for o, differ in plan.changed
+        ]
+        found += [f"child {o.child_id}: {o.kind} {o.occurrence} stored, not derived" for o in plan.gone]
     return found
 
 
