@@ -406,8 +406,9 @@ def school_start(params: Params) -> CountTable:
     )
 
 
-def _median(values: list[int]) -> float | None:
-    return float(statistics.median(values)) if values else None
+def _median(values: list[int] | list[float]) -> float | None:
+    """To one decimal (a median of whole days is whole or a half)."""
+    return round(float(statistics.median(values)), 1) if values else None
 
 
 def _mean(values: list[int] | list[float]) -> float | None:
@@ -547,7 +548,7 @@ def results(params: Params) -> CountTable:
                 "Median närvaro (%)",
                 "median",
                 6,
-                values=[_median_of(shares) for shares in per_row],
+                values=[_median(shares) for shares in per_row],
                 observations=[len(shares) for shares in per_row],
             ),
         ],
@@ -555,10 +556,6 @@ def results(params: Params) -> CountTable:
 
 
 ATTENDANCE_GOOD = 90.0  # per cent of the school's time: "närvaro minst 90 %" (issue 21)
-
-
-def _median_of(values: list[float]) -> float | None:
-    return round(statistics.median(values), 1) if values else None
 
 
 def health(params: Params) -> CountTable:
