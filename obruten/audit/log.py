@@ -13,8 +13,10 @@ from datetime import UTC
 from typing import Any
 
 from django.conf import settings
-from django.db import connections, models, router, transaction
+from django.db import models, transaction
 from django.utils import timezone
+
+from obruten import bulk
 
 from . import records
 from .models import NOT_WRITES, AuditChainHead, AuditEvent
@@ -143,57 +145,11 @@ def record_many(entries: Iterable[Entry]) -> None:
             rows.append(row)
         if not rows:
             return
-        _insert(rows)
+        # One statement (COPY on PostgreSQL): a page lists hundreds of children, an import
+        # writes thousands of events.
+        bulk.insert(AuditEvent, rows)
         head.last_hash, head.last_sequence = previous, sequence
         head.save(update_fields=["last_hash", "last_sequence"])
-
-
-INSERT_ROWS = 500  # rows per statement: 500 × 14 parameters stays far below SQLite's limit
-
-
-def _insert(rows: list[dict[str, Any]]) -> None:
-    """Insert with one multi-row statement per INSERT_ROWS rows: a page lists hundreds of
-    children and an import writes thousands of events, and one round trip per row (or
-    Django's model instances and bulk_create, with their per-value work) costs more than
-    the page around it."""
-    connection = connections[router.db_for_write(AuditEvent)]
-    fields = [field for field in AuditEvent._meta.concrete_fields if not field.primary_key]
-    quote = connection.ops.quote_name
-    one_row = "({})".format(", ".join(["%s"] * len(fields)))
-    # A list writes the same time, actor, page and filters on every row: prepare those once.
-    first = rows[0]
-    shared = {
-        field.attname: field.get_db_prep_save(first[field.attname], connection)
-        for field in fields
-        if all(row[field.attname] is first[field.attname] for row in rows)
-    }
-    params = [
-        shared[field.attname]
-        if field.attname in shared
-        else field.get_db_prep_save(row[field.attname], connection)
-        for row in rows
-        for field in fields
-    ]
-    width = len(fields)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # COPY: one stream, no statement text to build (a 150-row list took 13 ms as an INSERT).
-            columns = ", ".join(quote(field.column) for field in fields)
-            with cursor.cursor.copy(
-                f"COPY {quote(AuditEvent._meta.db_table)} ({columns}) FROM STDIN"
-            ) as copy:
-                for start in range(0, len(params), width):
-                    copy.write_row(params[start : start + width])
-            return
-        for start in range(0, len(rows), INSERT_ROWS):
-            count = min(INSERT_ROWS, len(rows) - start)
-            # Only identifiers from the model's own metadata; the values go as parameters.
-            sql = "INSERT INTO {} ({}) VALUES {}".format(  # noqa: S608
-                quote(AuditEvent._meta.db_table),
-                ", ".join(quote(field.column) for field in fields),
-                ", ".join([one_row] * count),
-            )
-            cursor.execute(sql, params[start * width : (start + count) * width])
 
 
 def _actor_name(actor: Any) -> str:

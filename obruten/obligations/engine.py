@@ -8,11 +8,11 @@ number of queries and applies them. ``services.recompute`` stores what it derive
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import prefetch_related_objects
 
 from obruten import municipal
 from obruten.accounts.models import Role
@@ -64,25 +64,37 @@ class Derived:
     detail: str = ""
 
 
-def load(child_ids: Iterable[int]) -> list[Child]:
-    """The children with everything the rules need, in six queries."""
-    placements = Placement.objects.select_related(
+@dataclass
+class Facts:
+    """A child and everything about it the rules read."""
+
+    child: Child
+    placements: list[Placement] = field(default_factory=list)  # by start
+    follow_ups: list[FollowUp] = field(default_factory=list)  # by date
+    interventions: list[Intervention] = field(default_factory=list)
+
+
+def load(child_ids: Iterable[int]) -> list[Facts]:
+    """The children with everything the rules need, in five queries. Grouped here rather
+    than by ``prefetch_related``, whose per-object querysets cost more than the rules at
+    an import's thousands of children (docs/performance.md)."""
+    ids = list(child_ids)
+    facts = {child.pk: Facts(child) for child in Child.objects.filter(pk__in=ids).only("pk", "birth_date")}
+    placements = Placement.objects.filter(child_id__in=ids).select_related(
         "form", "school_start", "placing_municipality"
-    ).prefetch_related("chain_records")
-    return list(
-        Child.objects.filter(pk__in=list(child_ids))
-        .only("pk", "birth_date")
-        .prefetch_related(
-            Prefetch("placements", queryset=placements.order_by("start_date", "pk")),
-            Prefetch(
-                "follow_ups",
-                queryset=FollowUp.objects.only(
-                    "pk", "child_id", "kind", "date", "health_exam_requested"
-                ).order_by("date", "pk"),
-            ),
-            Prefetch("interventions", queryset=Intervention.objects.select_related("kind")),
-        )
     )
+    for placement in placements.order_by("start_date", "pk"):
+        facts[placement.child_id].placements.append(placement)
+    changing_school = [p for f in facts.values() for p in f.placements if p.school_change]
+    prefetch_related_objects(changing_school, "chain_records")
+    follow_ups = FollowUp.objects.filter(child_id__in=ids).only(
+        "pk", "child_id", "kind", "date", "health_exam_requested"
+    )
+    for follow_up in follow_ups.order_by("date", "pk"):
+        facts[follow_up.child_id].follow_ups.append(follow_up)
+    for intervention in Intervention.objects.filter(child_id__in=ids).select_related("kind"):
+        facts[intervention.child_id].interventions.append(intervention)
+    return list(facts.values())
 
 
 def _owner(kind: str, step_responsible: str = "") -> str:
@@ -122,12 +134,11 @@ def _on(placements: list[Placement], day: date) -> Placement:
     return begun[-1] if begun else placements[0]
 
 
-def derive(child: Child, steps: list[ChainStep], today: date, rules: Rules) -> list[Derived]:
+def derive(facts: Facts, steps: list[ChainStep], today: date, rules: Rules) -> list[Derived]:
     """Every occurrence of every duty for one child (loaded by ``load``)."""
-    placements = list(child.placements.all())
+    child, placements, follow_ups = facts.child, facts.placements, facts.follow_ups
     if not placements:
         return []
-    follow_ups = list(child.follow_ups.all())
 
     def status(placement: Placement) -> placement_law.Status:
         return placement_law.Status(
@@ -147,7 +158,7 @@ def derive(child: Child, steps: list[ChainStep], today: date, rules: Rules) -> l
         if episode[0].start_date <= today:
             out.extend(_episode_duties(child, episode, today, rules, status, of_kind, follow_ups))
     out.extend(_coordinator(placements, of_kind(FollowUpKind.COORDINATOR), today, rules))
-    out.extend(_skolfam(child))
+    out.extend(_skolfam(facts.interventions))
     return out
 
 
@@ -477,9 +488,9 @@ def _coordinator(
     ]
 
 
-def _skolfam(child: Child) -> list[Derived]:
+def _skolfam(interventions: list[Intervention]) -> list[Derived]:
     out = []
-    for intervention in child.interventions.all():
+    for intervention in interventions:
         if intervention.kind.code != "skolfam" or (intervention.end and not intervention.retest_date):
             continue
         out.append(

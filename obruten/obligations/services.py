@@ -6,7 +6,7 @@ refresh``), which moves what depends on the date: a period that ended, a birthda
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from obruten import bulk
 from obruten.accounts import policy
 from obruten.audit import log as audit
 from obruten.followup.chain import active_steps
@@ -41,10 +42,11 @@ RULE_OBJECTS = {"chainmodel", "chainstep", "municipalsettings", "placementform",
 # Duties the law repeats: one not done stays to do until it is done or the duty ends, so it
 # is not closed by hand (closing one would hide every later one).
 NOT_CLOSABLE = {Kind.REVIEW, Kind.CUSTODY, Kind.CARE_PLAN}
+UNCLOSED = {"closed_reason": "", "closed_by_id": None, "closed_at": None}
 
 
 def _values(derived: engine.Derived, stored: Obligation | None) -> dict[str, Any]:
-    values = {name: value for name, value in asdict(derived).items() if name in FIELDS}
+    values = {name: getattr(derived, name) for name in FIELDS}
     if stored is not None and stored.closed_at is not None and derived.state == State.OPEN:
         values["state"] = State.NOT_REQUIRED  # closed by hand: stays closed until the work is recorded
     return values
@@ -55,7 +57,7 @@ class Plan:
     """What makes a batch's stored rows equal to what the engine derives."""
 
     gone: list[Obligation] = field(default_factory=list)  # stored, no longer derived
-    new: list[Obligation] = field(default_factory=list)
+    new: list[dict[str, Any]] = field(default_factory=list)  # rows to insert, by attribute name
     changed: list[tuple[Obligation, list[str]]] = field(default_factory=list)  # with the fields that differ
 
     def __len__(self) -> int:
@@ -65,15 +67,15 @@ class Plan:
 def _plan(batch: list[int], steps: list[Any], today: date, rules: engine.Rules) -> Plan:
     stored = {(o.child_id, o.kind, o.occurrence): o for o in Obligation.objects.filter(child_id__in=batch)}
     plan = Plan()
-    for child in engine.load(batch):
-        for item in engine.derive(child, steps, today, rules):
+    for facts in engine.load(batch):
+        child = facts.child
+        for item in engine.derive(facts, steps, today, rules):
             key = (child.pk, item.kind, item.occurrence)
             row = stored.pop(key, None)
             values = _values(item, row)
             if row is None:
-                plan.new.append(
-                    Obligation(child_id=child.pk, kind=item.kind, occurrence=item.occurrence, **values)
-                )
+                key_values = {"child_id": child.pk, "kind": item.kind, "occurrence": item.occurrence}
+                plan.new.append({**key_values, **values, **UNCLOSED})
                 continue
             differ = [name for name, value in values.items() if getattr(row, name) != value]
             if differ:
@@ -103,7 +105,7 @@ def recompute(child_ids: Iterable[int], today: date | None = None) -> int:
             if plan.gone:
                 Obligation.objects.filter(pk__in=[row.pk for row in plan.gone]).delete()
             # A concurrent write that stored the same new row first wins; the next recompute agrees.
-            Obligation.objects.bulk_create(plan.new, batch_size=BATCH, ignore_conflicts=True)
+            bulk.insert(Obligation, plan.new, skip_existing=True)
             Obligation.objects.bulk_update([row for row, _ in plan.changed], FIELDS, batch_size=BATCH)
             changed += len(plan)
     return changed
@@ -136,7 +138,7 @@ def differences(today: date | None = None) -> list[str]:
     found: list[str] = []
     for batch in _batches(Placement.objects.values_list("child_id", flat=True)):
         plan = _plan(batch, steps, today, rules)
-        found += [f"child {o.child_id}: {o.kind} {o.occurrence} not stored" for o in plan.new]
+        found += [f"child {o['child_id']}: {o['kind']} {o['occurrence']} not stored" for o in plan.new]
         found += [
             f"child {o.child_id}: {o.kind} {o.occurrence} differs in {', '.join(differ)}"
             for o, differ in plan.changed
