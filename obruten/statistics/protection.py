@@ -409,7 +409,23 @@ def protect_cube(name: str, params: Params, disclosure: Rules) -> Cube:
     # attacker has.
     relations = [r for r in relations if all(k in values for k in r.cells()) and r.holds(values)]
     sensitive = _group_answers(views, values, disclosure)
-    return Cube(protect_linked(values, relations, disclosure, sensitive), views)
+    return Cube(_protect_once(values, relations, disclosure, sensitive), views)
+
+
+def _protect_once(
+    values: dict[Any, int], relations: list[Relation], disclosure: Rules, sensitive: frozenset[Any]
+) -> LinkedProtection:
+    """``protect_linked``, made once for the same counts and relations: its answer depends
+    on nothing else (and on its code, COUNTING_CODE). A write that changes no count of a
+    cube — a follow-up for the placements, a new user — then costs the reader a lookup
+    instead of seconds of linear programming."""
+    inputs = (COUNTING_CODE, sorted(values.items(), key=repr), relations, disclosure, sorted(sensitive))
+    key = "obruten-protection-" + hashlib.sha256(repr(inputs).encode()).hexdigest()
+    protection = cache.get(key)
+    if protection is None:
+        protection = protect_linked(values, relations, disclosure, sensitive)
+        cache.set(key, protection, timeout=None)
+    return protection
 
 
 # Reports whose rows are groups of children and whose columns their answers: a small
