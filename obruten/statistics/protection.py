@@ -419,7 +419,8 @@ def _protect_once(
     on nothing else (and on its code, COUNTING_CODE). A write that changes no count of a
     cube — a follow-up for the placements, a new user — then costs the reader a lookup
     instead of seconds of linear programming."""
-    inputs = (COUNTING_CODE, sorted(values.items(), key=repr), relations, disclosure, sorted(sensitive, key=repr))
+    cells, small_groups = sorted(values.items(), key=repr), sorted(sensitive, key=repr)
+    inputs = (COUNTING_CODE, cells, relations, disclosure, small_groups)
     key = "obruten-protection-" + hashlib.sha256(repr(inputs).encode()).hexdigest()
     protection = cache.get(key)
     if protection is None:
