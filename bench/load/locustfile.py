@@ -23,6 +23,9 @@ DATA = json.loads(open(os.environ["LOAD_DATA"], encoding="utf-8").read())  # noq
 LINKS = deque(DATA["links"])
 SESSIONS = {role: deque(DATA[role]) for role in ("case_workers", "unit_managers", "analysts")}
 MAX_REQUESTS = int(os.environ.get("LOAD_MAX_REQUESTS", "20000"))
+# Seconds a member of staff reads a page before the next click: 1–4 in the stress mix,
+# 20–40 in a city's realistic peak (bench/load.py).
+THINK = tuple(float(seconds) for seconds in os.environ.get("LOAD_THINK", "1,4").split(","))
 CHILD_LINK = re.compile(r'href="/barn/(\d+)/"')
 REPORTS = ["placements", "placements-idag", "school-start", "results", "followup-compliance", "child-voice"]
 sent = 0
@@ -49,7 +52,7 @@ class Staff(FastHttpUser):
     """A member of staff, signed in (bench/load/prepare.py made the session)."""
 
     abstract = True
-    wait_time = between(1, 4)  # a person reads a page before the next click
+    wait_time = between(*THINK)
     role = ""
 
     def on_start(self) -> None:

@@ -38,7 +38,7 @@ ROLES = {
     "unit_managers": ["enhetschef.farsta"],
     "analysts": ["analytiker"],
 }
-SESSIONS_PER_ROLE = 50  # more than the users of any one role in the mix
+SESSIONS_PER_ROLE = 320  # more than the users of any one role in the mixes (300 case workers of 400)
 LINKS = 400
 CALM = {Question.Kind.SCALE: "4", Question.Kind.YES_NO: "yes", Question.Kind.TEXT: "Det går bra."}
 
