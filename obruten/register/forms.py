@@ -130,16 +130,23 @@ class ChildForm(forms.Form):
         )
 
 
+NO_OWN_DECISION = "ingen"  # the form's value for LegalBasis.NONE
+
+
 class PlacementEditForm(forms.Form):
     form = forms.ModelChoiceField(label=_("Placeringsform"), queryset=PlacementForm.objects.all())
     accompanying = forms.BooleanField(
         label=_("Medföljande (följer en förälder till skyddat boende utan eget beslut)"),
         required=False,
     )
-    legal_basis = forms.ChoiceField(
+    legal_basis = forms.TypedChoiceField(
         label=_("Lagrum"),
-        choices=LegalBasis.choices,
-        required=False,
+        # "No own decision" is stored as "", so the form gives it a value of its own and the
+        # empty value is the prompt: nothing is chosen until the case worker chooses.
+        choices=[("", _("– Välj lagrum –"))]
+        + [(value or NO_OWN_DECISION, label) for value, label in LegalBasis.choices],
+        coerce=lambda value: "" if value == NO_OWN_DECISION else value,
+        error_messages={"required": _("Välj lagrum, eller ”Inget eget beslut” för ett medföljande barn.")},
         help_text=_(
             "Medföljande barn: inget eget beslut före 1 april 2024, därefter SoL eller beslut om "
             "placering i skyddat boende. LVU 2 § upphör vid 18 år, LVU 3 § vid 21 år."
@@ -195,6 +202,8 @@ class PlacementEditForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        if self.initial.get("legal_basis") == LegalBasis.NONE and "start_date" in self.initial:
+            self.initial["legal_basis"] = NO_OWN_DECISION  # an existing placement without a decision
         self.fields["placing_municipality"].initial = own_municipality()
         districts = policy.own_districts(user)
         if current_district is not None:

@@ -257,3 +257,31 @@ def test_a_case_worker_starts_on_their_own_caseload_and_can_widen_it(world: Worl
     assert client.get(url).context["page"].paginator.count == 0
     widened = client.get(url, {"scope": "stadsdel"})
     assert {c.first_name for c in widened.context["page"]} == {"Alva", "Cilla"}
+
+
+def test_lagrum_is_chosen_not_defaulted_and_no_decision_is_a_choice_of_its_own(world: World) -> None:
+    """Issue 23: the new placement form chose "Inget eget beslut (medföljande)" for every
+    ordinary placement, which then failed. Now nothing is chosen until the case worker
+    chooses; leaving it says what to choose and keeps what was typed."""
+    client = _client(world)
+    create = reverse("register:placement_create", kwargs={"child_id": world.own.pk})
+    page = client.get(create).content.decode()
+    assert '<option value="" selected>– Välj lagrum –</option>' in page
+    refused = client.post(create, _placement_post(world, legal_basis="", start_date="2023-01-10"))
+    body = refused.content.decode()
+    assert "Välj lagrum, eller ”Inget eget beslut” för ett medföljande barn." in body
+    assert 'value="HVB Björken"' in body and world.own.placements.count() == 1
+    accompanying = _placement_post(
+        world,
+        form=PlacementForm.objects.get(code="skyddat_boende").pk,
+        legal_basis="ingen",
+        accompanying="on",
+        start_date="2024-01-10",
+        end_date="2024-02-10",
+        school_change="",
+    )
+    assert client.post(create, accompanying).status_code == 302
+    placement = world.own.placements.get(start_date="2024-01-10")
+    assert placement.legal_basis == ""
+    edit = reverse("register:placement_edit", kwargs={"child_id": world.own.pk, "placement_id": placement.pk})
+    assert '<option value="ingen" selected>' in client.get(edit).content.decode()
