@@ -69,6 +69,10 @@ class TransferForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    def __init__(self, *args: Any, destinations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_district"].queryset = destinations  # type: ignore[attr-defined]
+
 
 class AcceptForm(forms.Form):
     case_worker = _any_case_worker(_("Ansvarig socialsekreterare"), required=False)

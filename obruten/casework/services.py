@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -165,6 +165,13 @@ def start_transfer(
         changes={"to_district": [None, to_district.code], "effective_date": [None, str(effective_date)]},
     )
     return transfer
+
+
+def transfer_destinations(child: Child) -> QuerySet[District]:
+    """The districts the child's case can be moved to: any other that exists on some day a
+    transfer may take effect (a dissolved district only while a back-dated move can reach it)."""
+    exists = Q(valid_to__isnull=True) | Q(valid_to__gte=_earliest_effective_date())
+    return District.objects.filter(exists).exclude(pk=child.district_id)
 
 
 def _earliest_effective_date() -> date:

@@ -90,7 +90,7 @@ def transfer_create(request: HttpRequest, child_id: int) -> HttpResponse:
     child = policy.child_for_user(request.user, child_id, via="casework:transfer_create")
     if getattr(request.user, "role", None) not in services.SENDERS:
         raise PermissionDenied
-    form = TransferForm(request.POST or None)
+    form = TransferForm(request.POST or None, destinations=services.transfer_destinations(child))
     if request.method == "POST" and form.is_valid():
         transfer = run_service(
             form,

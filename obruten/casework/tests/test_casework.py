@@ -200,6 +200,17 @@ def test_a_forged_case_worker_in_the_acceptance_is_a_field_error_and_nothing_is_
     assert (world.own.district.code, transfer.status) == ("farsta", Transfer.Status.PENDING)
 
 
+def test_the_transfer_form_offers_only_districts_the_case_can_move_to(world: World) -> None:
+    """Issue 23: dissolved districts (2019, 2023) and the sending district itself were
+    offered and refused only after submitting."""
+    client = Client()
+    client.force_login(world.users["case_worker"])
+    page = client.get(reverse("casework:transfer_create", kwargs={"child_id": world.own.pk}))
+    offered = {d.code for d in page.context["form"].fields["to_district"].queryset}
+    assert "bromma" in offered and "jarva" in offered
+    assert not offered & {"farsta", "rinkeby-kista", "alvsjo"}
+
+
 def test_a_forged_district_or_child_in_the_request_is_refused(world: World, bromma_chef: User) -> None:
     client = Client()
     client.force_login(world.users["case_worker"])
