@@ -5,6 +5,7 @@ from django.http import HttpRequest
 
 from obruten import municipal
 from obruten.accounts import policy
+from obruten.teaching import services as teaching
 
 
 def obruten(request: HttpRequest) -> dict[str, Any]:
@@ -15,5 +16,6 @@ def obruten(request: HttpRequest) -> dict[str, Any]:
         "HAS_RECORDS": has_records,
         "MAY_IMPORT": has_records and policy.may_import(user),
         "SEES_STATISTICS": bool(user and policy.may_see_statistics(user)),
+        "TEACHES": has_records and teaching.teaches(user),
         "goal_days": municipal.current().school_start_goal_days,
     }

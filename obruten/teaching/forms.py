@@ -30,7 +30,7 @@ class WeekField(forms.CharField):
 class TeachingWeekForm(forms.Form):
     week = WeekField(label=_("Vecka"), help_text=_("År och veckonummer, till exempel 2025-W07."))
     hours = forms.DecimalField(
-        label=_("Undervisningstimmar den veckan"), max_digits=4, decimal_places=1, min_value=0, max_value=60
+        label=_("Undervisningstimmar den veckan"), max_digits=4, decimal_places=1, min_value=0
     )
 
 

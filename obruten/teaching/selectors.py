@@ -50,11 +50,21 @@ class ChildTeaching:
         return sum((week.full_hours or Decimal(0) for week in self.weeks), Decimal(0))
 
     @property
+    def weeks_with_a_goal(self) -> int:
+        return sum(week.is_full is not None for week in self.weeks)
+
+    @property
+    def full_weeks(self) -> int:
+        return sum(week.is_full is True for week in self.weeks)
+
+    @property
     def has_full_time(self) -> bool | None:
-        """Full teaching time over the weeks recorded; None with no week recorded."""
-        if not self.weeks:
+        """Full teaching time in every week recorded, each against its own week's goal (a
+        short week is not made up by a long one: the hours a child missed are missed);
+        None with no week that has a goal."""
+        if not self.weeks_with_a_goal:
             return None
-        return self.hours >= self.full_hours
+        return self.full_weeks == self.weeks_with_a_goal
 
 
 @dataclass

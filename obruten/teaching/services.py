@@ -101,8 +101,12 @@ def record_teaching_week(
         errors["week"] = _("Veckan kan inte ligga i framtiden.")
     elif not in_protected_housing(child, week):
         errors["week"] = _("Barnet var inte placerat i skyddat boende den veckan.")
-    if not Decimal(0) <= hours <= Decimal(60):
-        errors["hours"] = _("Ange timmar mellan 0 och 60.")
+    most = timeplan.max_hours_per_week(timeplan.school_year(child.birth_date, week))
+    if not Decimal(0) <= hours <= most:
+        errors["hours"] = _(
+            "Ange timmar mellan 0 och %(most)s: en skolvecka rymmer högst %(most)s timmar undervisning "
+            "för barnets årskurs (skolförordningen 3 kap. 4 §)."
+        ) % {"most": most}
     if errors:
         raise ValidationError(errors)
     existing = TeachingWeek.objects.filter(child=child, week=week).first()

@@ -42,3 +42,15 @@ def full_hours_per_week(
     if hours is None:
         return None
     return (Decimal(hours) * 5 / school_days).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+# A school day's teaching: at most six hours in förskoleklass and årskurs 1–2, eight in the
+# other years (skolförordningen (2011:185) 3 kap. 4 §), five school days a week.
+MAX_HOURS_PER_DAY_YOUNG, MAX_HOURS_PER_DAY = 6, 8
+SCHOOL_DAYS_PER_WEEK = 5
+
+
+def max_hours_per_week(year: int) -> int:
+    """The most teaching a week can hold for a child in årskurs ``year`` (0 förskoleklass)."""
+    per_day = MAX_HOURS_PER_DAY_YOUNG if year <= 2 else MAX_HOURS_PER_DAY
+    return per_day * SCHOOL_DAYS_PER_WEEK

@@ -114,9 +114,22 @@ def test_larteamet_records_teaching_hours_and_the_report_shows_full_teaching_tim
     assert "Testsson, Dagny" in page and "full undervisningstid (100 %)" in page
     assert AuditEvent.objects.filter(via="teaching:report", child=young, action="list").exists()
 
-    # A second, short week brings the time below the full teaching time.
-    client.post(url, {"week": f"{_monday(2):%G-W%V}", "hours": "2"})
-    assert "0 av 1 med registrerad tid" in client.get(reverse("teaching:report")).content.decode()
+    # A second, short week is not made up by the long one: the hours missed are missed.
+    client.post(url, {"week": f"{_monday(1):%G-W%V}", "hours": "40"})
+    client.post(url, {"week": f"{_monday(2):%G-W%V}", "hours": "12"})
+    page = client.get(reverse("teaching:report")).content.decode()
+    assert "0 av 1 med registrerad tid" in page and "Nej (1 av 2 veckor)" in page
+
+
+def test_larteamets_pages_link_to_the_teaching_report(world: World) -> None:
+    report = reverse("teaching:report")
+    assert (
+        f'href="{report}"' in _client(world, "larteamet").get(reverse("home"), follow=True).content.decode()
+    )
+    assert (
+        f'href="{report}"'
+        not in _client(world, "case_worker").get(reverse("home"), follow=True).content.decode()
+    )
 
 
 def test_only_larteamet_records_and_only_it_and_the_responsible_case_worker_read(
@@ -140,7 +153,8 @@ def test_bad_teaching_weeks_are_refused_on_their_field(world: World, young: Chil
         ("vecka sju", "10", "week", "till exempel 2025-W07"),
         (f"{next_week:%G-W%V}", "10", "week", "framtiden"),
         (f"{before_placement:%G-W%V}", "10", "week", "inte placerat i skyddat boende"),
-        (f"{_monday(1):%G-W%V}", "61", "hours", "60"),
+        (f"{_monday(1):%G-W%V}", "60", "hours", "högst 40 timmar"),  # 8 a day in årskurs 4
+        (f"{_monday(1):%G-W%V}", "41", "hours", "skolförordningen 3 kap. 4 §"),
     ]:
         response = client.post(url, {"week": week, "hours": hours})
         assert message in " ".join(response.context["form"].errors[field]), week
