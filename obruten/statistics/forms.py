@@ -4,6 +4,7 @@ import re
 from typing import Any
 
 from django import forms
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -27,12 +28,19 @@ def parse_month(text: str) -> tuple[int, int] | None:
 
 class ReportFilterForm(forms.Form):
     year = forms.IntegerField(label=_("År"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
+    # A list, not free text: "Tertial 1" typed by hand was an error. Still a text field
+    # underneath, so a period in the address that is no choice (a month) gets its reason.
     period = forms.CharField(
         label=_("Period"),
         required=False,
-        help_text=_(
-            "Tomt för hela året, T1, T2 eller T3 för ett tertial, eller T2-ACK för januari–augusti "
-            "(tertialrapport 2)."
+        widget=forms.Select(
+            choices=[
+                ("", _("Hela året")),
+                ("T1", _("Tertial 1 (januari–april)")),
+                ("T2", _("Tertial 2 (maj–augusti)")),
+                ("T3", _("Tertial 3 (september–december)")),
+                ("T2-ACK", _("Januari–augusti (tertialrapport 2)")),
+            ]
         ),
     )
     district = forms.ChoiceField(label=_("Stadsdelsnämnd"), required=False)
@@ -42,7 +50,7 @@ class ReportFilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["year"].initial = timezone.localdate().year
-        self.fields["district"].choices = [("", _("Alla")), *District.objects.values_list("code", "name")]  # type: ignore[attr-defined]
+        self.fields["district"].choices = [("", _("Alla")), *district_choices()]  # type: ignore[attr-defined]
         self.fields["form"].choices = [("", _("Alla")), *PlacementForm.objects.values_list("code", "name")]  # type: ignore[attr-defined]
 
     def clean_period(self) -> str:
@@ -67,6 +75,21 @@ class ReportFilterForm(forms.Form):
             form=data["form"],
             sex=data["sex"],
         )
+
+
+def district_choices() -> list[tuple[str, str]]:
+    """Every district, a dissolved one marked with its last day: earlier years' reports
+    are asked for by the districts of their time."""
+    return [
+        (
+            district.code,
+            str(district)
+            if district.valid_to is None
+            else _("%(name)s (till %(last)s)")
+            % {"name": district.name, "last": f"{district.valid_to:%Y-%m-%d}"},
+        )
+        for district in District.objects.order_by(F("valid_to").desc(nulls_first=True), "sort_order", "name")
+    ]
 
 
 class MonthForm(forms.Form):

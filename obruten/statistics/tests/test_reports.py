@@ -194,3 +194,19 @@ def test_the_subjects_a_child_reaches_bound_all_three_and_the_protection_knows_i
     plain = _results_table(masks, no_result, weighted=False)
     naive = protect_linked(values, list(_view_relations(view, plain)))
     assert weak_cells(values, naive.hidden, relations, set(naive.primary))
+
+
+def test_the_period_is_chosen_from_a_list_and_dissolved_districts_say_so(db: None) -> None:
+    """Issue 23: the period was free text ("Tertial 1" was an error) and the districts of
+    2019 and 2023 looked current."""
+    from obruten.statistics.forms import ReportFilterForm
+
+    form = ReportFilterForm()
+    html = str(form["period"])
+    assert '<option value="T1">Tertial 1 (januari–april)</option>' in html
+    labels = dict(form.fields["district"].choices)  # type: ignore[attr-defined]
+    assert labels["rinkeby-kista"] == "Rinkeby-Kista (till 2023-06-30)"
+    assert labels["alvsjo"] == "Älvsjö (till 2019-12-31)"
+    assert labels["farsta"] == "Farsta"
+    codes = list(labels)
+    assert codes.index("farsta") < codes.index("rinkeby-kista") < codes.index("alvsjo")
