@@ -109,7 +109,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "axes",
+    "obruten.sso.apps.LockoutConfig",  # axes, named in Swedish
     "csp",
     "obruten.register",
     "obruten.accounts",
@@ -124,8 +124,8 @@ INSTALLED_APPS = [
     "obruten.teams",
     "obruten.municipal",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp_webauthn",
+    "obruten.sso.apps.TotpConfig",  # django_otp.plugins.otp_totp
+    "obruten.sso.apps.WebauthnConfig",  # django_otp_webauthn
     "obruten.sso",
     "obruten.api",
     "obruten.demo",

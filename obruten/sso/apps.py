@@ -1,5 +1,8 @@
+from axes.apps import AppConfig as AxesConfig
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.apps import DefaultConfig as TotpDefaultConfig
+from django_otp_webauthn.apps import OtpWebauthnConfig
 
 
 class SsoConfig(AppConfig):
@@ -9,3 +12,18 @@ class SsoConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401 - registers the deployment checks
+
+
+# The sign-in libraries' own app names ("OTP_TOTP", "Axes") in the administration's Swedish.
+
+
+class LockoutConfig(AxesConfig):
+    verbose_name = _("Inloggningsförsök och spärrar")
+
+
+class TotpConfig(TotpDefaultConfig):
+    verbose_name = _("Engångskoder från app (TOTP)")
+
+
+class WebauthnConfig(OtpWebauthnConfig):
+    verbose_name = _("Säkerhetsnycklar")

@@ -245,6 +245,9 @@ def test_a_change_of_someones_access_is_in_the_audit_chain_and_the_unit_manager_
     data.update(
         role="enhetschef",
         districts=[District.objects.get(code="farsta").pk, District.objects.get(code="bromma").pk],
+        first_name="Kim",  # a user is named (issue 23)
+        last_name="Kollega",
+        email="kim@example.org",
         is_active="on",
         date_joined_0="2026-01-01",
         date_joined_1="00:00:00",
