@@ -3,12 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from obruten.accounts.models import Role, User
-from obruten.register.models import District
+from obruten.register.models import Child, District
 
 
 def case_workers(districts: Any) -> QuerySet[User]:
@@ -51,10 +51,23 @@ class HandoverForm(forms.Form):
     from_worker = _any_case_worker(_("Från socialsekreterare"))
     to_worker = _any_case_worker(_("Till socialsekreterare"))
     start = forms.DateField(label=_("Från och med"), widget=DateInput, initial=timezone.localdate)
+    # Set by the preview's button: the hand-over is made only once its children were shown.
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, districts: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _offer(self, ("from_worker", "to_worker"), districts)
+        # Each case worker with the size of her caseload in these districts, to choose by.
+        sizes = dict(
+            Child.objects.filter(district__in=districts, case_worker__isnull=False)
+            .values_list("case_worker")
+            .annotate(n=Count("pk"))
+        )
+        choices = [("", "---------")] + [
+            (user.pk, _("%(name)s (%(n)s barn)") % {"name": user, "n": sizes.get(user.pk, 0)})
+            for user in case_workers(districts)
+        ]
+        for name in ("from_worker", "to_worker"):
+            self.fields[name].widget.choices = choices
 
 
 class TransferForm(forms.Form):

@@ -87,12 +87,9 @@ def assign_case_worker(*, actor: Any, child: Child, case_worker: User, start: da
     return child
 
 
-@transaction.atomic
-def hand_over_caseload(
-    *, actor: Any, from_worker: User, to_worker: User, start: date, via: str
-) -> list[Child]:
-    """Move every child ``from_worker`` is responsible for in the actor's districts to
-    ``to_worker`` from ``start``; one audit event per child."""
+def plan_handover(*, actor: Any, from_worker: User, to_worker: User, start: date) -> list[Child]:
+    """The children a hand-over would move, checked as the hand-over checks them, with
+    nothing written: what the enhetschef confirms. Raises ValidationError as it would."""
     policy.require(actor, actor is None or actor.role == Role.UNIT_MANAGER)
     _check_date(start, "start")
     if from_worker.pk == to_worker.pk:
@@ -100,7 +97,9 @@ def hand_over_caseload(
     held = Child.objects.filter(case_worker=from_worker).select_related("district")
     if actor is not None:
         held = held.filter(district__in=actor.districts.all())
-    children = list(held.select_for_update(of=("self",)))
+    children = list(
+        held.select_for_update(of=("self",)) if transaction.get_connection().in_atomic_block else held
+    )
     if not children:
         raise ValidationError(
             {"from_worker": _("%(name)s har inga barn i dina stadsdelsnämnder.") % {"name": from_worker}}
@@ -108,6 +107,16 @@ def hand_over_caseload(
     for child in children:
         policy.require_manager(actor, child.district)
         policy.require_case_worker_of(to_worker, child.district, field="to_worker")
+    return sorted(children, key=lambda child: (child.last_name, child.first_name, child.pk))
+
+
+@transaction.atomic
+def hand_over_caseload(
+    *, actor: Any, from_worker: User, to_worker: User, start: date, via: str
+) -> list[Child]:
+    """Move every child ``from_worker`` is responsible for in the actor's districts to
+    ``to_worker`` from ``start``; one audit event per child."""
+    children = plan_handover(actor=actor, from_worker=from_worker, to_worker=to_worker, start=start)
     for child in children:
         _hand_responsibility(child, to_worker, start, actor)
     audit.record_many(

@@ -57,8 +57,18 @@ def assign(request: HttpRequest, child_id: int) -> HttpResponse:
 def handover(request: HttpRequest) -> HttpResponse:
     """The enhetschef hands a whole caseload from one case worker to another."""
     user = _only_unit_manager(request)
-    form = HandoverForm(request.POST or None, districts=user.districts.all())
-    if request.method == "POST" and form.is_valid():
+    # "Ändra" on the preview comes back with the choices in the address.
+    form = HandoverForm(request.POST or None, initial=request.GET.dict(), districts=user.districts.all())
+    if request.method == "POST" and form.is_valid() and not form.cleaned_data["confirmed"]:
+        choice = {name: form.cleaned_data[name] for name in ("from_worker", "to_worker", "start")}
+        preview = run_service(form, lambda: services.plan_handover(actor=user, **choice))
+        if preview is not None:
+            audit.record_list(actor=user, via="casework:handover", child_ids=[child.pk for child in preview])
+            confirm = HandoverForm(initial={**choice, "confirmed": True}, districts=user.districts.all())
+            return render(
+                request, "casework/handover_confirm.html", {"form": confirm, "children": preview, **choice}
+            )
+    elif request.method == "POST" and form.is_valid():
         children = run_service(
             form,
             lambda: services.hand_over_caseload(

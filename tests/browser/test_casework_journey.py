@@ -50,11 +50,17 @@ def test_a_caseload_is_handed_over_and_a_child_transferred_and_accepted(server: 
     page.get_by_role("heading", name="Barn utan ansvarig socialsekreterare").wait_for()
     assert_accessible(page)
     page.get_by_role("link", name="Lämna över ärenden").first.click()
-    page.get_by_label("Från socialsekreterare").select_option(label="Farsta")
-    page.get_by_label("Till socialsekreterare").select_option(label="Farsta Two")
+    # Each case worker is offered with the size of her caseload (issue 23).
+    page.get_by_label("Från socialsekreterare").select_option(label="Farsta (1 barn)")
+    page.get_by_label("Till socialsekreterare").select_option(label="Farsta Two (0 barn)")
     page.get_by_label("Från och med").fill(today)
     assert_accessible(page)
     page.get_by_role("button", name="Lämna över").click()
+    # Nothing moves before the enhetschef has seen which children and confirmed.
+    page.get_by_role("heading", name="Bekräfta överlämningen").wait_for()
+    assert "Testsson, Flytt" in page.locator("table").inner_text()
+    assert_accessible(page)
+    page.get_by_role("button", name="Lämna över 1 barn").click()
     page.get_by_text("har lämnats över till Farsta Two").wait_for()
 
     context.clear_cookies()

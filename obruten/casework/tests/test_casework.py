@@ -310,3 +310,23 @@ def test_a_team_whose_name_the_successor_has_moves_under_a_name_of_its_own(db: N
     call_command("apply_mergers", "--date", "2023-07-01")
     names = sorted(Team.objects.filter(district=district("jarva")).values_list("name", flat=True))
     assert names == ["Barn och unga", "Barn och unga (Rinkeby-Kista)"]
+
+
+def test_a_handover_is_shown_before_it_is_made(world: World) -> None:
+    """Issue 23: 235 children moved in four clicks, unseen. The first submit shows which
+    children would move (and audits that they were shown); only the confirmation moves them."""
+    client = Client()
+    client.force_login(world.users["unit_manager"])
+    url = reverse("casework:handover")
+    giving, taking = world.users["case_worker"], world.users["case_worker_2"]
+    page = client.get(url).content.decode()
+    assert f"{giving} (2 barn)" in page and f"{taking} (0 barn)" in page
+    choice = {"from_worker": giving.pk, "to_worker": taking.pk, "start": f"{TODAY:%Y-%m-%d}"}
+    preview = client.post(url, choice)
+    body = preview.content.decode()
+    assert "Bekräfta överlämningen" in body and "Testsson, Alva" in body
+    assert Child.objects.filter(case_worker=giving).count() == 2
+    assert AuditEvent.objects.filter(via="casework:handover", action="list", child=world.own).exists()
+    done = client.post(url, {**choice, "confirmed": "True"})
+    assert done.status_code == 302
+    assert Child.objects.filter(case_worker=taking).count() == 2
