@@ -348,8 +348,16 @@ def _assign_case_workers(children: list[Child], users: dict[str, User]) -> None:
 
 def _schools(rng: random.Random, municipality: Municipality) -> list[School]:
     names = ["Demoskolan", "Exempelskolan", "Provskolan", "Testbyskolan", "Påhittsskolan"]
+    # Each school in one of today's districts, so "Farsta" finds Farsta's schools.
+    today = District.objects.filter(valid_to__isnull=True).order_by("sort_order")
+    places = list(today.values_list("name", flat=True))
     schools = [
-        School(unit_code=f"9{n:07d}", name=f"{names[n % len(names)]} {n}", municipality=municipality)
+        School(
+            unit_code=f"9{n:07d}",
+            name=f"{names[n % len(names)]} {n}",
+            municipality=municipality,
+            place=places[n % len(places)] if places else "",
+        )
         for n in range(1, 121)
     ]
     School.objects.bulk_create(schools, ignore_conflicts=True)

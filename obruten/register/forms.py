@@ -256,7 +256,7 @@ class SchoolStartForm(forms.Form):
         label=_("Sök skola"),
         required=False,
         max_length=100,
-        help_text=_("Skolans namn, skolenhetskod eller kommun."),
+        help_text=_("Skolans namn, skolenhetskod, ort eller kommun, till exempel ”Farsta”."),
     )
     school = forms.ModelChoiceField(
         label=_("Skola"),
@@ -287,6 +287,11 @@ class SchoolStartForm(forms.Form):
         self.fields["school"].widget.choices = [(school.pk, _school_label(school)) for school in offered]
         self.searched = bool(values.get("school_search"))
         self.found = found
+        if values.get("search_school"):
+            # After "Sök skola" the keyboard continues where the answer is: at the first school
+            # found, or back in the search box when none was.
+            where = "school" if found.schools else "school_search"
+            self.fields[where].widget.attrs["autofocus"] = True
 
 
 def _pk(value: Any) -> int | None:
@@ -296,8 +301,9 @@ def _pk(value: Any) -> int | None:
 
 
 def _school_label(school: School) -> str:
-    where = f", {school.municipality.name}" if school.municipality else ""
-    return f"{school.name} ({school.unit_code}){where}"
+    municipality = school.municipality.name if school.municipality else ""
+    parts = (f"{school.name} ({school.unit_code})", school.place, municipality)
+    return ", ".join(part for part in parts if part)
 
 
 class CaseloadFilterForm(forms.Form):

@@ -102,6 +102,9 @@ class School(models.Model):
         help_text=_("Skolverkets skolenhetskod, åtta siffror."),
     )
     name = models.CharField(_("namn"), max_length=200)
+    # The town of the visiting address (Skolverket's "Besöksort"): what a case worker knows of
+    # a school when she knows no name, "a school in Farsta".
+    place = models.CharField(_("ort"), max_length=100, blank=True)
     municipality = models.ForeignKey(
         Municipality, verbose_name=_("kommun"), null=True, blank=True, on_delete=models.PROTECT
     )

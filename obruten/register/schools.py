@@ -34,6 +34,11 @@ COLUMNS = {
     "skolformer": "skolform",
     "schooltypes": "skolform",
     "status": "status",
+    "besöksort": "ort",
+    "besoksort": "ort",
+    "postort": "ort",
+    "ort": "ort",
+    "town": "ort",
 }
 REQUIRED = ("skolenhetskod", "skolenhetsnamn", "kommunkod", "skolform", "status")
 
@@ -107,7 +112,7 @@ class SchoolSearch:
 
 
 def search(text: str, limit: int = SEARCH_LIMIT) -> SchoolSearch:
-    """Schools whose name, unit code or municipality holds every word of ``text``."""
+    """Schools whose name, unit code, town or municipality holds every word of ``text``."""
     words = text.split()
     if not words:
         return SchoolSearch([], False)
@@ -117,6 +122,7 @@ def search(text: str, limit: int = SEARCH_LIMIT) -> SchoolSearch:
             (
                 Q(name__icontains=word)
                 | Q(unit_code__startswith=word)
+                | Q(place__icontains=word)
                 | Q(municipality__name__icontains=word)
                 for word in words
             ),
@@ -207,6 +213,7 @@ def _write(rows: list[dict[str, str]], municipalities: dict[str, int]) -> LoadRe
             "name": row["skolenhetsnamn"],
             "municipality_id": municipalities[row["kommunkod"].zfill(4)],
             "school_form": _school_form(row["skolform"]),
+            **({"place": row["ort"][:100]} if "ort" in row else {}),  # a file without towns keeps them
         }
         school = existing.get(code)
         if school is None:
@@ -218,7 +225,7 @@ def _write(rows: list[dict[str, str]], municipalities: dict[str, int]) -> LoadRe
         else:
             result.unchanged += 1
     School.objects.bulk_create(new, batch_size=1000)
-    School.objects.bulk_update(changed, ["name", "municipality_id", "school_form"], batch_size=1000)
+    School.objects.bulk_update(changed, ["name", "municipality_id", "school_form", "place"], batch_size=1000)
     result.created, result.updated = len(new), len(changed)
     chosen = set(
         SchoolStart.objects.filter(school__unit_code__in=inactive).values_list("school__unit_code", flat=True)

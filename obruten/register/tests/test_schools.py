@@ -245,3 +245,26 @@ def test_with_five_thousand_schools_the_form_offers_a_short_list(
     html = response.content.decode()
     assert len(_radios(html)) == 50
     assert "Fler än 50 skolor passar sökningen" in html
+
+
+def test_a_school_is_found_by_its_town_and_the_keyboard_lands_on_the_answer(world: World) -> None:
+    """Issue 23: searching "Farsta" found no school, and after a search the keyboard focus
+    went back to the top of the page."""
+    schools.load_schools(SAMPLE, via="test")  # its Besöksort column is the school's town
+    assert School.objects.get(unit_code="81000001").place == "Farsta"
+    found = [school.unit_code for school in schools.search("farsta").schools]
+    assert found == ["81000001", "81000011", "81000106", "81000103"]  # in Swedish natural order
+    day = (timezone.localdate() - timedelta(days=8)).isoformat()
+    post = {"school_search": "Farsta", "first_school_day": day, "search_school": "1"}
+    html = _client(world).post(_form_url(world), post).content.decode()
+    assert "Demoskolan 1 (81000001), Farsta, Stockholm" in html
+    first_radio = re.search(r'<input type="radio" name="school"[^>]*>', html)
+    assert first_radio is not None and "autofocus" in first_radio.group(0)
+    none = _client(world).post(_form_url(world), {**post, "school_search": "Ingenstans"}).content.decode()
+    assert re.search(r'<input type="text" name="school_search"[^>]*autofocus', none)
+
+
+def test_a_file_without_towns_keeps_the_towns_loaded_before(db: Any, tmp_path: Path) -> None:
+    schools.load_schools(SAMPLE, via="test")
+    schools.load_schools(write(tmp_path, "81000001;Demoskolan Ett;0180;Grundskola;Aktiv"), via="test")
+    assert School.objects.get(unit_code="81000001").place == "Farsta"
