@@ -110,7 +110,9 @@ class ErrorReport:
 
 
 def error_report(errors: Sequence[Error], user: Any) -> ErrorReport:
-    payload = {"user": user.pk, "errors": [[e.row, e.column, e.rule] for e in errors]}
+    # Each column as the page names it: the user's own heading where the error has one.
+    named = [[e.row, getattr(e, "heading", "") or e.column, e.rule] for e in errors]
+    payload = {"user": user.pk, "errors": named}
     return ErrorReport(
         shown=errors[:SHOWN_ERRORS],
         more=max(0, len(errors) - SHOWN_ERRORS),

@@ -18,10 +18,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from obruten.accounts import policy
 
-from .imports import COLUMNS, OPTIONAL_COLUMNS, REQUIRED, SWEDISH_COLUMNS
+from .imports import COLUMNS, OPTIONAL_COLUMNS, REQUIRED, SWEDISH_HEADERS
 from .models import LegalBasis, Municipality, PlacementForm
 
-SWEDISH_HEADERS = {english: swedish for swedish, english in SWEDISH_COLUMNS.items()}
 # Skatteverket's published test number: the example names no real person.
 EXAMPLE = {
     "personal_number": "20250418-2391",

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from itertools import pairwise
 from typing import IO, Any, TypeVar
@@ -91,21 +91,48 @@ SWEDISH_COLUMNS = {
     "placerande kommun": "placing_municipality",
     "placeringskommun": "location_municipality",
 }
-SEX_CODES = {"F": "F", "K": "F", "M": "M"}  # K (kvinna) is how many registers write F
+HEADER_ALIASES = {"personnr": "personal_number", "pnr": "personal_number"}  # short forms users write
+# The codes, and the words a user types from Obruten's own screens ("Pojke"): K (kvinna) is
+# how many registers write F.
+SWEDISH_HEADERS = {english: swedish for swedish, english in SWEDISH_COLUMNS.items()}
+SEX_CODES = {"f": "F", "k": "F", "m": "M", "flicka": "F", "kvinna": "F", "pojke": "M", "man": "M"}
+
+
+def _word(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _basis_key(text: str) -> str:
+    """A legal basis as written by hand or copied from the form: "LVU 3 §", "LVU3",
+    "LVU 3 § (eget beteende)" and "LVU 2 och 3 §§" all reduce to their code's key."""
+    return re.sub(r"\(.*?\)|§|\s|och", "", text.casefold())
+
+
+LEGAL_BASES = {
+    _basis_key(text): value
+    for value, label in LegalBasis.choices
+    for text in (value, str(label))
+    if value and _basis_key(text)
+}
 
 # Rule codes, as in docs/import-format.md.
 RULES = {
     **uploads.FILE_RULES,  # F01, F06–F08
-    "F02": _("Rubrikraden saknar kolumner."),
+    "F02": _(
+        "Rubrikraden saknar kolumnen. Rubrikerna kan skrivas på svenska eller engelska, se mallen "
+        "och kolumnlistan på importsidan."
+    ),
     "F03": _("Filen innehåller inga rader."),
     "R01": _("Uppgiften saknas men är obligatorisk."),
     "R02": _("Personnumret är ogiltigt."),
-    "R03": _("Kön ska vara F (eller K) eller M."),
-    "R04": _("Okänd kommunkod (SCB:s fyrsiffriga kod)."),
+    "R03": _("Kön ska vara F (eller K, Flicka) eller M (Pojke)."),
+    "R04": _("Okänd kommun: skriv SCB:s fyrsiffriga kod eller kommunens namn."),
     "R05": _("Okänd stadsdelsnämnd (namn eller kod)."),
     "R06": _("Stadsdelsnämnden var inte ansvarig på placeringens startdatum."),
-    "R07": _("Okänd placeringsform."),
-    "R08": _("Lagrum ska vara SoL, LVU2, LVU3, LVU23, LVU6 eller SKYB."),
+    "R07": _("Okänd placeringsform: skriv koden eller namnet som i Obruten, till exempel hvb eller HVB."),
+    "R08": _(
+        "Lagrum ska vara SoL, LVU 2 §, LVU 3 §, LVU 2 och 3 §§, LVU 6 § eller SKYB (koden eller texten)."
+    ),
     "R09": _("Datum ska skrivas ÅÅÅÅ-MM-DD."),
     "R10": _("Slutdatum är före startdatum."),
     "R11": _("Skolbyte ska vara ja eller nej."),
@@ -126,7 +153,7 @@ RULES = {
         "En placering i skyddat boende kan inte ändras till en annan placeringsform genom import. "
         "Ändra den på barnets sida, där du anger skälet."
     ),
-    "R23": _("Okänd kommunkod (SCB:s fyrsiffriga kod)."),
+    "R23": _("Okänd kommun: skriv SCB:s fyrsiffriga kod eller kommunens namn."),
     "R24": _("Stödboende är för unga från 16 år: placeringen börjar före 16-årsdagen."),
     "R25": _("Stödboende är för unga till och med 20 år: placeringen varar efter dagen före 21-årsdagen."),
     # The law by age and status, as the placement form applies it (obruten.lib.placement_law).
@@ -159,6 +186,7 @@ class RowError:
     row: int  # the row number in the file, the header being row 1
     column: str
     rule: str
+    heading: str = ""  # the column as the file names it (or as the template does, if missing)
 
     @property
     def message(self) -> str:
@@ -206,14 +234,16 @@ def import_placements(content: bytes | IO[bytes], *, filename: str, actor: Any, 
     policy.require(actor, policy.may_import(actor))
     result = ImportResult()
     table, file_errors = read_file(content, filename, (), uploads.limits())
+    headings = _headings(table[0]) if table and not file_errors else {}
     if not file_errors:
         table, file_errors = _with_english_headers(table)
     if file_errors:
-        result.errors.extend(RowError(*error) for error in file_errors)
+        result.errors.extend(_named(RowError(*error), headings) for error in file_errors)
         return result
     result.rows = len(table)
     rows = _validate(table, actor, result.errors, via=via)
     if result.errors:
+        result.errors[:] = [_named(error, headings) for error in result.errors]
         return result
     given = {name for name in OPTIONAL_COLUMNS if name in table[0]}
     _write(rows, actor=actor, via=via, result=result, optional_columns=given)
@@ -225,8 +255,20 @@ def _header_key(name: str) -> str:
 
 
 HEADERS = {_header_key(name): name for name in COLUMNS} | {
-    _header_key(swedish): name for swedish, name in SWEDISH_COLUMNS.items()
+    _header_key(swedish): name for swedish, name in (SWEDISH_COLUMNS | HEADER_ALIASES).items()
 }
+
+
+def _headings(first_row: dict[str, str]) -> dict[str, str]:
+    """Each column's name as the file writes it, by its English name."""
+    return {HEADERS[_header_key(key)]: key for key in first_row if _header_key(key) in HEADERS}
+
+
+def _named(error: RowError, headings: dict[str, str]) -> RowError:
+    """The error with its column named as the user wrote it: the file's own header, else
+    the Swedish one of the template."""
+    heading = headings.get(error.column) or SWEDISH_HEADERS.get(error.column, error.column)
+    return replace(error, heading=heading)
 
 
 def _with_english_headers(table: list[dict[str, str]]) -> tuple[list[dict[str, str]], list[FileError]]:
@@ -246,7 +288,8 @@ def _validate(table: list[dict[str, str]], actor: Any, errors: list[RowError], *
     for each in District.objects.all():
         districts[each.code.lower()] = each
         districts[each.name.lower()] = each
-    forms = {f.code: f for f in PlacementForm.objects.all()}
+    forms = {key: f for f in PlacementForm.objects.all() for key in (f.code, _word(f.name))}
+    by_name = {_word(m.name): m for m in municipalities.values()}
     own_municipality = municipalities[settings.OWN_MUNICIPALITY_CODE]
     own_districts = None
     if actor is not None:
@@ -262,23 +305,24 @@ def _validate(table: list[dict[str, str]], actor: Any, errors: list[RowError], *
             pnr, birth_date = parsed.digits, parsed.birth_date
         except personnummer.InvalidPersonalNumber:
             check("personal_number", False, "R02")
-        sex = SEX_CODES.get(raw["sex"].upper(), "")
+        sex = SEX_CODES.get(_word(raw["sex"]), "")
         check("sex", bool(sex), "R03")
-        municipality = municipalities.get(raw["home_municipality"].zfill(4))
+        municipality = _municipality(municipalities, by_name, raw["home_municipality"], default=None)
         check("home_municipality", municipality is not None, "R04")
         placing_code, location_code = (
             raw.get("placing_municipality", ""),
             raw.get("location_municipality", ""),
         )
-        placing = _municipality(municipalities, placing_code, default=own_municipality)
+        placing = _municipality(municipalities, by_name, placing_code, default=own_municipality)
         check("placing_municipality", placing is not None, "R23")
-        location = _municipality(municipalities, location_code, default=None)
+        location = _municipality(municipalities, by_name, location_code, default=None)
         check("location_municipality", location is not None or not location_code, "R23")
         district = districts.get(raw["district"].lower())
         check("district", district is not None, "R05")
-        form = forms.get(raw["placement_form"].lower())
+        form = forms.get(_word(raw["placement_form"]))
         check("placement_form", form is not None, "R07")
-        check("legal_basis", raw["legal_basis"] in LegalBasis.values, "R08")
+        basis = LEGAL_BASES.get(_basis_key(raw["legal_basis"]))
+        check("legal_basis", basis is not None, "R08")
         for name in ("first_name", "last_name"):
             check(name, len(raw[name]) <= NAME_MAX_LENGTH, "R20")
         start = iso_date(raw["start_date"])
@@ -289,12 +333,12 @@ def _validate(table: list[dict[str, str]], actor: Any, errors: list[RowError], *
             check("end_date", registrable_date(end, today), "R21")
         if start and end:
             check("end_date", end >= start, "R10")
-        if pnr and start and raw["legal_basis"] in LegalBasis.values:
+        if pnr and start and basis is not None:
             # An imported placement is the child's own (medföljande children are registered
             # on the child's page), so the bases of accompanying children are refused.
             problem = placement_law.legal_basis_status_error(
-                raw["legal_basis"], start, False
-            ) or placement_law.legal_basis_age_error(raw["legal_basis"], birth_date, start, end)
+                basis, start, False
+            ) or placement_law.legal_basis_age_error(basis, birth_date, start, end)
             if problem is not None:
                 column, rule = LAW_RULES[problem]
                 check(column, False, rule)
@@ -319,7 +363,7 @@ def _validate(table: list[dict[str, str]], actor: Any, errors: list[RowError], *
         if check.errors:
             errors.extend(check.errors)
             continue
-        assert municipality and placing and district and form and start
+        assert municipality and placing and district and form and start and basis is not None
         rows.append(
             _Row(
                 number=number,
@@ -333,7 +377,7 @@ def _validate(table: list[dict[str, str]], actor: Any, errors: list[RowError], *
                 location_municipality=location,
                 district=district,
                 form=form,
-                legal_basis=raw["legal_basis"],
+                legal_basis=basis,
                 start=start,
                 end=end,
                 school_change=raw["school_change"].lower() == "ja",
@@ -353,10 +397,17 @@ STODBOENDE_RULES = {"under_16": "R24", "over_20": "R25"}
 
 
 def _municipality(
-    known: dict[str, Municipality], code: str, *, default: Municipality | None
+    known: dict[str, Municipality],
+    by_name: dict[str, Municipality],
+    text: str,
+    *,
+    default: Municipality | None,
 ) -> Municipality | None:
-    """The municipality of an SCB code; ``default`` for an empty cell, None for an unknown code."""
-    return known.get(code.zfill(4)) if code else default
+    """The municipality of an SCB code or a name ("Stockholm"); ``default`` for an empty
+    cell, None for one that is neither."""
+    if not text:
+        return default
+    return known.get(text.zfill(4)) or by_name.get(_word(text))
 
 
 def _check_scope(rows: list[_Row], actor: Any, errors: list[RowError], via: str) -> list[_Row]:

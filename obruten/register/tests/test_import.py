@@ -167,3 +167,37 @@ def test_a_case_worker_imports_only_into_own_districts(world: World) -> None:
     body = client.post(reverse("register:import"), {"file": upload}).content.decode()
     assert "Importen är klar" in body
     assert Child.objects.get(personal_number="202509012387").case_worker == world.users["case_worker"]
+
+
+def test_the_users_own_words_are_understood_and_errors_name_her_columns(world: World) -> None:
+    """Issue 23: labels copied from Obruten's screens ("Särskilt ungdomshem (SiS/§12)",
+    "LVU 3 §", "Stockholm", "Pojke") were refused, errors named English columns, and a
+    "Personnr" header gave "Rubrikraden saknar kolumner" without saying which."""
+    swedish = (
+        "Personnr;Förnamn;Efternamn;Kön;Hemkommun;Stadsdel;Placeringsform;Lagrum;Startdatum;Slutdatum;"
+        "Skolbyte;Skolenhetskod;Första skoldag\n"
+    )
+    rows = [
+        "200607092384;Hedda;Import;Flicka;Stockholm;Farsta;Särskilt ungdomshem (SiS/§12);LVU 3 §;"
+        "2025-01-10;2025-06-30;Ja;;",
+        "200306062381;Ivar;Import;Pojke;0180;Farsta;HVB;SoL (frivillig);2024-03-01;2024-05-31;nej;;",
+    ]
+    result = import_placements(
+        (swedish + "\n".join(rows) + "\n").encode(), filename="p.csv", actor=None, via="test"
+    )
+    assert result.ok, result.errors
+    hedda = Placement.objects.get(child__personal_number="200607092384")
+    assert (hedda.form.code, hedda.legal_basis, hedda.child.home_municipality.code) == ("sis", "LVU3", "0180")
+    assert Child.objects.get(personal_number="200306062381").sex == "M"
+
+    bad = rows[1].replace("Pojke", "Okänt").replace("200306062381", "200607092384")
+    client = Client()
+    client.force_login(world.users["case_worker"])
+    upload = io.BytesIO((swedish + bad + "\n").encode())
+    upload.name = "p.csv"
+    body = client.post(reverse("register:import"), {"file": upload}).content.decode()
+    assert "<td>kön</td><td>R03</td>" in body and "<td>sex</td>" not in body
+    no_header = swedish.replace("Skolbyte;", "")
+    (error,) = import_placements((no_header + rows[0]).encode(), filename="p.csv", actor=None, via="t").errors
+    assert (error.heading, error.rule) == ("skolbyte", "F02")
+    assert "Rubrikerna kan skrivas på svenska eller engelska" in error.message

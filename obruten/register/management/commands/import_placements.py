@@ -27,9 +27,8 @@ class Command(BaseCommand):
             result = import_placements(file, filename=path.name, actor=actor, via="obruten import-placements")
         if not result.ok:
             for error in result.errors:
-                self.stderr.write(
-                    f"row {error.row}, column {error.column or '-'}: {error.rule} {error.message}"
-                )
+                column = error.heading or error.column or "-"
+                self.stderr.write(f"row {error.row}, column {column}: {error.rule} {error.message}")
             raise CommandError(f"Nothing imported: {len(result.errors)} error(s).")
         self.stdout.write(
             f"Imported {result.rows} rows: {result.children_created} new children, "
