@@ -49,7 +49,7 @@ test-sqlite: test-deps install
 	SECRET_KEY=test-only-$$RANDOM AUDIT_KEY=test-only-$$RANDOM DATABASE_URL= $(BIN)/pytest -q
 
 test-postgres: test-deps install
-	SECRET_KEY=test-only-$$RANDOM AUDIT_KEY=test-only-$$RANDOM $(BIN)/python scripts/with_postgres.py $(BIN)/pytest -q -m "not database_independent"
+	SECRET_KEY=test-only-$$RANDOM AUDIT_KEY=test-only-$$RANDOM $(BIN)/python scripts/with_postgres.py $(BIN)/pytest -q -m "not database_independent and not one_database"
 
 lint: install
 	$(BIN)/ruff check .

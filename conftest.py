@@ -42,11 +42,25 @@ TEST_NUMBERS = ["201207092386", "201302122393", "201406062388", "202508242381", 
 DATABASE_INDEPENDENT = ("obruten/lib/tests/", "tests/test_documented_commands.py", "tests/test_cli.py")
 
 
+# Tests of what Python does with counts both databases store and count alike — the
+# protection's linear programs and attackers, the pack's layout — over a demo year: the
+# counting itself is tested on both (test_counting_rules, test_reports). They take minutes,
+# so `make test-postgres` leaves them to the SQLite half too (docs/contributing.md).
+ONE_DATABASE = (
+    "obruten/statistics/tests/test_attacker.py",
+    "obruten/statistics/tests/test_linked_protection.py",
+    "obruten/statistics/tests/test_pack.py",
+    "tests/security/test_issue19.py::test_2_",
+)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     root = str(config.rootpath) + "/"
     for item in items:
         if str(item.path).removeprefix(root).startswith(DATABASE_INDEPENDENT):
             item.add_marker(pytest.mark.database_independent)
+        if item.nodeid.startswith(ONE_DATABASE):
+            item.add_marker(pytest.mark.one_database)
 
 
 @pytest.fixture(autouse=True)
