@@ -6,6 +6,7 @@ from django_otp_webauthn.apps import OtpWebauthnConfig
 
 
 class SsoConfig(AppConfig):
+    default = True  # the app's own configuration; the others below are for INSTALLED_APPS by path
     name = "obruten.sso"
     label = "sso"
     verbose_name = _("Inloggning")

@@ -5,6 +5,7 @@ the way is checked with axe-core."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from typing import Any
@@ -39,6 +40,13 @@ services.register_placement(actor=user, child=child, via="setup", data=services.
 """
 
 
+def choose_case_worker(page: Any, label: str, name: str) -> None:
+    """The option of the case worker ``name``, whatever her caseload (other tests share the server)."""
+    select = page.get_by_label(label)
+    option = select.locator("option").filter(has_text=re.compile(rf"^{re.escape(name)} \(\d+ barn\)$"))
+    select.select_option(option.get_attribute("value"))
+
+
 def test_a_caseload_is_handed_over_and_a_child_transferred_and_accepted(server: str, browser: Any) -> None:
     env = {**os.environ, "DATABASE_URL": os.environ["OBRUTEN_BROWSER_DATABASE_URL"]}
     subprocess.run([sys.executable, "-m", "obruten.cli", "shell", "-c", SETUP], env=env, check=True)
@@ -51,8 +59,8 @@ def test_a_caseload_is_handed_over_and_a_child_transferred_and_accepted(server: 
     assert_accessible(page)
     page.get_by_role("link", name="Lämna över ärenden").first.click()
     # Each case worker is offered with the size of her caseload (issue 23).
-    page.get_by_label("Från socialsekreterare").select_option(label="Farsta (1 barn)")
-    page.get_by_label("Till socialsekreterare").select_option(label="Farsta Two (0 barn)")
+    choose_case_worker(page, "Från socialsekreterare", "Farsta")
+    choose_case_worker(page, "Till socialsekreterare", "Farsta Two")
     page.get_by_label("Från och med").fill(today)
     assert_accessible(page)
     page.get_by_role("button", name="Lämna över").click()
@@ -60,7 +68,7 @@ def test_a_caseload_is_handed_over_and_a_child_transferred_and_accepted(server: 
     page.get_by_role("heading", name="Bekräfta överlämningen").wait_for()
     assert "Testsson, Flytt" in page.locator("table").inner_text()
     assert_accessible(page)
-    page.get_by_role("button", name="Lämna över 1 barn").click()
+    page.get_by_role("button", name=re.compile(r"^Lämna över \d+ barn$")).click()
     page.get_by_text("har lämnats över till Farsta Two").wait_for()
 
     context.clear_cookies()
