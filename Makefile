@@ -46,10 +46,10 @@ test-deps:
 	$(PYTHON) scripts/ensure-test-deps.py
 
 test-sqlite: test-deps install
-	SECRET_KEY=test-only-$$RANDOM AUDIT_KEY=test-only-$$RANDOM DATABASE_URL= $(BIN)/pytest -q -m "not beside_postgres"
+	SECRET_KEY=test-only-$$RANDOM AUDIT_KEY=test-only-$$RANDOM DATABASE_URL= $(BIN)/pytest -q
 
 test-postgres: test-deps install
-	SECRET_KEY=test-only-$$RANDOM AUDIT_KEY=test-only-$$RANDOM $(BIN)/python scripts/with_postgres.py $(BIN)/pytest -q -m "beside_postgres or not (database_independent or one_database)"
+	SECRET_KEY=test-only-$$RANDOM AUDIT_KEY=test-only-$$RANDOM $(BIN)/python scripts/with_postgres.py $(BIN)/pytest -q -m "not database_independent and not one_database"
 
 lint: install
 	$(BIN)/ruff check .

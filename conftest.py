@@ -54,18 +54,11 @@ ONE_DATABASE = (
 )
 
 
-# README's commands against their own SQLite file take minutes whatever DATABASE_URL says:
-# they run in the PostgreSQL half's process, which is the shorter half without them.
-BESIDE_POSTGRES = ("tests/test_documented_commands.py",)
-
-
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     root = str(config.rootpath) + "/"
     for item in items:
         if str(item.path).removeprefix(root).startswith(DATABASE_INDEPENDENT):
             item.add_marker(pytest.mark.database_independent)
-        if item.nodeid.startswith(BESIDE_POSTGRES):
-            item.add_marker(pytest.mark.beside_postgres)
         if item.nodeid.startswith(ONE_DATABASE):
             item.add_marker(pytest.mark.one_database)
 
