@@ -1,10 +1,14 @@
 from datetime import date
+from typing import Any
 
 from django import template
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, ngettext
 
+from obruten import municipal
 from obruten.register.codelists import county_name
 from obruten.register.models import Municipality
 
@@ -17,6 +21,29 @@ def waiting_days(start: date | None) -> int | None:
     if start is None:
         return None
     return max((timezone.localdate() - start).days, 0)
+
+
+@register.simple_tag(takes_context=True)
+def school_start_days(context: Any, days: int | None, school_change: bool, start: date | None) -> SafeString:
+    """The days from placement to school start, flagged over the goal; for a placement that
+    changes school and has none yet, the days it has waited. Rendered in Python: the
+    caseload shows it on every row (docs/performance.md)."""
+    goal = context.get("goal_days") or municipal.current().school_start_goal_days
+    if days is not None:
+        text = ngettext("%(days)s dag", "%(days)s dagar", days) % {"days": days}
+        if days <= goal:
+            return format_html('<span class="days">{}</span>', text)
+        over = gettext("(över %(goal_days)s)") % {"goal_days": goal}
+        return format_html('<span class="days over-goal">{} <span class="flag">{}</span></span>', text, over)
+    if not school_change:
+        return mark_safe("–")
+    waited = waiting_days(start)
+    none = gettext("Ingen skolstart")
+    if waited is None:
+        return format_html('<span class="days">{}</span>', none)
+    late = " over-goal" if waited > goal else ""
+    text = ngettext("%(days)s dag", "%(days)s dagar", waited) % {"days": waited}
+    return format_html('<span class="days{}">{} ({})</span>', late, none, text)
 
 
 @register.filter
