@@ -372,6 +372,15 @@ SCHOOL_START_GOAL_DAYS = env_int("SCHOOL_START_GOAL_DAYS", 7)
 # övervägande for 18–20-year-olds under SoL, and care-plan revisions after the first.
 LOCAL_REVIEW_AFTER_18 = env_bool("LOCAL_REVIEW_AFTER_18", False)
 LOCAL_CARE_PLAN_REVISION_YEARS = env_int("LOCAL_CARE_PLAN_REVISION_YEARS", 0)
+# The follow-ups of a child's schooling after a return home, in months after care ended
+# (seed 001, "Stöd efter avslutad placering"; the municipality's own routine, docs/rules.md).
+_AFTER_CARE_MONTHS = env("AFTER_CARE_SCHOOL_FOLLOW_UP_MONTHS", "1,6") or "1,6"
+try:
+    AFTER_CARE_SCHOOL_FOLLOW_UP_MONTHS = tuple(sorted({int(m) for m in _AFTER_CARE_MONTHS.split(",")}))
+except ValueError as exc:
+    raise ImproperlyConfigured(
+        f"AFTER_CARE_SCHOOL_FOLLOW_UP_MONTHS: whole months separated by commas, not {_AFTER_CARE_MONTHS!r}"
+    ) from exc
 # Term dates as MM-DD (docs/statistics.md, "Counting rules"): "placed all of year 9" means
 # placed from the autumn term's first day to the spring term's last day.
 SCHOOL_AUTUMN_TERM_START = env("SCHOOL_AUTUMN_TERM_START", "08-20") or "08-20"

@@ -61,6 +61,7 @@ PLACEMENT_RELATIONS = (
     "placing_municipality",
     "location_municipality",
     "school_start__school",
+    "school_after",
 )
 
 
@@ -102,6 +103,7 @@ def _placement_out(placement: Placement, whereabouts: bool) -> dict[str, Any]:
         "district": placement.district.code,
         "placing_municipality": placement.placing_municipality.code,
         "school_change": placement.school_change,
+        "exit_destination": placement.exit_destination,
         "school_start": None,
     }
     if start is not None:
@@ -118,6 +120,7 @@ def _placement_out(placement: Placement, whereabouts: bool) -> dict[str, Any]:
             "location_municipality": _code(placement.location_municipality) or None,
             "unit_name": placement.unit_name,
             "address": placement.address,
+            "school_after": placement.school_after.unit_code if placement.school_after else None,
         }
     return out
 
@@ -254,6 +257,8 @@ def _placement_data(payload: PlacementIn) -> register.PlacementData:
         school_change=payload.school_change,
         unit_name=payload.unit_name,
         address=payload.address,
+        exit_destination=payload.exit_destination,
+        school_after=_by_code(School, "school_after", payload.school_after, key="unit_code"),
     )
 
 

@@ -22,7 +22,10 @@ Percent = Annotated[Decimal, Field(max_digits=4, decimal_places=1)]
 SexCode = Literal["F", "M"]
 ProtectionLevel = Literal["none", "sekretessmarkering", "skyddad_folkbokforing", "fingerade_personuppgifter"]
 LegalBasisCode = Literal["SoL", "LVU2", "LVU3", "LVU23", "LVU6", "SKYB", ""]
-FollowUpKindCode = Literal["overvagande", "skolsamordnare", "vardnadsoverflyttning", "vardplan", "efter_lvu"]
+ExitDestinationCode = Literal["hem", "ny_placering", "eget_boende", "annan_kommun", "annat", ""]
+FollowUpKindCode = Literal[
+    "overvagande", "skolsamordnare", "vardnadsoverflyttning", "vardplan", "efter_lvu", "efter_placering"
+]
 SchoolFormCode = Literal[
     "", "grundskola", "anpassad_grundskola", "gymnasieskola", "introduktionsprogram", "ingen"
 ]
@@ -94,10 +97,14 @@ class PlacementOut(Schema):
     district: str
     placing_municipality: str
     school_change: bool
+    exit_destination: ExitDestinationCode
     school_start: SchoolStartOut | None
     location_municipality: str | None = Field(None, description="utelämnad för ett skyddat barn")
     unit_name: str | None = Field(None, description="utelämnad för ett skyddat barn")
     address: str | None = Field(None, description="utelämnad för ett skyddat barn")
+    school_after: str | None = Field(
+        None, description="skolenhetskod för skolan efter placeringen; utelämnad för ett skyddat barn"
+    )
 
 
 class ChildOut(ChildSummary):
@@ -124,6 +131,8 @@ class PlacementIn(Schema):
     school_change: bool = False
     unit_name: text(200) = ""  # type: ignore[valid-type]
     address: text(200) = ""  # type: ignore[valid-type]
+    exit_destination: ExitDestinationCode = Field("", description="vart barnet flyttar; kräver end_date")
+    school_after: Code | None = Field(None, description="skolenhetskod för skolan efter placeringen")
     protection_reason: text(1000) = ""  # type: ignore[valid-type]
 
 

@@ -92,6 +92,7 @@ class FollowUpKind(models.TextChoices):
     CUSTODY_TRANSFER = "vardnadsoverflyttning", _("Prövning av vårdnadsöverflyttning")
     CARE_PLAN = "vardplan", _("Revidering av vårdplan")
     AFTER_LVU = "efter_lvu", _("Uppföljning efter avslutad LVU-vård")
+    AFTER_CARE = "efter_placering", _("Uppföljning av skolgång efter hemflytt")
 
 
 class SchoolForm(models.TextChoices):

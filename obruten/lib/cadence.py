@@ -310,3 +310,33 @@ def coordinator_occurrences(
 
 def skolfam_retest_due(start: date) -> date:
     return add_years(start, ruleset_on(start).skolfam_retest_years)
+
+
+AFTER_CARE_LAST_WINDOW_MONTHS = 1  # the last follow-up after care may be done this late
+
+
+def after_care_occurrences(
+    ended: date, months: Sequence[int], follow_ups: Sequence[date], today: date, back_in_care: date | None
+) -> list[Occurrence]:
+    """The follow-ups of a child's schooling after care ended with a return home: one
+    ``months[i]`` months after the last day of care (the municipality's own routine, by
+    default after 1 and 6 months: seed 001, "Stöd efter avslutad placering", on the social
+    services' special responsibility after care; no statute sets this cadence, docs/rules.md).
+    Each is done by the first follow-up not used by an earlier one after the previous one
+    fell due (after care ended, for the first), late or not, until the next falls due (a
+    month after it, for the last); then it was missed. A return to care ends those
+    not yet due."""
+    occurrences: list[Occurrence] = []
+    dues = [add_months(ended, m) for m in months]
+    opens = [ended, *dues]
+    closes = [*dues[1:], add_months(dues[-1], AFTER_CARE_LAST_WINDOW_MONTHS)] if dues else []
+    unused = sorted(day for day in follow_ups if ended < day <= today)
+    for number, (months_after, due) in enumerate(zip(months, dues, strict=True)):
+        if back_in_care is not None and back_in_care <= due:
+            break
+        done = next((day for day in unused if opens[number] < day <= closes[number]), None)
+        if done is not None:
+            unused.remove(done)  # one follow-up closes one occurrence
+        state = DONE if done else MISSED if closes[number] < today else OPEN
+        occurrences.append(Occurrence(f"{ended.isoformat()}/{months_after}m", due, state, done))
+    return occurrences

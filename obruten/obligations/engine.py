@@ -20,7 +20,7 @@ from obruten.followup.chain import chain_items
 from obruten.followup.models import ChainStep, FollowUp, FollowUpKind, Intervention, Responsible
 from obruten.lib import cadence, placement_law
 from obruten.lib.calendar import SchoolTerms
-from obruten.register.models import Child, Placement
+from obruten.register.models import Child, ExitDestination, Placement
 
 from .models import Kind, State
 
@@ -37,6 +37,7 @@ class Rules:
     local_care_plan_revision_years: int
     own_municipality_code: str
     terms: SchoolTerms
+    after_care_months: tuple[int, ...] = (1, 6)
 
 
 def current_rules() -> Rules:
@@ -46,6 +47,7 @@ def current_rules() -> Rules:
         local_care_plan_revision_years=settings.LOCAL_CARE_PLAN_REVISION_YEARS,
         own_municipality_code=settings.OWN_MUNICIPALITY_CODE,
         terms=municipal.school_terms(),
+        after_care_months=settings.AFTER_CARE_SCHOOL_FOLLOW_UP_MONTHS,
     )
 
 
@@ -154,9 +156,12 @@ def derive(facts: Facts, steps: list[ChainStep], today: date, rules: Rules) -> l
     out: list[Derived] = []
     for placement in placements:
         out.extend(_schooling(placement, steps, today, rules))
-    for episode in _episodes(placements):
+    episodes = _episodes(placements)
+    for number, episode in enumerate(episodes):
         if episode[0].start_date <= today:
             out.extend(_episode_duties(child, episode, today, rules, status, of_kind, follow_ups))
+        back_in_care = episodes[number + 1][0].start_date if number + 1 < len(episodes) else None
+        out.extend(_after_care(episode, back_in_care, of_kind(FollowUpKind.AFTER_CARE), today, rules))
     out.extend(_coordinator(placements, of_kind(FollowUpKind.COORDINATOR), today, rules))
     out.extend(_skolfam(facts.interventions))
     return out
@@ -310,7 +315,7 @@ def _episode_duties(
             )
         )
     if over:
-        out.extend(_after_lvu(episode[-1], ended, status, of_kind))  # type: ignore[arg-type]
+        out.extend(_after_lvu(episode[-1], ended, today, status, of_kind))  # type: ignore[arg-type]
         return out
     current = _on(episode, today)
     out.extend(_current_placement(child, current, status(current)))
@@ -322,6 +327,7 @@ def _episode_duties(
 def _after_lvu(
     last: Placement,
     ended: date,
+    today: date,
     status: Callable[[Placement], placement_law.Status],
     of_kind: Callable[[str], list[FollowUp]],
 ) -> list[Derived]:
@@ -334,12 +340,41 @@ def _after_lvu(
             Kind.AFTER_LVU,
             ended.isoformat(),
             due,
-            State.DONE if done else State.OPEN,
+            # The follow-up ends at the latest six months after it began: past that, missed
+            # (done still, if it is recorded late).
+            State.DONE if done else State.MISSED if due < today else State.OPEN,
             Role.CASE_WORKER,
             done.date if done else None,
             placement_id=last.pk,
             follow_up_id=done.pk if done else None,
         )
+    ]
+
+
+def _after_care(
+    episode: list[Placement], back_in_care: date | None, follow_ups: list[FollowUp], today: date, rules: Rules
+) -> list[Derived]:
+    """The follow-ups of the child's schooling after a stretch of care that ended with a
+    return home."""
+    last, ended = episode[-1], _end(episode)
+    if ended is None or last.exit_destination != ExitDestination.HOME:
+        return []
+    ids = {f.date: f.pk for f in reversed(follow_ups)}
+    occurrences = cadence.after_care_occurrences(
+        ended, rules.after_care_months, [f.date for f in follow_ups], today, back_in_care
+    )
+    return [
+        Derived(
+            Kind.AFTER_CARE,
+            o.key,
+            o.due,
+            o.state,
+            Role.CASE_WORKER,
+            o.done_on,
+            placement_id=last.pk,
+            follow_up_id=ids.get(o.done_on) if o.done_on else None,
+        )
+        for o in occurrences
     ]
 
 

@@ -23,6 +23,7 @@ class Kind(models.TextChoices):
     CARE_ENDS = "vard_upphor", _("LVU 2 §-vården upphör")
     IMMEDIATE_CUSTODY = "omedelbart_omhandertagande", _("Omedelbart omhändertagande")
     AFTER_LVU = "efter_lvu", _("Uppföljning efter avslutad LVU-vård")
+    AFTER_CARE = "skolgang_efter_placering", _("Uppföljning av skolgång efter hemflytt")
     SKOLFAM = "skolfam", _("Skolfams uppföljande test")
 
 

@@ -53,6 +53,7 @@ FOLLOW_UP_OF: dict[str, str] = {
     Kind.CUSTODY: FollowUpKind.CUSTODY_TRANSFER,
     Kind.CARE_PLAN: FollowUpKind.CARE_PLAN,
     Kind.AFTER_LVU: FollowUpKind.AFTER_LVU,
+    Kind.AFTER_CARE: FollowUpKind.AFTER_CARE,
 }
 
 
@@ -73,6 +74,7 @@ def title(kind: str, detail: str, step_title: str = "") -> str:
         Kind.CUSTODY: _("Pröva vårdnadsöverflyttning"),
         Kind.CARE_PLAN: _("Revidera vårdplanen"),
         Kind.AFTER_LVU: _("Följ upp barnets situation efter avslutad LVU-vård"),
+        Kind.AFTER_CARE: _("Följ upp skolgången efter hemflytten"),
         Kind.SKOLFAM: _("Skolfams uppföljande test"),
     }
     return titles.get(kind, kind)

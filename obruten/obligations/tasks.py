@@ -42,6 +42,7 @@ KINDS = [
     (Kind.CARE_ENDS, _("Vården enligt LVU 2 § upphör")),
     (Kind.IMMEDIATE_CUSTODY, _("Omedelbart omhändertagande (LVU 6 §)")),
     (Kind.AFTER_LVU, _("Uppföljning efter avslutad LVU-vård")),
+    (Kind.AFTER_CARE, _("Uppföljning av skolgång efter hemflytt")),
 ]
 SORT_KEYS = ["datum", "barn", "uppgift", "ansvarig", "socialsekreterare"]
 DEFAULT_ORDER = sorting.Order("datum")

@@ -37,6 +37,7 @@ WHEREABOUTS = {
     (Placement, "unit_name"),
     (Placement, "address"),
     (Placement, "location_municipality"),
+    (Placement, "school_after"),
     (SchoolStart, "school"),
     (SchoolStart, "taught_by_larteamet"),  # the child's page hides it with the school
 }

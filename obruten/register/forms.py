@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -16,6 +17,7 @@ from obruten.accounts.models import Role
 from . import schools
 from .models import (
     District,
+    ExitDestination,
     LegalBasis,
     Municipality,
     PlacementForm,
@@ -26,6 +28,7 @@ from .models import (
 from .services import ChildData, PlacementData, parse_personal_number
 
 T = TypeVar("T")
+SCHOOL_UNIT_CODE = re.compile(r"^\d{8}$")
 
 
 class DateInput(forms.DateInput):
@@ -185,6 +188,18 @@ class PlacementEditForm(forms.Form):
         label=_("Placeringsställe (familjehem, HVB m.m.)"), max_length=200, required=False
     )
     address = forms.CharField(label=_("Placeringsadress"), max_length=200, required=False)
+    exit_destination = forms.ChoiceField(
+        label=_("Flyttar till efter placeringen"),
+        choices=[("", "–"), *ExitDestination.choices],
+        required=False,
+        help_text=_("Anges när placeringen avslutas. Hem till vårdnadshavare ger uppföljning av skolgången."),
+    )
+    school_after = forms.CharField(
+        label=_("Skola efter placeringen"),
+        max_length=100,
+        required=False,
+        help_text=_("Skolenhetskod eller skolans namn, till exempel ”Farstaskolan”."),
+    )
     protection_reason = forms.CharField(
         label=_("Skäl till att placeringen inte längre räknas som skyddat boende"),
         max_length=500,
@@ -228,6 +243,32 @@ class PlacementEditForm(forms.Form):
             school_change=data["school_change"],
             unit_name=data["unit_name"],
             address=data["address"],
+            exit_destination=data["exit_destination"],
+            school_after=data["school_after"],
+        )
+
+    def clean_school_after(self) -> School | None:
+        """The one school the text names: a unit code, or words that match one school only."""
+        text = self.cleaned_data["school_after"].strip()
+        if not text:
+            return None
+        if SCHOOL_UNIT_CODE.match(text):
+            school = School.objects.filter(unit_code=text).first()
+            if school is None:
+                raise forms.ValidationError(_("Ingen skola har skolenhetskoden %(code)s.") % {"code": text})
+            return school
+        found = schools.search(text, limit=5)
+        exact = [school for school in found.schools if school.name.casefold() == text.casefold()]
+        if len(exact) == 1 or len(found.schools) == 1:
+            return (exact or found.schools)[0]
+        if not found.schools:
+            raise forms.ValidationError(
+                _("Ingen skola hittades. Skriv skolenhetskoden eller en del av namnet.")
+            )
+        names = "; ".join(_school_label(school) for school in found.schools)
+        raise forms.ValidationError(
+            _("Flera skolor passar: %(schools)s%(more)s. Skriv skolenhetskoden.")
+            % {"schools": names, "more": " …" if found.more else ""}
         )
 
 

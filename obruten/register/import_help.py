@@ -19,7 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from obruten.accounts import policy
 
 from .imports import COLUMNS, OPTIONAL_COLUMNS, REQUIRED, SWEDISH_HEADERS
-from .models import LegalBasis, Municipality, PlacementForm
+from .models import ExitDestination, LegalBasis, Municipality, PlacementForm
 
 # Skatteverket's published test number: the example names no real person.
 EXAMPLE = {
@@ -37,6 +37,8 @@ EXAMPLE = {
     "school_start_date": "",
     "placing_municipality": "0180",
     "location_municipality": "0180",
+    "exit_destination": "",
+    "school_after": "",
 }
 CONTENT = {
     "personal_number": _("Personnummer eller samordningsnummer, 10 eller 12 siffror."),
@@ -57,6 +59,11 @@ CONTENT = {
     "school_start_date": _("Första dagen med faktisk skolgång, eller tomt."),
     "placing_municipality": _("Placerande kommun, SCB:s kod. Tomt: den egna kommunen."),
     "location_municipality": _("Kommunen där barnet bor under placeringen. Skyddas som adressen."),
+    "exit_destination": _(
+        "Vart barnet flyttar när placeringen upphör: hem, ny placering, eget boende, annan kommun "
+        "eller annat. Bara med slutdatum."
+    ),
+    "school_after": _("Skolenhetskoden för skolan barnet går i efter placeringen. Bara med slutdatum."),
 }
 
 
@@ -91,6 +98,7 @@ def template_workbook(actor: Any) -> bytes:
         "placement_form": list(PlacementForm.objects.order_by("sort_order").values_list("code", flat=True)),
         "legal_basis": [value for value in LegalBasis.values if value],
         "school_change": ["ja", "nej"],
+        "exit_destination": [value for value in ExitDestination.values],
     }
     example = EXAMPLE | {"district": lists["district"][0] if lists["district"] else ""}
     sheet.append([SWEDISH_HEADERS[name] for name in COLUMNS])

@@ -33,6 +33,7 @@ from obruten.lib.tabular import FileError, RowCheck, iso_date, read_file
 from .models import (
     Child,
     District,
+    ExitDestination,
     LegalBasis,
     Municipality,
     Placement,
@@ -58,8 +59,11 @@ COLUMNS = (
     "school_start_date",
     "placing_municipality",
     "location_municipality",
+    "exit_destination",
+    "school_after",
 )
-OPTIONAL_COLUMNS = ("placing_municipality", "location_municipality")  # may be left out of the header
+# May be left out of the header; each is named as the placement's field it writes.
+OPTIONAL_COLUMNS = ("placing_municipality", "location_municipality", "exit_destination", "school_after")
 REQUIRED = (
     "personal_number",
     "first_name",
@@ -90,6 +94,8 @@ SWEDISH_COLUMNS = {
     "första skoldag": "school_start_date",
     "placerande kommun": "placing_municipality",
     "placeringskommun": "location_municipality",
+    "flyttar till": "exit_destination",
+    "skola efter placeringen": "school_after",
 }
 HEADER_ALIASES = {"personnr": "personal_number", "pnr": "personal_number"}  # short forms users write
 # The codes, and the words a user types from Obruten's own screens ("Pojke"): K (kvinna) is
@@ -108,6 +114,11 @@ def _basis_key(text: str) -> str:
     return re.sub(r"\(.*?\)|§|\s|och", "", text.casefold())
 
 
+EXIT_DESTINATIONS = {
+    _word(text): value
+    for value, label in ExitDestination.choices
+    for text in (value.replace("_", " "), str(label))
+}
 LEGAL_BASES = {
     _basis_key(text): value
     for value, label in LegalBasis.choices
@@ -169,6 +180,11 @@ RULES = {
         "Vård enligt LVU upphör senast när barnet fyller 18 år (LVU 2 §) eller den unge 21 år (LVU 3 §), "
         "LVU 21 §: slutdatumet ligger efter den dagen."
     ),
+    "R29": _(
+        "Flyttar till ska vara hem, ny placering, eget boende, annan kommun eller annat "
+        "(koden eller texten som i Obruten, till exempel ”Hem till vårdnadshavare”)."
+    ),
+    "R30": _("Vart barnet flyttar och skolan efteråt anges bara för en placering med slutdatum."),
 }
 # A placement's legal basis against the child's age and status: the codes of the rules above.
 LAW_RULES = {
@@ -226,6 +242,8 @@ class _Row:
     school_change: bool
     school_code: str
     school_start: date | None
+    exit_destination: str = ""
+    school_after_code: str = ""
 
 
 def import_placements(content: bytes | IO[bytes], *, filename: str, actor: Any, via: str) -> ImportResult:
@@ -360,6 +378,14 @@ def _validate(table: list[dict[str, str]], actor: Any, errors: list[RowError], *
             if start:
                 check("school_start_date", school_day >= start, "R14")
             check("school_start_date", school_day <= today, "R15")
+        destination_text, school_after = raw.get("exit_destination", ""), raw.get("school_after", "")
+        destination = EXIT_DESTINATIONS.get(_word(destination_text), "") if destination_text else ""
+        check("exit_destination", bool(destination) or not destination_text, "R29")
+        if school_after:
+            check("school_after", bool(SCHOOL_UNIT_CODE.match(school_after)), "R12")
+        if not raw["end_date"]:
+            for name in ("exit_destination", "school_after"):
+                check(name, not raw.get(name), "R30")
         if check.errors:
             errors.extend(check.errors)
             continue
@@ -383,6 +409,8 @@ def _validate(table: list[dict[str, str]], actor: Any, errors: list[RowError], *
                 school_change=raw["school_change"].lower() == "ja",
                 school_code=code,
                 school_start=school_day,
+                exit_destination=destination,
+                school_after_code=school_after,
             )
         )
     rows = _check_scope(rows, actor, errors, via)
@@ -503,6 +531,7 @@ def _write(
     naming every record the import created or changed for that child. An optional column
     left out of the file leaves that field of a placement in the register as it is."""
     rows = sorted(rows, key=lambda row: (row.pnr, row.start))
+    schools_after = _schools({row.school_after_code for row in rows if row.school_after_code})
     newest = {row.pnr: row for row in rows}  # each child's latest row in the file
     children = _by_chunks(lambda chunk: Child.objects.filter(personal_number__in=chunk), list(newest))
     children_by_pnr = {child.personal_number: child for child in children}
@@ -548,6 +577,8 @@ def _write(
         optional = {
             "placing_municipality_id": row.placing_municipality.pk,
             "location_municipality_id": row.location_municipality.pk if row.location_municipality else None,
+            "exit_destination": row.exit_destination,
+            "school_after_id": schools_after[row.school_after_code].pk if row.school_after_code else None,
         }
         values |= {
             key: value for key, value in optional.items() if key.removesuffix("_id") in optional_columns

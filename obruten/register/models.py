@@ -143,6 +143,16 @@ class LegalBasis(models.TextChoices):
     NONE = "", _("Inget eget beslut (medföljande)")
 
 
+class ExitDestination(models.TextChoices):
+    """Where a child goes when a placement ends (seed 001, "Stöd efter avslutad placering")."""
+
+    HOME = "hem", _("Hem till vårdnadshavare")
+    NEW_PLACEMENT = "ny_placering", _("Ny placering")
+    OWN_HOUSING = "eget_boende", _("Eget boende")
+    OTHER_MUNICIPALITY = "annan_kommun", _("Flyttar till annan kommun")
+    OTHER = "annat", _("Annat")
+
+
 class Child(models.Model):
     """A child or young person in the register. Personal data: read only through
     ``obruten.accounts.policy``."""
@@ -245,6 +255,22 @@ class Placement(models.Model):
     school_change = models.BooleanField(_("innebär skolbyte"), default=False)
     unit_name = models.CharField(_("placeringsställe"), max_length=200, blank=True)
     address = models.CharField(_("placeringsadress"), max_length=200, blank=True)
+    exit_destination = models.CharField(
+        _("flyttar till"),
+        max_length=20,
+        choices=ExitDestination.choices,
+        blank=True,
+        help_text=_("Vart barnet flyttar när placeringen upphör."),
+    )
+    school_after = models.ForeignKey(
+        School,
+        verbose_name=_("skola efter placeringen"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Skolan barnet går i efter placeringen; skyddas som adressen."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

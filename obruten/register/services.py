@@ -24,6 +24,7 @@ from . import signals
 from .models import (
     Child,
     District,
+    ExitDestination,
     LegalBasis,
     Municipality,
     Placement,
@@ -60,6 +61,8 @@ PLACEMENT_FIELDS = (
     "school_change",
     "unit_name",
     "address",
+    "exit_destination",
+    "school_after",
 )
 
 
@@ -92,6 +95,8 @@ class PlacementData:
     unit_name: str = ""
     address: str = ""
     location_municipality: Municipality | None = None
+    exit_destination: str = ""
+    school_after: School | None = None
 
 
 PERSONAL_NUMBER_ERRORS = {
@@ -242,6 +247,13 @@ def _validate_placement(child: Child, data: PlacementData, *, existing: Placemen
         errors["end_date"] = _("Slutdatum kan inte vara före startdatum.")
     if data.decision_date and data.enforcement_date and data.enforcement_date < data.decision_date:
         errors["enforcement_date"] = _("Verkställighetsdatum kan inte vara före beslutsdatum.")
+    if data.exit_destination not in ("", *ExitDestination.values):
+        errors["exit_destination"] = _("Välj vart barnet flyttar i listan.")
+    elif data.end_date is None and (data.exit_destination or data.school_after):
+        field = "exit_destination" if data.exit_destination else "school_after"
+        errors[field] = _(
+            "Ange slutdatum: vart barnet flyttar och skolan efteråt registreras när placeringen upphör."
+        )
     if not errors:
         errors.update(_law_errors(child, data))
     if not data.district.is_valid_on(data.start_date):

@@ -137,6 +137,7 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
             "placing_municipality",
             "location_municipality",
             "school_start__school__municipality",
+            "school_after__municipality",
         ).order_by("-start_date")
         for start in [getattr(placement, "school_start", None)]
     ]
@@ -256,6 +257,7 @@ def _placement_form_page(
     initial: dict[str, Any] = {"district": child.district}
     if placement is not None:
         initial = {name: getattr(placement, name) for name in services.PLACEMENT_FIELDS}
+        initial["school_after"] = placement.school_after.unit_code if placement.school_after else ""
     form = PlacementEditForm(
         request.POST or None,
         initial=initial,

@@ -129,6 +129,8 @@ def test_the_follow_up_after_lvu_care_ends(world: World) -> None:
         unit_name="Hem A",
     )
     assert stored(child, Kind.AFTER_LVU) == [(date(2027, 4, 30), State.OPEN, None)]
+    services.recompute([child.pk], date(2027, 5, 1))  # its six months over, not done: missed
+    assert stored(child, Kind.AFTER_LVU) == [(date(2027, 4, 30), State.MISSED, None)]
     review(world, child, date(2026, 11, 20), FollowUpKind.AFTER_LVU)
     assert stored(child, Kind.AFTER_LVU) == [(date(2027, 4, 30), State.DONE, date(2026, 11, 20))]
     # Care under SoL that ends, or LVU care that ended before 1 July 2022: no such duty.

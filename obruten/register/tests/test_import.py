@@ -201,3 +201,25 @@ def test_the_users_own_words_are_understood_and_errors_name_her_columns(world: W
     (error,) = import_placements((no_header + rows[0]).encode(), filename="p.csv", actor=None, via="t").errors
     assert (error.heading, error.rule) == ("skolbyte", "F02")
     assert "Rubrikerna kan skrivas på svenska eller engelska" in error.message
+
+
+def test_where_the_child_went_and_the_school_after_are_imported_in_the_users_words(db: None) -> None:
+    """Issue 24: the leaving-care fields with their Swedish headers; only with an end date."""
+    header = (
+        "personnummer,förnamn,efternamn,kön,hemkommun,stadsdel,placeringsform,lagrum,startdatum,slutdatum,"
+    )
+    header += "skolbyte,skolenhetskod,första skoldag,flyttar till,skola efter placeringen"
+    ended = "200607092384,Hedda,Import,F,0180,Farsta,hvb,SoL,2025-01-10,2025-06-30,nej,,,"
+    good = f"{header}\n{ended}Hem till vårdnadshavare,87654321\n".encode()
+    result = import_placements(good, filename="p.csv", actor=None, via="test")
+    assert result.ok, result.errors
+    placement = Placement.objects.get()
+    assert (placement.exit_destination, placement.school_after.unit_code) == ("hem", "87654321")
+    ongoing = "200306062381,Ivar,Import,M,0180,Farsta,hvb,SoL,2024-03-01,,nej,,,"
+    bad = f"{header}\n{ended}semester,\n{ongoing}hem,12345678\n".encode()
+    result = import_placements(bad, filename="p.csv", actor=None, via="test")
+    assert [(e.row, e.heading, e.rule) for e in result.errors] == [
+        (2, "flyttar till", "R29"),
+        (3, "flyttar till", "R30"),
+        (3, "skola efter placeringen", "R30"),
+    ]

@@ -40,7 +40,9 @@ def test_the_template_has_swedish_headers_an_example_and_drop_downs(world: World
     assert example[0] == "20250418-2391"  # Skatteverket's test number, no real person
     assert example[COLUMNS.index("district")] == "Farsta"  # one the case worker may import into
     columns = sorted(str(validation.sqref)[0] for validation in sheet.data_validations.dataValidation)
-    assert columns == list("DEFGHKNO")  # sex, municipalities, district, form, legal basis, school change
+    assert columns == list(
+        "DEFGHKNOP"
+    )  # sex, municipalities, district, form, legal basis, school change, exit
     districts = [row[2] for row in book["Kodlistor"].iter_rows(min_row=2, values_only=True) if row[2]]
     assert districts == ["Farsta"]
 

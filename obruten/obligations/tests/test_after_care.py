@@ -1,0 +1,96 @@
+"""Leaving care (issue 24): where the child goes, the school afterwards, and the follow-ups
+of the schooling after a return home (seed 001, "Stöd efter avslutad placering")."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import override_settings
+
+from conftest import World, place, register
+from obruten.followup import services as followup
+from obruten.followup.models import FollowUpKind
+from obruten.lib import cadence
+from obruten.obligations import services
+from obruten.obligations.models import Kind, Obligation, State
+from obruten.register import services as register_services
+from obruten.register.models import Child, ExitDestination, School
+
+from .test_due_by_law import number
+
+TODAY = date(2026, 12, 7)
+
+
+def after_care(child: Child, today: date = TODAY) -> list[tuple[date, str]]:
+    services.recompute([child.pk], today)
+    rows = Obligation.objects.filter(child=child, kind=Kind.AFTER_CARE).order_by("due")
+    return [(o.due, o.state) for o in rows]
+
+
+def test_the_rule_one_and_six_months_after_care_late_done_and_missed() -> None:
+    ended, months = date(2026, 3, 15), (1, 6)
+    open_then = cadence.after_care_occurrences(ended, months, [], date(2026, 4, 1), None)
+    assert [(o.due, o.state) for o in open_then] == [(date(2026, 4, 15), "open"), (date(2026, 9, 15), "open")]
+    late = cadence.after_care_occurrences(ended, months, [date(2026, 5, 2)], date(2026, 10, 20), None)
+    assert [(o.due, o.state, o.done_on) for o in late] == [
+        (date(2026, 4, 15), "done", date(2026, 5, 2)),  # late, but done before the next fell due
+        (date(2026, 9, 15), "missed", None),  # none by a month after it fell due
+    ]
+    back = cadence.after_care_occurrences(ended, months, [], date(2026, 10, 20), date(2026, 6, 1))
+    assert [(o.due, o.state) for o in back] == [(date(2026, 4, 15), "missed")]  # back in care before 6 m
+
+
+def test_a_return_home_makes_the_schooling_follow_up_due_a_month_later_and_recording_it_clears_it(
+    world: World,
+) -> None:
+    cw = world.users["case_worker"]
+    child = register(number(date(2012, 5, 4), serial=310), "Alva", "farsta", cw)
+    placement = place(child, "familjehem", "farsta", date(2026, 1, 10), cw, unit_name="Hem C")
+    data = register_services.PlacementData(
+        **{name: getattr(placement, name) for name in register_services.PLACEMENT_FIELDS}
+    )
+    data.end_date, data.exit_destination = date(2026, 11, 20), ExitDestination.HOME
+    register_services.update_placement(actor=cw, placement=placement, data=data, via="test")
+    assert after_care(child) == [(date(2026, 12, 20), State.OPEN), (date(2027, 5, 20), State.OPEN)]
+    followup.record_follow_up(
+        actor=cw,
+        child=child,
+        data=followup.FollowUpData(kind=FollowUpKind.AFTER_CARE, date=TODAY, school_form="grundskola"),
+        via="test",
+    )
+    assert after_care(child)[0] == (date(2026, 12, 20), State.DONE)
+    with override_settings(AFTER_CARE_SCHOOL_FOLLOW_UP_MONTHS=(2,)):
+        assert after_care(child, date(2027, 2, 1)) == [(date(2027, 1, 20), State.DONE)]
+
+
+@pytest.mark.parametrize("destination", [ExitDestination.NEW_PLACEMENT, ExitDestination.OWN_HOUSING, ""])
+def test_no_schooling_follow_up_unless_the_child_returns_home(world: World, destination: str) -> None:
+    cw = world.users["case_worker"]
+    child = register(number(date(2012, 5, 4), serial=311), "Alva", "farsta", cw)
+    place(
+        child,
+        "hvb",
+        "farsta",
+        date(2026, 1, 10),
+        cw,
+        end_date=date(2026, 11, 20),
+        exit_destination=destination,
+    )
+    assert after_care(child) == []
+
+
+def test_where_the_child_goes_is_said_when_the_placement_ends(world: World) -> None:
+    cw = world.users["case_worker"]
+    child = register(number(date(2012, 5, 4), serial=312), "Alva", "farsta", cw)
+    school = School.objects.create(unit_code="99887766", name="Skolan efteråt")
+    for extra, field in (
+        ({"exit_destination": ExitDestination.HOME}, "exit_destination"),
+        ({"school_after": school}, "school_after"),
+        ({"exit_destination": "semester", "end_date": date(2026, 3, 1)}, "exit_destination"),
+    ):
+        with pytest.raises(ValidationError) as refused:
+            place(child, "hvb", "farsta", date(2026, 1, 10), cw, **extra)
+        assert field in refused.value.message_dict
+    assert not child.placements.exists()
