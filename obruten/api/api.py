@@ -349,6 +349,8 @@ def _follow_up_data(payload: FollowUpIn) -> followup.FollowUpData:
         kind=payload.kind,
         date=payload.date,
         school_form=payload.school_form,
+        programme=payload.programme,
+        school=_by_code(School, "school", payload.school, key="unit_code"),
         swedish_subject=payload.swedish_subject,
         results={
             k: followup.Result(grade=r.grade, assessment=r.assessment) for k, r in payload.results.items()
@@ -363,7 +365,7 @@ def _follow_up_data(payload: FollowUpIn) -> followup.FollowUpData:
 
 
 def _follow_up_out(follow_up: FollowUp) -> dict[str, Any]:
-    fields = ("kind", "date", "school_form", "attendance_percent", "unexcused_absence_percent")
+    fields = ("kind", "date", "school_form", "programme", "attendance_percent", "unexcused_absence_percent")
     more = ("health_exam_requested", "health_exam_done", "dental_exam_latest", "plan")
     return {
         "id": follow_up.pk,

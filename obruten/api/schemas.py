@@ -151,6 +151,11 @@ class FollowUpIn(Schema):
     kind: FollowUpKindCode
     date: dt.date
     school_form: SchoolFormCode = ""
+    programme: Annotated[str, StringConstraints(max_length=3)] = Field(
+        "",
+        description="Skolverkets programkod (NA, VO, IMY …) i gymnasieskolan eller på introduktionsprogram",
+    )
+    school: Code | None = Field(None, description="skolenhetskod; visas inte i svaret (barnets vistelseort)")
     swedish_subject: Literal["SV", "SVA"] = "SV"
     results: dict[Annotated[str, StringConstraints(max_length=5, pattern=r"^[A-Z0-9]+$")], ResultIn] = {}
     attendance_percent: Percent | None = None
@@ -173,6 +178,7 @@ class FollowUpOut(Schema):
     kind: str
     date: dt.date
     school_form: str
+    programme: str
     attendance_percent: Decimal | None
     unexcused_absence_percent: Decimal | None
     health_exam_requested: dt.date | None

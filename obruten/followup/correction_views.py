@@ -29,6 +29,7 @@ from .models import ChainStep, ChainStepRecord, FollowUp
 def _initial(follow_up: FollowUp) -> dict[str, Any]:
     initial: dict[str, Any] = {"kind": follow_up.kind, "swedish_subject": "SV"}
     initial |= {name: getattr(follow_up, name) for name in services.FOLLOW_UP_FIELDS}
+    initial["school"] = follow_up.school.unit_code if follow_up.school else ""
     core = {key for key, _label in CORE}
     for result in follow_up.results.all():
         key = "SWEDISH" if result.subject in {"SV", "SVA"} else result.subject
@@ -48,14 +49,22 @@ def follow_up_correct(request: HttpRequest, child_id: int, follow_up_id: int) ->
     follow_up = get_object_or_404(FollowUp.objects.select_related("child"), pk=follow_up_id, child=child)
     if not services.may_correct_follow_up(request.user, follow_up):
         raise PermissionDenied
+    whereabouts = policy.may_see_whereabouts(request.user, child)
     form = FollowUpForm(
-        request.POST or None, initial=_initial(follow_up), kinds=[follow_up.kind], previous={}
+        request.POST or None,
+        initial=_initial(follow_up),
+        kinds=[follow_up.kind],
+        previous={},
+        whereabouts=whereabouts,
     )
     if request.method == "POST" and form.is_valid():
+        data = form.to_data()
+        if not whereabouts:  # a school the corrector may not see stays as it is
+            data.school = follow_up.school
         saved = run_service(
             form,
             lambda: services.correct_follow_up(
-                actor=request.user, follow_up=follow_up, data=form.to_data(), via="followup:correct"
+                actor=request.user, follow_up=follow_up, data=data, via="followup:correct"
             ),
         )
         if saved is not None:

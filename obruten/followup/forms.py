@@ -6,6 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from obruten.lib import grades as grade_rules
+from obruten.lib import upper_secondary
+from obruten.register import schools
 from obruten.register.forms import DateInput
 
 from .models import GRADE_CHOICES, Assessment, FollowUpKind, InterventionKind, SchoolForm
@@ -13,6 +15,17 @@ from .services import FollowUpData, InterventionData, Result
 
 GRADE_FIELD_CHOICES = [("", "–"), *GRADE_CHOICES]
 ASSESSMENT_CHOICES = [("", "–"), *Assessment.choices]
+# Grouped as the law groups them: a national programme of either kind, or an introduktionsprogram.
+PROGRAMME_CHOICES = [
+    ("", "–"),
+    *(
+        (
+            kind_name,
+            [(code, name) for code, (name, of) in upper_secondary.PROGRAMMES.items() if of == kind],
+        )
+        for kind, kind_name in upper_secondary.PROGRAMME_KINDS.items()
+    ),
+]
 CORE = [("SWEDISH", _("Svenska eller svenska som andraspråk")), ("MA", _("Matematik")), ("EN", _("Engelska"))]
 OTHER_SUBJECTS = [code for code in grade_rules.SUBJECTS if code not in {"SV", "SVA", "MA", "EN"}]
 
@@ -22,6 +35,18 @@ class FollowUpForm(forms.Form):
     date = forms.DateField(label=_("Datum"), widget=DateInput())
     school_form = forms.ChoiceField(
         label=_("Skolform"), choices=[("", "–"), *SchoolForm.choices], required=False
+    )
+    programme = forms.ChoiceField(
+        label=_("Gymnasieprogram"),
+        choices=PROGRAMME_CHOICES,
+        required=False,
+        help_text=_("I gymnasieskolan eller på ett introduktionsprogram."),
+    )
+    school = forms.CharField(
+        label=_("Skolenhet"),
+        max_length=100,
+        required=False,
+        help_text=_("Skolenhetskod eller skolans namn. Visas bara för den som får se barnets vistelseort."),
     )
     swedish_subject = forms.ChoiceField(
         label=_("Barnet läser"),
@@ -45,8 +70,12 @@ class FollowUpForm(forms.Form):
         label=_("Plan och kommentar"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
 
-    def __init__(self, *args: Any, kinds: list[str], previous: dict[str, str], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, kinds: list[str], previous: dict[str, str], whereabouts: bool = True, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if not whereabouts:  # the school locates a protected child
+            del self.fields["school"]
         kind_choices = [(k, label) for k, label in FollowUpKind.choices if k in kinds]
         self.fields["kind"].choices = kind_choices  # type: ignore[attr-defined]
         for key, label in CORE:
@@ -82,13 +111,17 @@ class FollowUpForm(forms.Form):
         return [self[f"grade_{code}"] for code in OTHER_SUBJECTS]
 
     def general_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in ("kind", "date", "school_form")]
+        names = ("kind", "date", "school_form", "programme", "school")
+        return [self[name] for name in names if name in self.fields]
 
     def attendance_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in ("attendance_percent", "unexcused_absence_percent")]
 
     def health_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in ("health_exam_requested", "health_exam_done", "dental_exam_latest")]
+
+    def clean_school(self) -> Any:
+        return schools.named(self.cleaned_data["school"])
 
     def to_data(self) -> FollowUpData:
         data = self.cleaned_data
@@ -102,6 +135,8 @@ class FollowUpForm(forms.Form):
             kind=data["kind"],
             date=data["date"],
             school_form=data["school_form"],
+            programme=data["programme"],
+            school=data.get("school"),
             swedish_subject=data["swedish_subject"],
             results=results,
             attendance_percent=data["attendance_percent"],

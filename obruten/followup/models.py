@@ -8,7 +8,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from obruten.register.models import Child, Placement
+from obruten.lib import upper_secondary
+from obruten.register.models import Child, Placement, School
 
 
 class ChainModel(models.Model):
@@ -108,6 +109,16 @@ class FollowUp(models.Model):
     kind = models.CharField(_("typ"), max_length=30, choices=FollowUpKind.choices)
     date = models.DateField(_("datum"))
     school_form = models.CharField(_("skolform"), max_length=30, choices=SchoolForm.choices, blank=True)
+    programme = models.CharField(
+        _("gymnasieprogram"),
+        max_length=3,
+        choices=[(code, name) for code, (name, _kind) in upper_secondary.PROGRAMMES.items()],
+        blank=True,
+    )
+    # Where the child goes to school: protected as the address (WHEREABOUTS).
+    school = models.ForeignKey(
+        School, verbose_name=_("skolenhet"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     attendance_percent = models.DecimalField(
         _("närvaro (%)"),
         max_digits=4,
@@ -140,6 +151,31 @@ class FollowUp(models.Model):
             # Covers the results report: the latest follow-up per child in a period.
             models.Index(fields=["date", "kind", "school_form", "child"], name="followup_report_idx"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.date}"
+
+
+class UpperSecondaryQualification(models.Model):
+    """A young person's complete upper-secondary qualification (gymnasieexamen), one per
+    child: the higher-education preparatory or the vocational diploma (skollagen 16 kap.
+    26–27 §§)."""
+
+    class Kind(models.TextChoices):
+        PREPARATORY = "hogskoleforberedande", _("Högskoleförberedande examen")
+        VOCATIONAL = "yrkesexamen", _("Yrkesexamen")
+
+    child = models.OneToOneField(
+        Child, on_delete=models.PROTECT, related_name="upper_secondary_qualification"
+    )
+    kind = models.CharField(_("examen"), max_length=20, choices=Kind.choices)
+    date = models.DateField(_("datum för examen"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("gymnasieexamen")
+        verbose_name_plural = _("gymnasieexamina")
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.date}"

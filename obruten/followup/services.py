@@ -11,11 +11,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from obruten.accounts import policy
 from obruten.audit import log as audit
 from obruten.lib import grades as grade_rules
-from obruten.register.models import Child, Placement
+from obruten.lib import upper_secondary
+from obruten.register.models import Child, Placement, School
 
 from .models import (
     ChainStep,
@@ -50,6 +52,25 @@ class FollowUpData:
     health_exam_done: dt.date | None = None
     dental_exam_latest: dt.date | None = None
     plan: str = ""
+    programme: str = ""  # Skolverket's code, in gymnasieskolan or an introduktionsprogram
+    school: School | None = None
+
+
+PROGRAMME_ERRORS = {
+    "unknown": gettext_lazy("Välj gymnasieprogram i listan."),
+    "national_as_introduction": gettext_lazy(
+        "Skolformen är introduktionsprogram: välj ett av introduktionsprogrammen eller skolformen "
+        "gymnasieskola."
+    ),
+    "introduction_as_national": gettext_lazy(
+        "Ett introduktionsprogram: välj skolformen introduktionsprogram, eller ett nationellt program."
+    ),
+    "not_upper_secondary": gettext_lazy(
+        "Gymnasieprogram anges bara för skolformen gymnasieskola eller introduktionsprogram."
+    ),
+}
+# The kinds that record results: the reviews, the coordinator's and the schooling after care.
+RESULT_KINDS = {FollowUpKind.REVIEW, FollowUpKind.COORDINATOR, FollowUpKind.AFTER_CARE}
 
 
 def _validate_follow_up(child: Child, data: FollowUpData) -> None:
@@ -86,6 +107,9 @@ def _validate_follow_up(child: Child, data: FollowUpData) -> None:
         and data.health_exam_done < data.health_exam_requested
     ):
         errors["health_exam_done"] = _("Undersökningen kan inte vara gjord innan den begärdes.")
+    programme = upper_secondary.programme_error(data.school_form, data.programme)
+    if programme is not None:
+        errors["programme"] = str(PROGRAMME_ERRORS[programme])
     for subject, result in data.results.items():
         if result.grade and result.grade not in grade_rules.GRADE_POINTS:
             errors[f"grade_{subject}"] = _("Betyget ska vara A–F eller – (underlag saknas).")
@@ -115,6 +139,8 @@ def record_follow_up(*, actor: Any, child: Child, data: FollowUpData, via: str) 
         kind=data.kind,
         date=data.date,
         school_form=data.school_form,
+        programme=data.programme,
+        school=data.school,
         attendance_percent=data.attendance_percent,
         unexcused_absence_percent=data.unexcused_absence_percent,
         health_exam_requested=data.health_exam_requested,
@@ -124,7 +150,7 @@ def record_follow_up(*, actor: Any, child: Child, data: FollowUpData, via: str) 
         recorded_by=actor,
     )
     results = []
-    if data.kind in {FollowUpKind.REVIEW, FollowUpKind.COORDINATOR}:
+    if data.kind in RESULT_KINDS:
         for key in (*CORE_SUBJECTS, *[k for k in data.results if k not in CORE_SUBJECTS]):
             result = data.results.get(key, Result())
             subject = data.swedish_subject if key == "SWEDISH" else key
@@ -403,6 +429,8 @@ def tick_school_start_step(*, actor: Any, placement: Placement, day: dt.date, vi
 FOLLOW_UP_FIELDS = (
     "date",
     "school_form",
+    "programme",
+    "school",
     "attendance_percent",
     "unexcused_absence_percent",
     "health_exam_requested",

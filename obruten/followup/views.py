@@ -51,7 +51,11 @@ def follow_up_create(request: HttpRequest, child_id: int) -> HttpResponse:
             for name in ("school_form", "health_exam_requested", "health_exam_done", "dental_exam_latest")
         }
     form = FollowUpForm(
-        request.POST or None, initial=initial, kinds=kinds, previous=_previous_hints(child.pk)
+        request.POST or None,
+        initial=initial,
+        kinds=kinds,
+        previous=_previous_hints(child.pk),
+        whereabouts=policy.may_see_whereabouts(request.user, child),
     )
     if request.method == "POST" and form.is_valid():
         saved = run_service(
@@ -79,6 +83,7 @@ def follow_up_detail(request: HttpRequest, child_id: int, follow_up_id: int) -> 
             "follow_up": follow_up,
             "voice": voice,
             "voice_rows": participation.answers_with_change(voice) if voice else [],
+            "show_whereabouts": policy.may_see_whereabouts(request.user, child),
         },
     )
 

@@ -15,6 +15,7 @@ from obruten import sorting
 from obruten.accounts.models import Role, Team, User
 from obruten.accounts.staff import district_staff, teams_for
 from obruten.followup.models import Responsible
+from obruten.register.models import Child
 
 from .models import Kind
 from .selectors import DueItem
@@ -75,6 +76,7 @@ class TaskFilterForm(forms.Form):
     )
     socialsekreterare = forms.ChoiceField(label=_("Socialsekreterare"), required=False)
     arbetsgrupp = forms.ModelChoiceField(label=_("Arbetsgrupp"), required=False, queryset=Team.objects.none())
+    ensamkommande = forms.BooleanField(label=_("Bara ensamkommande barn"), required=False)
 
     def __init__(self, data: QueryDict, *, user: Any, by_person: bool = True) -> None:
         super().__init__(data)
@@ -105,6 +107,13 @@ class TaskFilterForm(forms.Form):
         if worker:
             chosen = None if worker == NO_CASE_WORKER else int(worker)
             items = [i for i in items if i.case_worker_id == chosen]
+        if wanted["ensamkommande"]:
+            unaccompanied = set(
+                Child.objects.filter(pk__in={i.child_id for i in items}, unaccompanied=True).values_list(
+                    "pk", flat=True
+                )
+            )
+            items = [i for i in items if i.child_id in unaccompanied]
         team = wanted.get("arbetsgrupp")
         if team is not None:
             members = set(team.members.values_list("pk", flat=True))

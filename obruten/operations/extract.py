@@ -38,6 +38,7 @@ WHEREABOUTS = {
     (Placement, "address"),
     (Placement, "location_municipality"),
     (Placement, "school_after"),
+    (FollowUp, "school"),
     (SchoolStart, "school"),
     (SchoolStart, "taught_by_larteamet"),  # the child's page hides it with the school
 }

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -28,7 +27,6 @@ from .models import (
 from .services import ChildData, PlacementData, parse_personal_number
 
 T = TypeVar("T")
-SCHOOL_UNIT_CODE = re.compile(r"^\d{8}$")
 
 
 class DateInput(forms.DateInput):
@@ -248,28 +246,7 @@ class PlacementEditForm(forms.Form):
         )
 
     def clean_school_after(self) -> School | None:
-        """The one school the text names: a unit code, or words that match one school only."""
-        text = self.cleaned_data["school_after"].strip()
-        if not text:
-            return None
-        if SCHOOL_UNIT_CODE.match(text):
-            school = School.objects.filter(unit_code=text).first()
-            if school is None:
-                raise forms.ValidationError(_("Ingen skola har skolenhetskoden %(code)s.") % {"code": text})
-            return school
-        found = schools.search(text, limit=5)
-        exact = [school for school in found.schools if school.name.casefold() == text.casefold()]
-        if len(exact) == 1 or len(found.schools) == 1:
-            return (exact or found.schools)[0]
-        if not found.schools:
-            raise forms.ValidationError(
-                _("Ingen skola hittades. Skriv skolenhetskoden eller en del av namnet.")
-            )
-        names = "; ".join(_school_label(school) for school in found.schools)
-        raise forms.ValidationError(
-            _("Flera skolor passar: %(schools)s%(more)s. Skriv skolenhetskoden.")
-            % {"schools": names, "more": " …" if found.more else ""}
-        )
+        return schools.named(self.cleaned_data["school_after"])
 
 
 class ProtectionForm(forms.Form):
@@ -325,7 +302,7 @@ class SchoolStartForm(forms.Form):
         pk = _pk(values.get("school"))
         chosen = list(School.objects.filter(pk__in=[pk] if pk else []).select_related("municipality"))
         offered = chosen + [school for school in found.schools if school not in chosen]
-        self.fields["school"].widget.choices = [(school.pk, _school_label(school)) for school in offered]
+        self.fields["school"].widget.choices = [(school.pk, schools.label(school)) for school in offered]
         self.searched = bool(values.get("school_search"))
         self.found = found
         if values.get("search_school"):
@@ -341,18 +318,12 @@ def _pk(value: Any) -> int | None:
     return int(value) if str(value or "").isdecimal() and len(str(value)) < 10 else None
 
 
-def _school_label(school: School) -> str:
-    municipality = school.municipality.name if school.municipality else ""
-    parts = (f"{school.name} ({school.unit_code})", school.place, municipality)
-    return ", ".join(part for part in parts if part)
-
-
 class CaseloadFilterForm(forms.Form):
     """The caseload's search and filters. The free-text search may be a personnummer, so
     the page posts it and keeps it in the session; the other filters are in the URL."""
 
     MINE, DISTRICT = "mina", "stadsdel"
-    IN_URL = ("scope", "form", "district", "school_start_missing", "over_goal")
+    IN_URL = ("scope", "form", "district", "school_start_missing", "over_goal", "unaccompanied")
     SEARCH_MAX = 100
     scope = forms.ChoiceField(
         label=_("Visa"),
@@ -379,6 +350,7 @@ class CaseloadFilterForm(forms.Form):
     )
     school_start_missing = forms.BooleanField(label=_("Skolstart saknas"), required=False)
     over_goal = forms.BooleanField(label=_("Mer än 7 dagar till skolstart"), required=False)
+    unaccompanied = forms.BooleanField(label=_("Ensamkommande"), required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

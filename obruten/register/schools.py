@@ -10,8 +10,10 @@ from functools import reduce
 from operator import and_
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from obruten.audit import log as audit
 from obruten.lib import tabular
@@ -105,6 +107,42 @@ def natural_key(text: str) -> list[str | int]:
     return [int(part) if part.isdecimal() else part for part in re.split(r"(\d+)", swedish)]
 
 
+UNIT_CODE = re.compile(r"\d{8}")  # Skolverket's skolenhetskod
+
+
+def label(school: School) -> str:
+    """A school as a case worker tells it from another: name and code, town, municipality."""
+    municipality = school.municipality.name if school.municipality else ""
+    parts = (f"{school.name} ({school.unit_code})", school.place, municipality)
+    return ", ".join(part for part in parts if part)
+
+
+def named(text: str) -> School | None:
+    """The one school ``text`` names: a unit code, or words that match one school only (or
+    one school's whole name). A plain error otherwise, listing the matches to choose from."""
+    text = text.strip()
+    if not text:
+        return None
+    if UNIT_CODE.fullmatch(text):
+        school = School.objects.filter(unit_code=text).first()
+        if school is None:
+            raise ValidationError(_("Ingen skola har skolenhetskoden %(code)s.") % {"code": text})
+        return school
+    found = search(text, limit=5)
+    exact = [school for school in found.schools if school.name.casefold() == text.casefold()]
+    if len(exact) == 1 or len(found.schools) == 1:
+        return (exact or found.schools)[0]
+    if not found.schools:
+        raise ValidationError(_("Ingen skola hittades. Skriv skolenhetskoden eller en del av namnet."))
+    raise ValidationError(
+        _("Flera skolor passar: %(schools)s%(more)s. Skriv skolenhetskoden.")
+        % {
+            "schools": "; ".join(label(school) for school in found.schools),
+            "more": " …" if found.more else "",
+        }
+    )
+
+
 @dataclass(frozen=True)
 class SchoolSearch:
     schools: list[School]
@@ -181,7 +219,7 @@ def _check(rows: list[dict[str, str]], municipalities: dict[str, int]) -> Iterab
     seen: set[str] = set()
     for number, row in enumerate(rows, start=2):
         code = row["skolenhetskod"]
-        if not re.fullmatch(r"\d{8}", code):
+        if not UNIT_CODE.fullmatch(code):
             yield RowError(number, "skolenhetskod", "S01")
         elif code in seen:
             yield RowError(number, "skolenhetskod", "S05")

@@ -60,6 +60,8 @@ def caseload(user: Any, *, today: date, filters: dict[str, Any]) -> QuerySet[Chi
         children = children.filter(district=filters["district"])
     if filters.get("form"):
         children = children.filter(placement_form_id=filters["form"].pk)
+    if filters.get("unaccompanied"):
+        children = children.filter(unaccompanied=True)
     placements = Placement.objects.filter(child=OuterRef("pk"))
     if filters.get("school_start_missing"):
         children = children.filter(Exists(placements.filter(without_school_start(today))))

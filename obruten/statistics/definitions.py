@@ -64,6 +64,7 @@ class Params:
     sex: str = ""  # F or M
     layout: str = ""  # "" the detailed placement forms, "stad" the city's columns (CITY_LAYOUT)
     history: bool = False  # map every district onto today's (the history view)
+    unaccompanied: bool = False  # only ensamkommande children (their own report)
 
     def bounds(self) -> tuple[date, date]:
         return period_bounds(self.year, self.period or None)
@@ -255,6 +256,8 @@ def _overlapping(params: Params) -> QuerySet[Placement]:
         placements = placements.filter(form__code=params.form)
     if params.district:
         placements = placements.filter(responsible=_district_pk(params))
+    if params.unaccompanied:
+        placements = placements.filter(child__unaccompanied=True)
     return placements
 
 
@@ -285,6 +288,8 @@ def _imported(params: Params) -> QuerySet[ImportedPlacement]:
     only in the month its file describes, whatever its end date."""
     start, end = params.bounds()
     rows = ImportedPlacement.objects.filter(source__month__range=(start, end))
+    if params.unaccompanied:  # the monthly files do not say which children are
+        return rows.none()
     if params.sex:
         rows = rows.filter(sex=params.sex)
     if params.form:
@@ -326,7 +331,7 @@ def placements(params: Params) -> CountTable:
     cols = range(len(col_labels))
     grid = [[cells.get((d.pk, c), 0) for c in cols] for d in districts]
     col_totals = [by_col.get((c,), 0) for c in cols]
-    if not params.form or any(f.is_protected_housing for f in _forms(params)):
+    if not params.unaccompanied and (not params.form or any(f.is_protected_housing for f in _forms(params))):
         col_labels = [*col_labels, "Medföljande"]
         for row, d in zip(grid, districts, strict=True):
             row.append(accompanying.get((d.pk,), 0))
@@ -936,6 +941,14 @@ REPORTS = {
             PLACEMENTS_RULE + " Historikvy: varje tidigare stadsdelsnämnds placeringar räknas under den "
             "stadsdelsnämnd som har ansvaret i dag.",
             lambda params: placements(replace(params, history=True)),
+        ),
+        Definition(
+            "placements-ensamkommande",
+            "Placerade ensamkommande barn per stadsdelsnämnd, stadens indelning",
+            "Som Placerade barn per stadsdelsnämnd, stadens indelning, för de barn som är registrerade som "
+            "ensamkommande (barn som kommit till Sverige utan vårdnadshavare). Stadsdelsnämndernas "
+            "importerade månadsfiler säger inte vilka barn som är ensamkommande och räknas inte här.",
+            lambda params: placements(replace(params, layout="stad", unaccompanied=True)),
         ),
         Definition(
             "school-start",

@@ -78,6 +78,11 @@ SECTIONS = (
         (Figure("Placerade barn (individer)", cell(-1)), Figure("Medföljande", cell(-2))),
     ),
     Section(
+        "placements-ensamkommande",
+        "Ensamkommande",
+        (Figure("Placerade ensamkommande barn", cell(-1)),),
+    ),
+    Section(
         "school-start",
         "Skolstart",
         (

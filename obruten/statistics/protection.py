@@ -107,6 +107,7 @@ LINKING = {
     "placements": Linking("overlap", form_columns=True, filters=frozenset({"district", "form"})),
     "placements-stad": Linking("overlap"),
     "placements-idag": Linking("overlap", form_columns=True, filters=frozenset({"district", "form"})),
+    "placements-ensamkommande": Linking("overlap"),
     "school-start": Linking("additive"),
     "followup-compliance": Linking("additive"),  # each review falls due in one period
     "year9": Linking("fixed", district_rows=False, filters=frozenset()),
@@ -119,6 +120,7 @@ LINKING = {
 FAMILY = {
     "placements-stad": "placements",
     "placements-idag": "placements",
+    "placements-ensamkommande": "placements",
     "health": "placements",
     "results": "placements",
     "school-start": "placements",
@@ -291,10 +293,14 @@ def report_relations(cells: set[tuple[str, str, str, str, str]]) -> Iterator[Rel
     """The reports of children against ``placements`` (same period, sex and district row):
     ``health`` counts each placed child once, under the district of its latest placement,
     so in a row where ``placements`` counts it; ``results`` counts a part of those
-    children. Over the city, ``placements`` adds the monthly files' rows to the children;
+    children; ``placements-ensamkommande`` counts some of the children of each cell of the
+    city layout. Over the city, ``placements`` adds the monthly files' rows to the children;
     the rows ``school-start`` counts are some of them."""
     health, results = CHILDREN_COLUMN["health"], CHILDREN_COLUMN["results"]
     for report, period, sex, row, col in sorted(cells):
+        if report == "placements-ensamkommande":  # some of the children of the same cell
+            whole = ("placements-stad", period, sex, row, col)
+            yield Relation(whole, ((report, period, sex, row, col),), subset=True)
         if report == "year9-districts" and row == TOTAL:  # the same children as year9's
             yield Relation((report, period, sex, row, col), (("year9", period, sex, row, col),))
         if report == "school-start" and row == MONTHLY:

@@ -1,5 +1,6 @@
-"""Issue 24 in a real browser: a 17-year-old's placement ends with a return home, and the
-follow-up of the schooling falls due a month later on the child's page."""
+"""Issue 24 in a real browser: an upper-secondary follow-up for a 17-year-old, then the
+placement ends with a return home and the follow-up of the schooling falls due a month
+later on the child's page."""
 
 from __future__ import annotations
 
@@ -22,7 +23,9 @@ def personal_number(birth: date, serial: int) -> str:
     return f"{birth:%Y%m%d}-{serial:03d}{luhn_check_digit(nine)}"
 
 
-def test_a_return_home_makes_the_schooling_follow_up_due_a_month_later(server: str, browser: Any) -> None:
+def test_an_upper_secondary_follow_up_then_a_return_home_and_the_schooling_follow_up(
+    server: str, browser: Any
+) -> None:
     today = timezone.localdate()
     birth = today.replace(year=today.year - 17, day=1) - timedelta(days=40)
     context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
@@ -44,6 +47,19 @@ def test_a_return_home_makes_the_schooling_follow_up_due_a_month_later(server: s
     page.get_by_role("button", name="Spara placeringen").click()
 
     page.get_by_role("heading", name="Hemma Testsson").wait_for()
+    page.goto(page.url.split("?")[0].rstrip("/") + "/uppfoljningar/ny/")
+    page.get_by_label("Typ av uppföljning").select_option(label="Övervägande/omprövning")
+    page.get_by_label("Skolform").select_option(label="Gymnasieskola")
+    page.get_by_label("Gymnasieprogram").select_option(label="Naturvetenskapsprogrammet")
+    page.get_by_label("Skolenhet").fill("11112222")
+    page.get_by_label("Matematik: betyg").select_option("C")
+    page.get_by_label("Närvaro (%)").fill("92")
+    assert_accessible(page)
+    page.get_by_role("button", name="Spara uppföljningen").click()
+    page.get_by_role("heading", name="Hemma Testsson").wait_for()
+    page.locator('a[href*="/uppfoljningar/"]').filter(has_text=f"{today:%Y-%m-%d}").first.click()
+    assert "Naturvetenskapsprogrammet (NA)" in page.locator("dl.facts").inner_text()
+    page.go_back()
     page.get_by_role("link", name="Ändra placeringen").click()
     ended = today - timedelta(days=3)
     page.get_by_label("Slutdatum").fill(ended.isoformat())

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext as _
 
 from obruten.audit.models import AuditEvent
 from obruten.followup import services
@@ -35,9 +36,15 @@ def corrections(follow_up: FollowUp) -> list[tuple[AuditEvent, list[Change]]]:
         object_type="followup", object_id=follow_up.pk, action=AuditEvent.Action.UPDATE
     ).select_related("actor")
     return [
-        (event, [Change(_label(name), old, new) for name, (old, new) in event.changes.items()])
+        (event, [_change(name, old, new) for name, (old, new) in event.changes.items()])
         for event in events.order_by("sequence")
     ]
+
+
+def _change(name: str, old: Any, new: Any) -> Change:
+    if name == "school":  # which school would locate a protected child: said changed, not shown
+        return Change(_label(name), "", _("ändrad"))
+    return Change(_label(name), old, new)
 
 
 @register.inclusion_tag("followup/corrections.html", takes_context=True)

@@ -143,3 +143,15 @@ def test_every_kind_of_task_can_be_filtered() -> None:
     from obruten.obligations.tasks import KINDS
 
     assert {kind for kind, _label in KINDS} == set(Kind.values)
+
+
+def test_the_enhetschef_filters_the_tasks_to_unaccompanied_children(world: World) -> None:
+    """Issue 24: unaccompanied children as a filter on the lists."""
+    client = _client(world, "unit_manager")
+    page = reverse("obligations:district")
+    everyone = client.get(page, {"ansvarig": "socialsekreterare"}).context["items"]
+    assert len({item.child_id for item in everyone}) > 1
+    chosen = everyone[0].child_id
+    Child.objects.filter(pk=chosen).update(unaccompanied=True)
+    only = client.get(page, {"ansvarig": "socialsekreterare", "ensamkommande": "on"}).context["items"]
+    assert only and {item.child_id for item in only} == {chosen}

@@ -214,6 +214,7 @@ def test_where_the_child_went_and_the_school_after_are_imported_in_the_users_wor
     result = import_placements(good, filename="p.csv", actor=None, via="test")
     assert result.ok, result.errors
     placement = Placement.objects.get()
+    assert placement.school_after is not None
     assert (placement.exit_destination, placement.school_after.unit_code) == ("hem", "87654321")
     ongoing = "200306062381,Ivar,Import,M,0180,Farsta,hvb,SoL,2024-03-01,,nej,,,"
     bad = f"{header}\n{ended}semester,\n{ongoing}hem,12345678\n".encode()

@@ -249,6 +249,8 @@ def test_caseload_filters(world: World) -> None:
     assert names(client.get(url, {"form": hvb})) == {"Cilla"}
     assert names(client.get(url, {"over_goal": "on"})) == {"Alva", "Cilla"}
     assert names(client.get(url, {"school_start_missing": "on"})) == set()
+    Child.objects.filter(first_name="Cilla").update(unaccompanied=True)  # issue 24
+    assert names(client.get(url, {"unaccompanied": "on"})) == {"Cilla"}
 
 
 def test_a_case_worker_starts_on_their_own_caseload_and_can_widen_it(world: World) -> None:

@@ -17,7 +17,7 @@ from django.core.cache import cache
 
 from obruten.lib.disclosure import Relation, Rules, as_they_hold, weak_cells
 from obruten.register import demo
-from obruten.register.models import District, PlacementForm
+from obruten.register.models import Child, District, PlacementForm
 from obruten.statistics import protection
 from obruten.statistics.definitions import REPORTS, Params
 from obruten.statistics.protection import TOTAL, ProtectedReport, protect_report
@@ -27,7 +27,7 @@ YEAR = 2025
 PERIODS = ["", "T1", "T2", "T3", "T2-ACK"]
 SEXES = ["", "F", "M"]
 FAMILY = ["placements", "placements-stad", "placements-idag"]
-ATTACKED = [*FAMILY, "health", "results", "school-start"]
+ATTACKED = [*FAMILY, "placements-ensamkommande", "health", "results", "school-start"]
 
 
 class Published:
@@ -171,6 +171,8 @@ def random_register(seed: int, *, moves: bool = True) -> None:
         kid = child(
             date(2010 + rng.randrange(6), 1 + rng.randrange(12), 1 + rng.randrange(28)), rng.choice("FM")
         )
+        if n % 4 == 0:  # some of them ensamkommande, counted in a report of their own too
+            Child.objects.filter(pk=kid.pk).update(unaccompanied=True)
         start = date(YEAR, 1, 1) + timedelta(days=rng.randrange(330))
         end = start + timedelta(days=rng.randrange(10, 200))
         place(kid, rng.choice(forms), rng.choice(districts), start, end if end.year == YEAR else None)

@@ -178,7 +178,8 @@ def _shown(value: object) -> str:
 
 def _charts(content: bytes) -> list[str]:
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        names = sorted(n for n in archive.namelist() if n.startswith("xl/charts/chart"))
+        names = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
+        names.sort(key=lambda name: int(name.removeprefix("xl/charts/chart").removesuffix(".xml")))
         return [archive.read(n).decode() for n in names]
 
 

@@ -1,0 +1,67 @@
+"""Upper-secondary school at a follow-up (issue 24): the programme as Skolverket codes it,
+only with its school form, and the school unit protected as the address."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from conftest import World
+from obruten.followup import services
+from obruten.register.models import School
+
+
+@pytest.mark.parametrize(
+    ("school_form", "programme", "refused"),
+    [
+        ("gymnasieskola", "NA", False),
+        ("introduktionsprogram", "IMY", False),
+        ("gymnasieskola", "IMY", True),  # an introduktionsprogram is its own school form
+        ("introduktionsprogram", "VO", True),
+        ("grundskola", "NA", True),
+        ("gymnasieskola", "XX", True),
+    ],
+)
+def test_a_programme_only_with_its_school_form(
+    world: World, school_form: str, programme: str, refused: bool
+) -> None:
+    data = services.FollowUpData(
+        kind="overvagande", date=timezone.localdate(), school_form=school_form, programme=programme
+    )
+    record = lambda: services.record_follow_up(  # noqa: E731
+        actor=world.users["case_worker"], child=world.own, data=data, via="test"
+    )
+    if refused:
+        with pytest.raises(ValidationError) as error:
+            record()
+        assert "programme" in error.value.message_dict
+    else:
+        assert record().programme == programme
+
+
+def test_the_school_at_a_follow_up_is_shown_only_to_those_who_see_whereabouts(world: World) -> None:
+    school = School.objects.create(unit_code="55443322", name="Gymnasiet i Lönnby")
+    follow_up = services.record_follow_up(
+        actor=world.users["case_worker"],
+        child=world.protected,
+        data=services.FollowUpData(
+            kind="overvagande",
+            date=timezone.localdate(),
+            school_form="gymnasieskola",
+            programme="VO",
+            school=school,
+        ),
+        via="test",
+    )
+    url = reverse("followup:detail", args=[world.protected.pk, follow_up.pk])
+    pages = {}
+    for role in ("case_worker", "unit_manager"):
+        client = Client()
+        client.force_login(world.users[role])
+        pages[role] = client.get(url).content.decode()
+    assert "Gymnasiet i Lönnby" in pages["case_worker"]
+    assert "Gymnasiet i Lönnby" not in pages["unit_manager"] and "55443322" not in pages["unit_manager"]
+    assert "Vård- och omsorgsprogrammet (VO)" in pages["unit_manager"]
