@@ -10,7 +10,14 @@ from obruten.lib import upper_secondary
 from obruten.register import schools
 from obruten.register.forms import DateInput
 
-from .models import GRADE_CHOICES, Assessment, FollowUpKind, InterventionKind, SchoolForm
+from .models import (
+    GRADE_CHOICES,
+    Assessment,
+    FollowUpKind,
+    InterventionKind,
+    SchoolForm,
+    UpperSecondaryQualification,
+)
 from .services import FollowUpData, InterventionData, Result
 
 GRADE_FIELD_CHOICES = [("", "–"), *GRADE_CHOICES]
@@ -167,6 +174,11 @@ class FinalGradesForm(forms.Form):
             for code in grade_rules.SUBJECTS
             if self.cleaned_data.get(f"grade_{code}")
         }
+
+
+class UpperSecondaryQualificationForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Examen"), choices=UpperSecondaryQualification.Kind.choices)
+    date = forms.DateField(label=_("Datum för examen"), widget=DateInput())
 
 
 class InterventionForm(forms.Form):

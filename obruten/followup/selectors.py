@@ -11,7 +11,7 @@ from obruten.lib import grades as grade_rules
 from obruten.register.models import Child
 
 from .chain import ChainItem, active_steps, chain_items
-from .models import FinalGrades, FollowUp, Intervention, SubjectResult
+from .models import FinalGrades, FollowUp, Intervention, SubjectResult, UpperSecondaryQualification
 
 
 @dataclass
@@ -21,6 +21,7 @@ class ChildOverview:
     final_grades: FinalGrades | None
     year9: grade_rules.Year9Result | None
     interventions: list[Intervention]
+    qualification: UpperSecondaryQualification | None = None
 
 
 def child_overview(child: Child, today: date) -> ChildOverview:
@@ -39,4 +40,5 @@ def child_overview(child: Child, today: date) -> ChildOverview:
         final_grades=final,
         year9=grade_rules.year9_result(final.grades) if final else None,
         interventions=list(child.interventions.select_related("kind")),
+        qualification=UpperSecondaryQualification.objects.filter(child=child).first(),
     )

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from obruten.accounts import policy
 from obruten.audit import log as audit
 from obruten.lib import grades as grade_rules
-from obruten.lib import upper_secondary
+from obruten.lib import placement_law, upper_secondary
 from obruten.register.models import Child, Placement, School
 
 from .models import (
@@ -28,6 +28,7 @@ from .models import (
     Intervention,
     InterventionKind,
     SubjectResult,
+    UpperSecondaryQualification,
 )
 
 CORE_SUBJECTS = ("SWEDISH", "MA", "EN")  # SWEDISH is SV or SVA, as the child reads
@@ -219,6 +220,39 @@ def record_final_grades(
         changes=audit.changes_between(before, grades),
     )
     return final
+
+
+@transaction.atomic
+def record_upper_secondary_qualification(
+    *, actor: Any, child: Child, kind: str, day: dt.date, via: str
+) -> UpperSecondaryQualification:
+    """The young person's gymnasieexamen: which diploma and when (one per child; a later
+    record replaces it, audited with old and new)."""
+    policy.require_child(actor, child, policy.may_record_school_results(actor))
+    errors = {}
+    if kind not in UpperSecondaryQualification.Kind.values:
+        errors["kind"] = _("Välj examen i listan.")
+    if day > timezone.localdate():
+        errors["date"] = _("Datumet kan inte ligga i framtiden.")
+    elif day < placement_law.birthday(child.birth_date, 15):
+        errors["date"] = _("Datumet ligger före den unges 15-årsdag: kontrollera året.")
+    if errors:
+        raise ValidationError(errors)
+    existing = UpperSecondaryQualification.objects.filter(child=child).first()
+    fields = ("kind", "date")
+    before = {name: getattr(existing, name) for name in fields} if existing else {}
+    qualification, _created = UpperSecondaryQualification.objects.update_or_create(
+        child=child, defaults={"kind": kind, "date": day, "recorded_by": actor}
+    )
+    audit.record(
+        actor=actor,
+        action=audit.Action.UPDATE if existing else audit.Action.CREATE,
+        via=via,
+        child=child,
+        obj=qualification,
+        changes=audit.changes_between(before, {name: getattr(qualification, name) for name in fields}),
+    )
+    return qualification
 
 
 @dataclass

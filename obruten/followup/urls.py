@@ -12,6 +12,11 @@ urlpatterns = [
         name="correct",
     ),
     path("barn/<int:child_id>/slutbetyg/", views.final_grades, name="final_grades"),
+    path(
+        "barn/<int:child_id>/gymnasieexamen/",
+        views.upper_secondary_qualification,
+        name="upper_secondary_qualification",
+    ),
     path("barn/<int:child_id>/insatser/ny/", views.intervention_create, name="intervention_create"),
     path(
         "barn/<int:child_id>/insatser/<int:intervention_id>/",

@@ -20,8 +20,15 @@ from obruten.register.forms import run_service
 from obruten.register.models import Placement
 
 from . import services
-from .forms import CORE, FinalGradesForm, FollowUpForm, InterventionForm
-from .models import ChainStep, ChainStepRecord, FollowUp, FollowUpKind, Intervention
+from .forms import CORE, FinalGradesForm, FollowUpForm, InterventionForm, UpperSecondaryQualificationForm
+from .models import (
+    ChainStep,
+    ChainStepRecord,
+    FollowUp,
+    FollowUpKind,
+    Intervention,
+    UpperSecondaryQualification,
+)
 
 
 def _previous_hints(child_id: int) -> dict[str, str]:
@@ -114,6 +121,32 @@ def final_grades(request: HttpRequest, child_id: int) -> HttpResponse:
             messages.success(request, _("Slutbetygen är sparade."))
             return redirect("register:child_detail", child_id=child.pk)
     return render(request, "followup/final_grades_form.html", {"form": form, "child": child})
+
+
+@records_required
+@require_http_methods(["GET", "POST"])
+def upper_secondary_qualification(request: HttpRequest, child_id: int) -> HttpResponse:
+    child = policy.child_for_user(request.user, child_id, via="followup:upper_secondary_qualification")
+    if not policy.may_record_school_results(request.user):
+        raise PermissionDenied
+    existing = UpperSecondaryQualification.objects.filter(child=child).first()
+    initial = {"kind": existing.kind, "date": existing.date} if existing else {}
+    form = UpperSecondaryQualificationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        saved = run_service(
+            form,
+            lambda: services.record_upper_secondary_qualification(
+                actor=request.user,
+                child=child,
+                kind=form.cleaned_data["kind"],
+                day=form.cleaned_data["date"],
+                via="followup:upper_secondary_qualification",
+            ),
+        )
+        if saved is not None:
+            messages.success(request, _("Gymnasieexamen är sparad."))
+            return redirect("register:child_detail", child_id=child.pk)
+    return render(request, "followup/qualification_form.html", {"form": form, "child": child})
 
 
 def _intervention_page(

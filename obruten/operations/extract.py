@@ -25,7 +25,14 @@ from obruten.audit import labels
 from obruten.audit import log as audit
 from obruten.audit.models import AuditEvent
 from obruten.casework.models import ResponsibilityPeriod, Transfer
-from obruten.followup.models import ChainStepRecord, FinalGrades, FollowUp, Intervention, SubjectResult
+from obruten.followup.models import (
+    ChainStepRecord,
+    FinalGrades,
+    FollowUp,
+    Intervention,
+    SubjectResult,
+    UpperSecondaryQualification,
+)
 from obruten.participation.models import Alert, Answer, Invitation
 from obruten.register.models import Child, Placement, SchoolStart
 from obruten.teaching.models import TeachingWeek
@@ -92,6 +99,7 @@ def _records(child: Child, teaching: bool) -> list[models.QuerySet[Any]]:
         FollowUp.objects.filter(child=child).order_by("date", "pk"),
         SubjectResult.objects.filter(follow_up__child=child).order_by("follow_up__date", "pk"),
         FinalGrades.objects.filter(child=child),
+        UpperSecondaryQualification.objects.filter(child=child),
         Intervention.objects.filter(child=child).order_by("start", "pk"),
         Invitation.objects.filter(child=child).order_by("created_at"),
         Answer.objects.filter(invitation__child=child).order_by("invitation__created_at", "pk"),

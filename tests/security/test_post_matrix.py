@@ -131,6 +131,7 @@ RECORDS = [
     "followup.FollowUp",
     "followup.Intervention",
     "followup.FinalGrades",
+    "followup.UpperSecondaryQualification",
     "followup.ChainStepRecord",
     "participation.Invitation",
 ]
@@ -171,6 +172,7 @@ def test_a_value_outside_the_scope_is_refused_and_nothing_is_written(world: Worl
             lambda w: {"child_id": w.own.pk, "placement_id": w.other.placements.first().pk},
         ),
         ("case_worker", "followup:final_grades", lambda w: {"child_id": w.other.pk}),
+        ("case_worker", "followup:upper_secondary_qualification", lambda w: {"child_id": w.other.pk}),
         ("case_worker", "participation:create", lambda w: {"child_id": w.other.pk}),
         ("case_worker_bromma", "followup:create", lambda w: {"child_id": w.own.pk}),
         ("case_worker_bromma", "register:protection", lambda w: {"child_id": w.protected.pk}),

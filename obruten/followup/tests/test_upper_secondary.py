@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import World
+from obruten.audit.models import AuditEvent
 from obruten.followup import services
-from obruten.register.models import School
+from obruten.register.models import Child, School
 
 
 @pytest.mark.parametrize(
@@ -65,3 +66,19 @@ def test_the_school_at_a_follow_up_is_shown_only_to_those_who_see_whereabouts(wo
     assert "Gymnasiet i Lönnby" in pages["case_worker"]
     assert "Gymnasiet i Lönnby" not in pages["unit_manager"] and "55443322" not in pages["unit_manager"]
     assert "Vård- och omsorgsprogrammet (VO)" in pages["unit_manager"]
+
+
+def test_the_gymnasieexamen_is_recorded_on_the_childs_page_and_audited(world: World) -> None:
+    client = Client()
+    client.force_login(world.users["case_worker"])
+    url = reverse("followup:upper_secondary_qualification", args=[world.own.pk])
+    future = client.post(url, {"kind": "yrkesexamen", "date": "2099-06-10"})
+    assert "Datumet kan inte ligga i framtiden." in future.content.decode()
+    assert "2099-06-10" in future.content.decode()  # what was typed stays
+    young = client.post(url, {"kind": "yrkesexamen", "date": "2016-06-10"})
+    assert "före den unges 15-årsdag" in young.content.decode()
+    Child.objects.filter(pk=world.own.pk).update(birth_date=timezone.localdate().replace(year=2007))
+    client.post(url, {"kind": "yrkesexamen", "date": timezone.localdate().isoformat()})
+    page = client.get(reverse("register:child_detail", args=[world.own.pk])).content.decode()
+    assert "Yrkesexamen, " in page
+    assert AuditEvent.objects.filter(child=world.own, object_type="uppersecondaryqualification").exists()
