@@ -17,5 +17,6 @@ def obruten(request: HttpRequest) -> dict[str, Any]:
         "MAY_IMPORT": has_records and policy.may_import(user),
         "SEES_STATISTICS": bool(user and policy.may_see_statistics(user)),
         "TEACHES": has_records and teaching.teaches(user),
+        "SEES_SKOLFAM_GROUP": has_records and policy.may_see_skolfam_target_group(user),
         "goal_days": municipal.current().school_start_goal_days,
     }

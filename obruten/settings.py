@@ -381,6 +381,15 @@ except ValueError as exc:
     raise ImproperlyConfigured(
         f"AFTER_CARE_SCHOOL_FOLLOW_UP_MONTHS: whole months separated by commas, not {_AFTER_CARE_MONTHS!r}"
     ) from exc
+# Skolfam's target group (docs/rules.md; Stockholm's from seed 001): placement forms, ages
+# (on the day), the county the child is placed in, and a least time placed so far.
+SKOLFAM_FORMS = frozenset(
+    (env("SKOLFAM_FORMS", "familjehem,narstaendehem") or "familjehem,narstaendehem").split(",")
+)
+SKOLFAM_AGE_FROM = env_int("SKOLFAM_AGE_FROM", 6)
+SKOLFAM_AGE_TO = env_int("SKOLFAM_AGE_TO", 12)
+SKOLFAM_COUNTY = env("SKOLFAM_COUNTY", "01") or ""
+SKOLFAM_MIN_MONTHS_PLACED = env_int("SKOLFAM_MIN_MONTHS_PLACED", 0)
 # Term dates as MM-DD (docs/statistics.md, "Counting rules"): "placed all of year 9" means
 # placed from the autumn term's first day to the spring term's last day.
 SCHOOL_AUTUMN_TERM_START = env("SCHOOL_AUTUMN_TERM_START", "08-20") or "08-20"

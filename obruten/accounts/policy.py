@@ -239,6 +239,13 @@ def may_edit_intervention(user: Any, kind_code: str | None) -> bool:
 
 
 @_system_may
+def may_see_skolfam_target_group(user: Any) -> bool:
+    """The list of children in Skolfam's target group not enrolled: the district's
+    enhetschef, who decides on the intervention, and Skolfam."""
+    return user.role in {Role.UNIT_MANAGER, Role.SKOLFAM}
+
+
+@_system_may
 def may_manage_teams(user: Any) -> bool:
     """Create and rename the teams of one's own districts and choose their members."""
     return user.role == Role.UNIT_MANAGER

@@ -13,6 +13,7 @@ from django.db import transaction
 from obruten.accounts.models import Role, User
 from obruten.lib.calendar import add_months
 from obruten.lib.grades import SUBJECTS
+from obruten.lib.upper_secondary import INTRODUCTION, PROGRAMMES
 from obruten.register.demo import refresh_planner_statistics
 from obruten.register.models import Child, Placement
 
@@ -27,6 +28,7 @@ from .models import (
     InterventionKind,
     SchoolForm,
     SubjectResult,
+    UpperSecondaryQualification,
 )
 
 GRADES = ["A", "B", "C", "D", "E", "E", "E", "F", "F", "-"]
@@ -63,6 +65,8 @@ def _closing_steps(
 @transaction.atomic
 def generate(*, seed: int, today: date) -> dict[str, int]:
     rng = random.Random(seed * 7919)  # noqa: S311 - synthetic data, not security
+    # Upper-secondary school draws from its own generator, so the rest stays as it was.
+    upper = random.Random(seed * 15485863)  # noqa: S311
     recorder = User.objects.filter(role=Role.CASE_WORKER).order_by("pk").first()
     coordinator = User.objects.filter(role=Role.SCHOOL_COORDINATOR).order_by("pk").first() or recorder
     assert recorder is not None, "create the demo users first"
@@ -88,6 +92,7 @@ def generate(*, seed: int, today: date) -> dict[str, int]:
         strength = rng.random()
         age = (today - child.birth_date).days // 365
         in_school = 6 <= age <= 19
+        school_form, programme = _upper_secondary_track(upper) if age >= 16 else (SchoolForm.COMPULSORY, "")
         # The first review comes early (with the health examination requested), then
         # every six months; some of the latest are late (overdue now).
         day = placement.start_date + timedelta(days=rng.randrange(14, 45))
@@ -100,7 +105,8 @@ def generate(*, seed: int, today: date) -> dict[str, int]:
                 child=child,
                 kind=FollowUpKind.REVIEW,
                 date=on,
-                school_form=SchoolForm.COMPULSORY if age < 16 else SchoolForm.UPPER_SECONDARY,
+                school_form=school_form,
+                programme=programme,
                 attendance_percent=round(rng.uniform(55, 100), 1),
                 unexcused_absence_percent=round(rng.uniform(0, 12), 1),
                 health_exam_requested=placement.start_date + timedelta(days=rng.randrange(1, 20))
@@ -117,7 +123,7 @@ def generate(*, seed: int, today: date) -> dict[str, int]:
             if in_school:
                 for subject in (rng.choice(["SV", "SV", "SV", "SVA"]), "MA", "EN"):
                     subject_results.append(SubjectResult(subject=subject, grade=_grade(rng, strength)))
-            results.append(subject_results)
+            results.append(subject_results if school_form != SchoolForm.NONE else [])
             first = False
             day = add_months(on, 6) - timedelta(days=rng.randrange(0, 25))
         if placement.form.school_coordinator_follows_up and in_school and rng.random() < 0.8:
@@ -201,10 +207,37 @@ def generate(*, seed: int, today: date) -> dict[str, int]:
                 )
             )
     FinalGrades.objects.bulk_create(final, batch_size=2000)
+
+    # A gymnasieexamen for some of those old enough, in June of the year they turned 19.
+    qualifications = []
+    graduated = Child.objects.filter(
+        birth_date__year__lte=today.year - 19, placements__isnull=False
+    ).distinct()
+    for child in graduated.order_by("pk"):
+        if upper.random() < 0.4:
+            diploma = upper.choice(UpperSecondaryQualification.Kind.values)
+            day = date(child.birth_date.year + 19, 6, 10)
+            qualifications.append(
+                UpperSecondaryQualification(child=child, kind=diploma, date=day, recorded_by=recorder)
+            )
+    UpperSecondaryQualification.objects.bulk_create(qualifications, batch_size=2000)
     refresh_planner_statistics()
     return {
         "follow_ups": len(follow_ups),
         "chain_steps": len(records),
         "final_grades": len(final),
         "interventions": len(interventions),
+        "upper_secondary_qualifications": len(qualifications),
     }
+
+
+def _upper_secondary_track(rng: random.Random) -> tuple[str, str]:
+    """A young person's school form and programme: most on a national programme, some on an
+    introduktionsprogram, a few in no school."""
+    draw = rng.random()
+    if draw < 0.72:
+        national = [code for code, (_name, kind) in PROGRAMMES.items() if kind != INTRODUCTION]
+        return SchoolForm.UPPER_SECONDARY, rng.choice(national)
+    if draw < 0.9:
+        return SchoolForm.INTRODUCTION, rng.choice(["IMV", "IMY", "IMA", "IMS"])
+    return SchoolForm.NONE, ""

@@ -12,6 +12,7 @@ urlpatterns = [
         name="correct",
     ),
     path("barn/<int:child_id>/slutbetyg/", views.final_grades, name="final_grades"),
+    path("skolfam/malgrupp/", views.skolfam_target_group, name="skolfam_target_group"),
     path(
         "barn/<int:child_id>/gymnasieexamen/",
         views.upper_secondary_qualification,

@@ -15,11 +15,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from obruten.accounts import policy
 from obruten.accounts.decorators import records_required
 from obruten.accounts.models import Role
+from obruten.audit import log as audit
+from obruten.lib import placement_law
 from obruten.participation import selectors as participation
+from obruten.register.codelists import COUNTIES
 from obruten.register.forms import run_service
-from obruten.register.models import Placement
+from obruten.register.models import Placement, PlacementForm
 
-from . import services
+from . import services, skolfam
 from .forms import CORE, FinalGradesForm, FollowUpForm, InterventionForm, UpperSecondaryQualificationForm
 from .models import (
     ChainStep,
@@ -147,6 +150,30 @@ def upper_secondary_qualification(request: HttpRequest, child_id: int) -> HttpRe
             messages.success(request, _("Gymnasieexamen är sparad."))
             return redirect("register:child_detail", child_id=child.pk)
     return render(request, "followup/qualification_form.html", {"form": form, "child": child})
+
+
+@records_required
+def skolfam_target_group(request: HttpRequest) -> HttpResponse:
+    """The enhetschef's list of children in Skolfam's target group who are not enrolled."""
+    if not policy.may_see_skolfam_target_group(request.user):
+        raise PermissionDenied
+    today = timezone.localdate()
+    placements = skolfam.not_enrolled(request.user, today)
+    audit.record_list(
+        actor=request.user, via="followup:skolfam_target_group", child_ids=[p.child_id for p in placements]
+    )
+    group = skolfam.target_group()
+    forms = PlacementForm.objects.filter(code__in=group.forms).values_list("name", flat=True)
+    return render(
+        request,
+        "followup/skolfam_target_group.html",
+        {
+            "rows": [(p, placement_law.age_on(p.child.birth_date, today)) for p in placements],
+            "group": group,
+            "forms": ", ".join(forms),
+            "county": COUNTIES.get(group.county, group.county),
+        },
+    )
 
 
 def _intervention_page(

@@ -33,6 +33,11 @@ def birthday(birth_date: date, years: int) -> date:
     return add_years(birth_date, years)
 
 
+def age_on(birth_date: date, day: date) -> int:
+    """Whole years on ``day`` (a 29 February child turns a year older on 1 March)."""
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
 def is_child_on(birth_date: date, day: date) -> bool:
     return day < birthday(birth_date, ADULT_AGE)
 

@@ -24,6 +24,7 @@ from obruten.lib.personnummer import luhn_check_digit
 from .models import (
     Child,
     District,
+    ExitDestination,
     LegalBasis,
     Municipality,
     Placement,
@@ -240,6 +241,7 @@ def generate(*, seed: int, scale: str, today: date) -> dict[str, int]:
     _assign_case_workers(children, users)
     for index, placement in placements:
         placement.child = children[index]
+    _exits(random.Random(seed * 104729), placements, schools)  # its own draws: the rest stay as they were
     Placement.objects.bulk_create([p for _, p in placements], batch_size=2000)
     school_starts = []
     for _, placement in placements:
@@ -276,6 +278,25 @@ def refresh_planner_statistics() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+
+
+def _exits(rng: random.Random, placements: list[tuple[int, Placement]], schools: list[School]) -> None:
+    """Where each child went when a placement ended: the next placement, or (after the last)
+    home for most, own housing or another municipality for some; the school after, mostly."""
+    for (child, placement), (next_child, _next) in zip(
+        placements, [*placements[1:], (-1, None)], strict=True
+    ):
+        if placement.end_date is None:
+            continue
+        if next_child == child:
+            placement.exit_destination = ExitDestination.NEW_PLACEMENT
+            continue
+        placement.exit_destination = rng.choices(
+            [ExitDestination.HOME, ExitDestination.OWN_HOUSING, ExitDestination.OTHER_MUNICIPALITY, ""],
+            weights=[55, 15, 10, 20],
+        )[0]
+        if placement.exit_destination == ExitDestination.HOME and rng.random() < 0.8:
+            placement.school_after = rng.choice(schools)
 
 
 def _placements(

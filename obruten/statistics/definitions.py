@@ -43,7 +43,7 @@ from obruten.followup.models import (
     SchoolForm,
     SubjectResult,
 )
-from obruten.lib import grades
+from obruten.lib import grades, upper_secondary
 from obruten.lib.calendar import add_months, period_bounds, period_label, school_year_start
 from obruten.obligations.models import Kind as ObligationKind
 from obruten.obligations.models import Obligation
@@ -562,6 +562,129 @@ def results(params: Params) -> CountTable:
 
 ATTENDANCE_GOOD = 90.0  # per cent of the school's time: "närvaro minst 90 %" (issue 21)
 
+UPPER_SECONDARY_COLUMNS = [
+    "Högskoleförberedande program",
+    "Yrkesprogram",
+    "Introduktionsprogram",
+    "Gymnasieskola, program ej angivet",
+    "Grundskola eller anpassad grundskola",
+    "Går inte i skolan",
+    "Inget känt",
+]
+
+
+def _upper_secondary_births(params: Params) -> tuple[int, int]:
+    """Birth years of young people of upper-secondary age some day of the period: in the
+    school year starting in autumn Y, those turning 16 (the first year after year 9) to
+    those turning 19 (a fourth year, or an introduktionsprogram), Y − 19 to Y − 16."""
+    start, end = params.bounds()
+    return school_year_start(start).year - 19, school_year_start(end).year - 16
+
+
+def _upper_secondary_column(school_form: str | None, programme: str) -> int:
+    if school_form == SchoolForm.UPPER_SECONDARY:
+        kind = upper_secondary.programme_kind(programme)
+        return {upper_secondary.PREPARATORY: 0, upper_secondary.VOCATIONAL: 1}.get(kind or "", 3)
+    column: dict[str, int] = {
+        SchoolForm.INTRODUCTION: 2,
+        SchoolForm.COMPULSORY: 4,
+        SchoolForm.ADAPTED_COMPULSORY: 4,
+        SchoolForm.NONE: 5,
+    }
+    return column.get(school_form or "", 6)
+
+
+def upper_secondary_schooling(params: Params) -> CountTable:
+    """Every young person placed in the period (not medföljande) of upper-secondary age, by
+    the school form and programme of their latest follow-up that recorded a school form
+    in the ``RESULTS_WINDOW_MONTHS`` up to the period's end (the same window as the
+    results); without one, "Inget känt". Each once, under the district of their latest
+    placement in the period, so in a row where ``health`` counts them."""
+    _start, end = params.bounds()
+    first, last = _upper_secondary_births(params)
+    young = _placed_children(params).filter(birth_date__range=(date(first, 1, 1), date(last, 12, 31)))
+    rows = list(young.values_list("pk", "responsible"))  # type: ignore[misc]
+    recorded = FollowUp.objects.filter(
+        child__in=[pk for pk, _ in rows],
+        date__gt=add_months(end, -settings.RESULTS_WINDOW_MONTHS),
+        date__lte=end,
+    ).exclude(school_form="")
+    latest = recorded.values("child").annotate(last=Max("pk")).values("last")
+    schooling = {
+        child: (school_form, programme)
+        for child, school_form, programme in FollowUp.objects.filter(pk__in=latest).values_list(
+            "child", "school_form", "programme"
+        )
+    }
+    by_district: dict[Any, list[int]] = defaultdict(lambda: [0] * len(UPPER_SECONDARY_COLUMNS))
+    for child, responsible in rows:
+        school_form, programme = schooling.get(child, (None, ""))
+        by_district[responsible][_upper_secondary_column(school_form, programme)] += 1
+    districts = _districts(params, by_district)
+    total = len(UPPER_SECONDARY_COLUMNS)
+    return CountTable(
+        [d.name for d in districts],
+        list(UPPER_SECONDARY_COLUMNS),
+        [by_district.get(d.pk, [0] * total) for d in districts],
+        stats=[
+            Stat("Andel högskoleförberedande program (%)", "share", total, 0),
+            Stat("Andel yrkesprogram (%)", "share", total, 1),
+            Stat("Andel introduktionsprogram (%)", "share", total, 2),
+            Stat("Andel som inte går i skolan (%)", "share", total, 5),
+            Stat("Andel utan känd skolform (%)", "share", total, 6),
+        ],
+    )
+
+
+def upper_secondary_completion(params: Params) -> CountTable:
+    """Young people who turn 20 (and, apart, 21) in the year and were ever placed (not
+    medföljande) before it ended, under the district of their latest placement: how many
+    have a gymnasieexamen by the end of the year they turn 20 (21). Seed 002's measure
+    ("vid 20 års ålder har en treårig gymnasieutbildning och någon gång i livet varit
+    placerade"), counted as register statistics count age."""
+    _start, end = date(params.year, 1, 1), date(params.year, 12, 31)
+    groups = []
+    for age in (20, 21):
+        born = params.year - age
+        placed = Placement.objects.filter(
+            child=OuterRef("pk"), accompanying=False, start_date__lte=end
+        ).annotate(responsible=_responsible(replace(params, period="", district="", form="")))
+        latest = placed.order_by("-start_date", "-pk").values("responsible")
+        young = Child.objects.filter(Exists(placed), birth_date__year=born).annotate(
+            responsible=Subquery(latest[:1], output_field=IntegerField()),
+            diploma=F("upper_secondary_qualification__date"),
+        )
+        if params.sex:
+            young = young.filter(sex=params.sex)
+        if params.district:
+            young = young.filter(responsible=_district_pk(params))
+        groups.append(
+            [
+                (responsible, diploma is not None and diploma.year <= end.year)
+                for responsible, diploma in young.values_list("responsible", "diploma")
+            ]
+        )
+    used = {responsible for group in groups for responsible, _done in group}
+    districts = _districts(replace(params, period=""), used)
+    cells = []
+    for district in districts:
+        row = []
+        for group in groups:
+            mine = [done for responsible, done in group if responsible == district.pk]
+            row += [len(mine), sum(mine)]
+        cells.append(row)
+    return CountTable(
+        [d.name for d in districts],
+        ["Fyller 20 år", "Med examen vid 20 år", "Fyller 21 år", "Med examen vid 21 år"],
+        cells,
+        row_totals=False,
+        parts_of={1: 0, 3: 2},
+        stats=[
+            Stat("Andel med examen vid 20 år (%)", "share", 0, 1),
+            Stat("Andel med examen vid 21 år (%)", "share", 2, 3),
+        ],
+    )
+
 
 def health(params: Params) -> CountTable:
     """Every child placed in the period (not medföljande): health examination requested
@@ -607,6 +730,7 @@ def health(params: Params) -> CountTable:
 
 @dataclass(frozen=True)
 class Year9Child:
+    child_id: int
     whole: bool  # placed all of year 9
     responsible: int | None  # the district responsible for its latest placement in year 9
     flags: tuple[bool, ...]  # final grades, then each eligibility; empty without final grades
@@ -667,7 +791,9 @@ def _year9_children(params: Params) -> list[Year9Child]:
                 result.programme_oriented.eligible,
             )
             merit = result.meritvarde
-        found.append(Year9Child(_covers(child_spans, first, last), latest[child_id][1], flags, merit))
+        found.append(
+            Year9Child(child_id, _covers(child_spans, first, last), latest[child_id][1], flags, merit)
+        )
     return found
 
 
@@ -723,6 +849,39 @@ def year9_districts(params: Params) -> CountTable:
     districts = _districts(params, {c.responsible for c in children})
     return _year9_table(
         [d.name for d in districts], [[c for c in children if c.responsible == d.pk] for d in districts]
+    )
+
+
+SKOLFAM_ROWS = ["I Skolfam", "Familjehem utan Skolfam"]
+
+
+def skolfam_year9(params: Params) -> CountTable:
+    """The year-9 children who were ever in Skolfam before year 9 ended, beside the others
+    placed in Skolfam's placement forms (a family home) some day of year 9: the same columns
+    as ``year9``. A comparison, not a measure of Skolfam's effect."""
+    first, last = municipal.school_terms().year9(params.year)
+    children = _year9_children(params)
+    ids = [c.child_id for c in children]
+    in_skolfam = set(
+        Intervention.objects.filter(kind__code="skolfam", child__in=ids, start__lte=last).values_list(
+            "child_id", flat=True
+        )
+    )
+    in_family_home = set(
+        Placement.objects.filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=first),
+            child__in=ids,
+            start_date__lte=last,
+            accompanying=False,
+            form__code__in=settings.SKOLFAM_FORMS,
+        ).values_list("child_id", flat=True)
+    )
+    return _year9_table(
+        list(SKOLFAM_ROWS),
+        [
+            [c for c in children if c.child_id in in_skolfam],
+            [c for c in children if c.child_id in in_family_home - in_skolfam],
+        ],
     )
 
 
@@ -997,6 +1156,32 @@ REPORTS = {
             chart_stat=1,
         ),
         Definition(
+            "upper-secondary",
+            "Gymnasieskolan: placerade unga per skolform och program",
+            "Alla unga placerade någon dag under perioden (inte medföljande) i gymnasieåldern: födda det år de "
+            "fyller 16 till det år de fyller 19 räknat på läsåren perioden berör (gymnasieskolan börjar efter "
+            "årskurs 9, skollagen 15 kap.; introduktionsprogram och ett fjärde år räknas med). Skolform och "
+            "program enligt den senaste uppföljningen med angiven skolform under de 12 månaderna fram till "
+            "periodens slut; unga utan en sådan räknas som \u201dInget känt\u201d. Programmen delas som i "
+            "skollagen 16 kap. 2 § och bilaga 2 (högskoleförberedande program och yrkesprogram) och 17 kap. "
+            "2 § (introduktionsprogram). Varje ung person räknas en gång, under den stadsdelsnämnd som ansvarar "
+            "för den senaste placeringen under perioden.",
+            upper_secondary_schooling,
+            chart_stat=2,
+        ),
+        Definition(
+            "upper-secondary-completion",
+            "Gymnasieexamen vid 20 och 21 år",
+            "Unga som fyller 20 år (och, för sig, 21 år) under året och som någon gång varit placerade (inte "
+            "medföljande), under den stadsdelsnämnd som ansvarade för den senaste placeringen: hur många som "
+            "har gymnasieexamen (högskoleförberedande examen eller yrkesexamen, skollagen 16 kap. 26–27 §§) "
+            "senast det år de fyller 20 (21). Måttet som i socialnämndens svar 2023 (andelen som vid 20 års "
+            "ålder har en treårig gymnasieutbildning och någon gång i livet varit placerade); åldern räknas som "
+            "i registerstatistik, vid årets slut. Räknas per kalenderår; tertialen visar årets tal.",
+            upper_secondary_completion,
+            chart_stat=0,
+        ),
+        Definition(
             "health",
             "Hälsoundersökning och tandvård",
             "Barn placerade någon dag under perioden (inte medföljande), en gång var, under den stadsdelsnämnd som "
@@ -1021,6 +1206,18 @@ REPORTS = {
             "uppföljande test efter två år i svenska och matematik (stanine 1–9).",
             skolfam,
             chart_col=0,
+        ),
+        Definition(
+            "skolfam-year9",
+            "Skolfam: årskurs 9 jämfört med andra barn i familjehem",
+            "Barnen i Årskurs 9: behörighet och meritvärde (alla barn i årskurs 9 med en placering någon dag av "
+            "läsåret) som någon gång före läsårets slut haft Skolfam, och de andra av dem som någon dag av "
+            "läsåret var placerade i familjehem eller närståendehem (Skolfams placeringsformer i kommunens "
+            "inställning). En jämförelse, inte ett mått på Skolfams effekt: barnen i Skolfam valdes till "
+            "insatsen och skiljer sig från de andra på fler sätt än den.",
+            skolfam_year9,
+            chart_stat=1,
+            row_heading="Grupp",
         ),
         Definition(
             "child-voice",

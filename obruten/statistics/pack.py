@@ -67,6 +67,7 @@ class Section:
     figures: tuple[Figure, ...]
     sexes: tuple[str, ...] = ("",)  # "" all children; F and M side by side
     by_school_year: bool = False  # the report counts a school year (year 9), not the period
+    by_year: bool = False  # the report counts a calendar year (an age reached in it), not the period
 
 
 SEX_LABELS = {"": "", "F": "Flickor, ", "M": "Pojkar, "}
@@ -102,6 +103,27 @@ SECTIONS = (
         sexes=("F", "M", ""),
     ),
     Section(
+        "upper-secondary",
+        "Gymnasieskolan",
+        (
+            Figure("Unga i gymnasieåldern", cell(-1)),
+            Figure("Andel högskoleförberedande program (%)", stat(0), kind="share"),
+            Figure("Andel yrkesprogram (%)", stat(1), kind="share"),
+            Figure("Andel introduktionsprogram (%)", stat(2), kind="share"),
+        ),
+        sexes=("F", "M", ""),
+    ),
+    Section(
+        "upper-secondary-completion",
+        "Gymnasieexamen",
+        (
+            Figure("Andel med examen vid 20 år (%)", stat(0), kind="share"),
+            Figure("Andel med examen vid 21 år (%)", stat(1), kind="share"),
+        ),
+        sexes=("F", "M", ""),
+        by_year=True,
+    ),
+    Section(
         "year9",
         "Årskurs 9",
         (
@@ -113,6 +135,15 @@ SECTIONS = (
     Section(
         "year9-districts",
         "Årskurs 9 per stadsdelsnämnd",
+        (
+            Figure("Andel med slutbetyg (%)", stat(0), kind="share"),
+            Figure("Andel behöriga yrkesprogram (%)", stat(1), kind="share"),
+        ),
+        by_school_year=True,
+    ),
+    Section(
+        "skolfam-year9",
+        "Skolfam årskurs 9",
         (
             Figure("Andel med slutbetyg (%)", stat(0), kind="share"),
             Figure("Andel behöriga yrkesprogram (%)", stat(1), kind="share"),
@@ -209,13 +240,15 @@ def _read(figure: Figure, report: ProtectedReport, label: str) -> Value:
 def _period(section: Section, params: Params, last: Params) -> str:
     if section.by_school_year:
         return f"Läsåret {params.year - 1}/{params.year} jämfört med läsåret {last.year - 1}/{last.year}"
+    if section.by_year:
+        return f"{params.year} jämfört med {last.year} (helår)"
     return f"{params.label()} jämfört med {last.label()}"
 
 
 def build_sheet(section: Section, params: Params) -> PackSheet:
     """A section's protected reports for the period and the same period a year earlier."""
     last = replace(params, year=params.year - 1)
-    if section.by_school_year:
+    if section.by_school_year or section.by_year:
         params, last = replace(params, period=""), replace(last, period="")
     now = {sex: protect_report(section.report, replace(params, sex=sex)) for sex in section.sexes}
     before = {sex: protect_report(section.report, replace(last, sex=sex)) for sex in section.sexes}

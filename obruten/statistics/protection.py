@@ -111,6 +111,8 @@ LINKING = {
     "school-start": Linking("additive"),
     "followup-compliance": Linking("additive"),  # each review falls due in one period
     "year9": Linking("fixed", district_rows=False, filters=frozenset()),
+    "upper-secondary-completion": Linking("fixed"),
+    "skolfam-year9": Linking("fixed", district_rows=False, filters=frozenset()),
     "year9-districts": Linking("fixed", filters=frozenset()),
     "child-voice": Linking("additive", district_rows=False, filters=frozenset()),
 }
@@ -123,8 +125,10 @@ FAMILY = {
     "placements-ensamkommande": "placements",
     "health": "placements",
     "results": "placements",
+    "upper-secondary": "placements",
     "school-start": "placements",
     "year9-districts": "year9",  # the same children per district
+    "skolfam-year9": "year9",  # two separate groups of them
 }
 # Reports that count monthly files' rows, and the member of the cube that holds how many
 # as a margin: the layouts count the same rows as ``placements``.
@@ -293,16 +297,24 @@ def report_relations(cells: set[tuple[str, str, str, str, str]]) -> Iterator[Rel
     """The reports of children against ``placements`` (same period, sex and district row):
     ``health`` counts each placed child once, under the district of its latest placement,
     so in a row where ``placements`` counts it; ``results`` counts a part of those
-    children; ``placements-ensamkommande`` counts some of the children of each cell of the
-    city layout. Over the city, ``placements`` adds the monthly files' rows to the children;
-    the rows ``school-start`` counts are some of them."""
+    children, and ``upper-secondary`` another part; ``placements-ensamkommande`` counts some
+    of the children of each cell of the city layout. Over the city, ``placements`` adds the
+    monthly files' rows to the children; the rows ``school-start`` counts are some of them."""
     health, results = CHILDREN_COLUMN["health"], CHILDREN_COLUMN["results"]
     for report, period, sex, row, col in sorted(cells):
+        if report == "upper-secondary" and col == TOTAL:  # some of the placed children of the row
+            whole, young = ("health", period, sex, row, health), (report, period, sex, row, col)
+            yield Relation(whole, (young,), subset=True)
+            # Within a school year the ages of the results and of upper-secondary school do not
+            # meet: the two are separate parts (dropped where a period's two school years overlap).
+            yield Relation(whole, (young, ("results", period, sex, row, results)), subset=True)
         if report == "placements-ensamkommande":  # some of the children of the same cell
             whole = ("placements-stad", period, sex, row, col)
             yield Relation(whole, ((report, period, sex, row, col),), subset=True)
         if report == "year9-districts" and row == TOTAL:  # the same children as year9's
             yield Relation((report, period, sex, row, col), (("year9", period, sex, row, col),))
+        if report == "skolfam-year9" and row == TOTAL:  # some of year9's children
+            yield Relation(("year9", period, sex, row, col), ((report, period, sex, row, col),), subset=True)
         if report == "school-start" and row == MONTHLY:
             whole = ("placements", period, sex, MONTHLY, TOTAL)
             yield Relation(whole, (("school-start", period, sex, MONTHLY, TOTAL),), subset=True)
