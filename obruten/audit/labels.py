@@ -47,6 +47,8 @@ PAGES = {
     "followup:create": gettext_lazy("Ny uppföljning"),
     "followup:detail": gettext_lazy("Uppföljning"),
     "followup:final_grades": gettext_lazy("Slutbetyg"),
+    "followup:upper_secondary_qualification": gettext_lazy("Gymnasieexamen"),
+    "followup:skolfam_target_group": gettext_lazy("Skolfams målgrupp"),
     "followup:intervention_create": gettext_lazy("Ny insats"),
     "followup:intervention_edit": gettext_lazy("Ändra insats"),
     "obligations:close": gettext_lazy("Stäng uppgift utan åtgärd"),

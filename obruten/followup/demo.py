@@ -179,6 +179,9 @@ def generate(*, seed: int, today: date) -> dict[str, int]:
                         retest_maths=rng.randrange(2, 9) if retest else None,
                     )
                 )
+    for follow_up in _after_care_follow_ups(upper, today, recorder):
+        follow_ups.append(follow_up)
+        results.append([])
     FollowUp.objects.bulk_create(follow_ups, batch_size=2000)
     for follow_up, subject_results in zip(follow_ups, results, strict=True):
         for result in subject_results:
@@ -229,6 +232,36 @@ def generate(*, seed: int, today: date) -> dict[str, int]:
         "interventions": len(interventions),
         "upper_secondary_qualifications": len(qualifications),
     }
+
+
+def _after_care_follow_ups(rng: random.Random, today: date, recorder: User) -> list[FollowUp]:
+    """The schooling followed up after a return home, mostly on time, a month and six months
+    after care ended; most children in school."""
+    made = []
+    home = Placement.objects.filter(exit_destination="hem", end_date__lt=today).select_related("child")
+    for placement in home.order_by("pk"):
+        assert placement.end_date is not None
+        for months, rate in ((1, 0.8), (6, 0.7)):
+            on = add_months(placement.end_date, months) - timedelta(days=rng.randrange(0, 10))
+            if on > today or rng.random() >= rate:
+                continue
+            age = (on - placement.child.birth_date).days // 365
+            school_form = SchoolForm.COMPULSORY if age < 16 else _upper_secondary_track(rng)[0]
+            if rng.random() < 0.08:
+                school_form = SchoolForm.NONE
+            made.append(
+                FollowUp(
+                    child=placement.child,
+                    kind=FollowUpKind.AFTER_CARE,
+                    date=on,
+                    school_form=school_form,
+                    attendance_percent=round(rng.uniform(50, 100), 1)
+                    if school_form != SchoolForm.NONE
+                    else None,
+                    recorded_by=recorder,
+                )
+            )
+    return made
 
 
 def _upper_secondary_track(rng: random.Random) -> tuple[str, str]:

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from .calendar import add_months, add_years
 
 SOL, LVU2, LVU3, LVU23, LVU6, PROTECTED_HOUSING, NONE = "SoL", "LVU2", "LVU3", "LVU23", "LVU6", "SKYB", ""
+LVU_CARE = (LVU2, LVU3, LVU23)  # care under LVU on a decision of the court (LVU 1 §, 4 §)
 ADULT_AGE = 18  # SoL (2001:453) 1 kap. 2 § tredje stycket: a child is under 18
 LVU2_CARE_ENDS_AGE = 18  # LVU (1990:52) 21 § tredje stycket
 LVU3_CARE_ENDS_AGE = 21  # LVU 21 § tredje stycket
@@ -176,7 +177,7 @@ def after_lvu_follow_up_due(status: Status, care_ended_on: date) -> date | None:
     18th birthday. The paragraph that carries the duty (SoL 2001:453 and its counterpart
     in socialtjänstlagen 2025:400) is not confirmed here: docs/rules.md."""
     if (
-        status.legal_basis not in (LVU2, LVU3, LVU23)
+        status.legal_basis not in LVU_CARE
         or not status.placed_by_own_municipality
         or care_ended_on < AFTER_LVU_FOLLOW_UP_FROM
         or not is_child_on(status.birth_date, care_ended_on)

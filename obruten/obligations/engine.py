@@ -314,6 +314,7 @@ def _episode_duties(
                 follow_up_id=request.pk if request else None,
             )
         )
+    out.extend(_immediate_custody(episode, today, status))
     if over:
         out.extend(_after_lvu(episode[-1], ended, today, status, of_kind))  # type: ignore[arg-type]
         return out
@@ -379,8 +380,7 @@ def _after_care(
 
 
 def _current_placement(child: Child, current: Placement, status: placement_law.Status) -> list[Derived]:
-    """The deadlines of the placement going on: the end of LVU 2 § care at 18 (LVU 21 §)
-    and immediate custody's submission and application (LVU 7 and 8 §§)."""
+    """The deadline of the placement going on: the end of LVU 2 § care at 18 (LVU 21 §)."""
     out = []
     warning = placement_law.lvu2_end_warning(status)
     if warning is not None:
@@ -396,19 +396,42 @@ def _current_placement(child: Child, current: Placement, status: placement_law.S
                 detail=f"{ends:%Y-%m-%d}",
             )
         )
-    if status.legal_basis == placement_law.LVU6 and status.placed_by_own_municipality:
+    return out
+
+
+def _immediate_custody(
+    episode: list[Placement], today: date, status: Callable[[Placement], placement_law.Status]
+) -> list[Derived]:
+    """Immediate custody's submission and application (LVU 7 and 8 §§): to do while the
+    custody goes on; done when care under LVU 2 or 3 § follows it in the same stretch (the
+    court decided on the application, so both were made), dated by that decision; gone when
+    the custody ended without care, as before."""
+    out = []
+    for number, custody in enumerate(episode):
+        if custody.start_date > today or not (
+            status(custody).legal_basis == placement_law.LVU6 and status(custody).placed_by_own_municipality
+        ):
+            continue
+        following = episode[number + 1] if number + 1 < len(episode) else None
+        care = following if following is not None and following.start_date <= today else None
+        if care is not None and care.legal_basis not in placement_law.LVU_CARE:
+            continue
+        if care is None and not custody.is_ongoing(today):
+            continue
         submit, apply = placement_law.immediate_custody_deadlines(
-            current.decision_date or current.start_date, current.enforcement_date or current.start_date
+            custody.decision_date or custody.start_date, custody.enforcement_date or custody.start_date
         )
+        done_on = (care.decision_date or care.start_date) if care is not None else None
         for paragraph, day in (("7", submit), ("8", apply)):
             out.append(
                 Derived(
                     Kind.IMMEDIATE_CUSTODY,
-                    f"{current.pk}:{paragraph}",
+                    f"{custody.pk}:{paragraph}",
                     day,
-                    State.OPEN,
+                    State.DONE if care is not None else State.OPEN,
                     Role.CASE_WORKER,
-                    placement_id=current.pk,
+                    done_on,
+                    placement_id=custody.pk,
                     detail=paragraph,
                 )
             )

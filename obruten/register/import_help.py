@@ -39,6 +39,7 @@ EXAMPLE = {
     "location_municipality": "0180",
     "exit_destination": "",
     "school_after": "",
+    "unaccompanied": "nej",
 }
 CONTENT = {
     "personal_number": _("Personnummer eller samordningsnummer, 10 eller 12 siffror."),
@@ -64,6 +65,7 @@ CONTENT = {
         "eller annat. Bara med slutdatum."
     ),
     "school_after": _("Skolenhetskoden för skolan barnet går i efter placeringen. Bara med slutdatum."),
+    "unaccompanied": _("ja om barnet är ensamkommande, annars nej. Tomt: oförändrat."),
 }
 
 
@@ -99,6 +101,7 @@ def template_workbook(actor: Any) -> bytes:
         "legal_basis": [value for value in LegalBasis.values if value],
         "school_change": ["ja", "nej"],
         "exit_destination": [value for value in ExitDestination.values],
+        "unaccompanied": ["ja", "nej"],
     }
     example = EXAMPLE | {"district": lists["district"][0] if lists["district"] else ""}
     sheet.append([SWEDISH_HEADERS[name] for name in COLUMNS])

@@ -61,9 +61,17 @@ COLUMNS = (
     "location_municipality",
     "exit_destination",
     "school_after",
+    "unaccompanied",
 )
-# May be left out of the header; each is named as the placement's field it writes.
-OPTIONAL_COLUMNS = ("placing_municipality", "location_municipality", "exit_destination", "school_after")
+# May be left out of the header; each is named as the field it writes.
+OPTIONAL_COLUMNS = (
+    "placing_municipality",
+    "location_municipality",
+    "exit_destination",
+    "school_after",
+    "unaccompanied",
+)
+PLACEMENT_OPTIONAL = OPTIONAL_COLUMNS[:4]  # the rest are the child's
 REQUIRED = (
     "personal_number",
     "first_name",
@@ -96,6 +104,7 @@ SWEDISH_COLUMNS = {
     "placeringskommun": "location_municipality",
     "flyttar till": "exit_destination",
     "skola efter placeringen": "school_after",
+    "ensamkommande": "unaccompanied",
 }
 HEADER_ALIASES = {"personnr": "personal_number", "pnr": "personal_number"}  # short forms users write
 # The codes, and the words a user types from Obruten's own screens ("Pojke"): K (kvinna) is
@@ -185,6 +194,7 @@ RULES = {
         "(koden eller texten som i Obruten, till exempel ”Hem till vårdnadshavare”)."
     ),
     "R30": _("Vart barnet flyttar och skolan efteråt anges bara för en placering med slutdatum."),
+    "R31": _("Ensamkommande ska vara ja eller nej (eller tomt)."),
 }
 # A placement's legal basis against the child's age and status: the codes of the rules above.
 LAW_RULES = {
@@ -244,6 +254,7 @@ class _Row:
     school_start: date | None
     exit_destination: str = ""
     school_after_code: str = ""
+    unaccompanied: bool | None = None  # None: not said in the file
 
 
 def import_placements(content: bytes | IO[bytes], *, filename: str, actor: Any, via: str) -> ImportResult:
@@ -386,6 +397,8 @@ def _validate(table: list[dict[str, str]], actor: Any, errors: list[RowError], *
         if not raw["end_date"]:
             for name in ("exit_destination", "school_after"):
                 check(name, not raw.get(name), "R30")
+        unaccompanied = raw.get("unaccompanied", "").lower()
+        check("unaccompanied", unaccompanied in {"ja", "nej", ""}, "R31")
         if check.errors:
             errors.extend(check.errors)
             continue
@@ -411,6 +424,7 @@ def _validate(table: list[dict[str, str]], actor: Any, errors: list[RowError], *
                 school_start=school_day,
                 exit_destination=destination,
                 school_after_code=school_after,
+                unaccompanied={"ja": True, "nej": False}.get(unaccompanied),
             )
         )
     rows = _check_scope(rows, actor, errors, via)
@@ -546,6 +560,7 @@ def _write(
             home_municipality=row.home_municipality,
             district=row.district,
             case_worker=case_worker,
+            unaccompanied=bool(row.unaccompanied),
         )
         for pnr, row in newest.items()
         if pnr not in children_by_pnr
@@ -557,6 +572,7 @@ def _write(
     for child in new_children:
         changes[child.pk]["created"].append(f"child {child.pk}")
 
+    _update_unaccompanied(rows, children_by_pnr, {c.pk for c in new_children}, changes)
     child_ids = [child.pk for child in children_by_pnr.values()]
     existing = {
         (p.child_id, p.start_date): p
@@ -593,7 +609,8 @@ def _write(
             to_update.append(placement)
         placements[row.number] = placement
     Placement.objects.bulk_create(to_create, batch_size=1000)
-    Placement.objects.bulk_update(to_update, [*_PLACEMENT_UPDATE_FIELDS, *optional_columns], batch_size=1000)
+    placement_columns = [name for name in PLACEMENT_OPTIONAL if name in optional_columns]
+    Placement.objects.bulk_update(to_update, [*_PLACEMENT_UPDATE_FIELDS, *placement_columns], batch_size=1000)
     result.placements_created, result.placements_updated = len(to_create), len(to_update)
     for placement in to_create:
         changes[placement.child_id]["created"].append(f"placement {placement.pk}")
@@ -614,6 +631,21 @@ def _write(
         )
         for child_id, child_changes in changes.items()
     )
+
+
+def _update_unaccompanied(
+    rows: list[_Row], children: dict[str, Child], created: set[int], changes: dict[int, dict[str, list[Any]]]
+) -> None:
+    """A child already in the register is marked unaccompanied (or not) where the file says."""
+    said = {row.pnr: row.unaccompanied for row in rows if row.unaccompanied is not None}
+    changed = []
+    for pnr, value in said.items():
+        child = children[pnr]
+        if child.pk not in created and child.unaccompanied != value:
+            child.unaccompanied = value
+            changed.append(child)
+            changes[child.pk]["unaccompanied"].append(value)
+    Child.objects.bulk_update(changed, ["unaccompanied"], batch_size=1000)
 
 
 def _write_school_starts(

@@ -47,7 +47,8 @@ from obruten.lib import grades, upper_secondary
 from obruten.lib.calendar import add_months, period_bounds, period_label, school_year_start
 from obruten.obligations.models import Kind as ObligationKind
 from obruten.obligations.models import Obligation
-from obruten.register.models import Child, District, Placement, PlacementForm
+from obruten.obligations.models import State as ObligationState
+from obruten.register.models import Child, District, ExitDestination, Placement, PlacementForm
 
 from .models import ImportedPlacement
 
@@ -852,6 +853,89 @@ def year9_districts(params: Params) -> CountTable:
     )
 
 
+def _left_care(params: Params) -> QuerySet[Placement]:
+    """The placements that ended a child's care in the period: the child's latest placement
+    that began by the period's end (not medföljande) ended in it, so the child was no longer
+    placed when the period ended. Each with its ``responsible`` district."""
+    start, end = params.bounds()
+    latest = (
+        Placement.objects.filter(child=OuterRef("child"), start_date__lte=end, accompanying=False)
+        .order_by("-start_date", "-pk")
+        .values("pk")[:1]
+    )
+    return _overlapping(params).filter(accompanying=False, end_date__range=(start, end), pk=Subquery(latest))
+
+
+def after_care(params: Params) -> CountTable:
+    """Children whose care ended in the period, under the district responsible for their
+    last placement: how many went home to their guardians, and of those how many were in
+    school at the follow-ups after care (``AFTER_CARE_SCHOOL_FOLLOW_UP_MONTHS``; the first
+    and the last), counted once that follow-up's time has come (the stored obligation is
+    done, missed or closed): in school when the follow-up that did it records a school form
+    other than "Går inte i skolan"."""
+    ended = list(_left_care(params).values_list("pk", "responsible", "exit_destination"))  # type: ignore[misc]
+    months = settings.AFTER_CARE_SCHOOL_FOLLOW_UP_MONTHS
+    marks = sorted({months[0], months[-1]}) if months else []
+    home = [pk for pk, _responsible, destination in ended if destination == ExitDestination.HOME]
+    followed: dict[tuple[int, int], bool] = {}  # (placement, months) -> in school
+    for placement, occurrence, state, school_form in Obligation.objects.filter(
+        kind=ObligationKind.AFTER_CARE, placement__in=home
+    ).values_list("placement", "occurrence", "state", "follow_up__school_form"):
+        m = int(occurrence.rsplit("/", 1)[-1].removesuffix("m"))
+        if m in marks and state != ObligationState.OPEN:
+            followed[placement, m] = state == ObligationState.DONE and school_form not in (
+                "",
+                None,
+                SchoolForm.NONE,
+            )
+    width = 2 + 2 * len(marks)
+    by_district: dict[Any, list[int]] = defaultdict(lambda: [0] * width)
+    for pk, responsible, destination in ended:
+        counts = by_district[responsible]
+        counts[0] += 1
+        counts[1] += destination == ExitDestination.HOME
+        for k, m in enumerate(marks):
+            if (pk, m) in followed:
+                counts[2 + 2 * k] += 1
+                counts[3 + 2 * k] += followed[pk, m]
+    districts = _districts(params, by_district)
+    labels = ["Lämnade vården", "Flyttade hem"]
+    stats = [Stat("Andel som flyttade hem (%)", "share", 0, 1)]
+    parts_of = {1: 0}
+    for k, m in enumerate(marks):
+        labels += [f"Hem, {m} mån har gått", f"I skolan efter {m} mån"]
+        stats.append(Stat(f"Andel i skolan efter {m} mån (%)", "share", 2 + 2 * k, 3 + 2 * k))
+        parts_of |= {2 + 2 * k: 1, 3 + 2 * k: 2 + 2 * k}
+    return CountTable(
+        [d.name for d in districts],
+        labels,
+        [by_district.get(d.pk, [0] * width) for d in districts],
+        row_totals=False,
+        parts_of=parts_of,
+        stats=stats,
+    )
+
+
+def after_care_year9(params: Params) -> CountTable:
+    """The year-9 children (as ``year9``) whose care ended during year 9: the child's latest
+    placement that began by the spring term's last day ended between the autumn term's first
+    day and it. The same columns as ``year9``; a part of its children placed part of year 9."""
+    first, last = municipal.school_terms().year9(params.year)
+    children = _year9_children(params)
+    partly = [c.child_id for c in children if not c.whole]
+    latest_ends = {}
+    for child_id, end_date in (
+        Placement.objects.filter(child__in=partly, start_date__lte=last, accompanying=False)
+        .order_by("child_id", "start_date", "pk")
+        .values_list("child_id", "end_date")
+    ):
+        latest_ends[child_id] = end_date
+    left = {
+        child for child, end_date in latest_ends.items() if end_date is not None and first <= end_date <= last
+    }
+    return _year9_table(["Lämnade vården under årskurs 9"], [[c for c in children if c.child_id in left]])
+
+
 SKOLFAM_ROWS = ["I Skolfam", "Familjehem utan Skolfam"]
 
 
@@ -1206,6 +1290,28 @@ REPORTS = {
             "uppföljande test efter två år i svenska och matematik (stanine 1–9).",
             skolfam,
             chart_col=0,
+        ),
+        Definition(
+            "after-care",
+            "Efter vården: skolgång efter hemflytt",
+            "Barn vars vård upphörde under perioden (den senaste placeringen som börjat före periodens slut "
+            "avslutades under perioden; inte medföljande), under den stadsdelsnämnd som ansvarade för den: "
+            "hur många som flyttade hem till vårdnadshavare, och av dem hur många som gick i skolan vid "
+            "uppföljningarna av skolgången efter hemflytten (efter 1 och 6 månader enligt kommunens "
+            "inställning). Ett barn räknas vid en uppföljning när dess tid har gått (gjord, missad eller "
+            "stängd); i skolan om uppföljningen anger en annan skolform än \u201dGår inte i skolan\u201d.",
+            after_care,
+            chart_stat=1,
+        ),
+        Definition(
+            "after-care-year9",
+            "Årskurs 9: barn som lämnade vården under läsåret",
+            "Barnen i Årskurs 9: behörighet och meritvärde vars vård upphörde under årskurs 9 (den senaste "
+            "placeringen som börjat före vårterminens sista dag avslutades från höstterminens första dag "
+            "till den dagen): slutbetyg och behörighet som för alla barn i årskurs 9.",
+            after_care_year9,
+            chart_stat=1,
+            row_heading="Grupp",
         ),
         Definition(
             "skolfam-year9",

@@ -106,7 +106,6 @@ SECTIONS = (
         "upper-secondary",
         "Gymnasieskolan",
         (
-            Figure("Unga i gymnasieåldern", cell(-1)),
             Figure("Andel högskoleförberedande program (%)", stat(0), kind="share"),
             Figure("Andel yrkesprogram (%)", stat(1), kind="share"),
             Figure("Andel introduktionsprogram (%)", stat(2), kind="share"),
@@ -135,6 +134,25 @@ SECTIONS = (
     Section(
         "year9-districts",
         "Årskurs 9 per stadsdelsnämnd",
+        (
+            Figure("Andel med slutbetyg (%)", stat(0), kind="share"),
+            Figure("Andel behöriga yrkesprogram (%)", stat(1), kind="share"),
+        ),
+        by_school_year=True,
+    ),
+    Section(
+        "after-care",
+        "Efter vården",
+        (
+            Figure("Lämnade vården", cell(0)),
+            Figure("Andel som flyttade hem (%)", stat(0), kind="share"),
+            Figure("Andel i skolan efter 1 mån (%)", stat(1), kind="share"),
+            Figure("Andel i skolan efter 6 mån (%)", stat(2), kind="share"),
+        ),
+    ),
+    Section(
+        "after-care-year9",
+        "Lämnade vården i åk 9",
         (
             Figure("Andel med slutbetyg (%)", stat(0), kind="share"),
             Figure("Andel behöriga yrkesprogram (%)", stat(1), kind="share"),

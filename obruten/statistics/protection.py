@@ -113,6 +113,7 @@ LINKING = {
     "year9": Linking("fixed", district_rows=False, filters=frozenset()),
     "upper-secondary-completion": Linking("fixed"),
     "skolfam-year9": Linking("fixed", district_rows=False, filters=frozenset()),
+    "after-care-year9": Linking("fixed", district_rows=False, filters=frozenset()),
     "year9-districts": Linking("fixed", filters=frozenset()),
     "child-voice": Linking("additive", district_rows=False, filters=frozenset()),
 }
@@ -129,6 +130,8 @@ FAMILY = {
     "school-start": "placements",
     "year9-districts": "year9",  # the same children per district
     "skolfam-year9": "year9",  # two separate groups of them
+    "after-care-year9": "year9",  # some of those placed part of year 9
+    "after-care": "placements",  # some of the children placed in the period
 }
 # Reports that count monthly files' rows, and the member of the cube that holds how many
 # as a margin: the layouts count the same rows as ``placements``.
@@ -313,6 +316,13 @@ def report_relations(cells: set[tuple[str, str, str, str, str]]) -> Iterator[Rel
             yield Relation(whole, ((report, period, sex, row, col),), subset=True)
         if report == "year9-districts" and row == TOTAL:  # the same children as year9's
             yield Relation((report, period, sex, row, col), (("year9", period, sex, row, col),))
+        if report == "after-care-year9" and row != TOTAL:
+            whole = ("year9", period, sex, "Placerad del av årskurs 9", col)
+            yield Relation(whole, ((report, period, sex, row, col),), subset=True)
+        if report == "after-care" and col == "Lämnade vården":  # no longer placed at the period's end
+            yield Relation(
+                ("health", period, sex, row, health), ((report, period, sex, row, col),), subset=True
+            )
         if report == "skolfam-year9" and row == TOTAL:  # some of year9's children
             yield Relation(("year9", period, sex, row, col), ((report, period, sex, row, col),), subset=True)
         if report == "school-start" and row == MONTHLY:

@@ -134,6 +134,17 @@ CHILD_URLS |= {
         "analyst": (403, 403, 403),
         "administrator": (403, 403, 403),
     },
+    "followup:upper_secondary_qualification": {
+        "case_worker": (200, 404, 200),
+        "case_worker_2": (200, 404, 200),
+        "case_worker_bromma": (404, 200, 404),
+        "school_coordinator": (404, 404, 200),
+        "skolfam": (403, 404, 404),
+        "larteamet": (404, 404, 403),
+        "unit_manager": (403, 404, 403),
+        "analyst": (403, 403, 403),
+        "administrator": (403, 403, 403),
+    },
     "followup:intervention_create": {
         "case_worker": (200, 404, 200),
         "case_worker_2": (200, 404, 200),
@@ -304,6 +315,7 @@ OTHER_URLS: dict[str, dict[str, int]] = {
     "teams:manage": _by_role({"unit_manager"}),
     "obligations:coordinator": _by_role({"school_coordinator"}),
     "teaching:report": _by_role({"larteamet"}),
+    "followup:skolfam_target_group": _by_role({"unit_manager", "skolfam"}),
     "casework:handover": _by_role({"unit_manager"}),
     "casework:incoming": _by_role({"unit_manager"}),
     # A transfer that is not waiting for this enhetschef answers 404, like a missing one.

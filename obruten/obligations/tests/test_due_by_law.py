@@ -11,7 +11,8 @@ from django.test import override_settings
 
 from conftest import World, place, register
 from obruten.lib.personnummer import luhn_check_digit
-from obruten.obligations.models import Kind
+from obruten.obligations import services
+from obruten.obligations.models import Kind, Obligation, State
 from obruten.obligations.tests import helpers
 from obruten.register.models import Child, Municipality
 
@@ -103,6 +104,31 @@ def test_immediate_custody_has_its_statutory_deadlines(world: World) -> None:
         ("Underställ förvaltningsrätten (LVU 7 §)", date(2025, 3, 10)),
     ]
     assert Kind.REVIEW not in found
+
+
+def test_care_under_lvu_after_immediate_custody_marks_its_deadlines_done(world: World) -> None:
+    """Issue 20: the court's decision on care means the custody was submitted and care applied
+    for (LVU 7 and 8 §§): both deadlines done on the day of that decision, not gone."""
+    cw = world.users["case_worker"]
+    child = register(number(date(2012, 6, 6), serial=242), "Tove", "farsta", cw)
+    custody = place(
+        child, "jourhem", "farsta", date(2025, 3, 4), cw, legal_basis="LVU6", end_date=date(2025, 3, 31)
+    )
+    place(
+        child,
+        "familjehem",
+        "farsta",
+        date(2025, 4, 1),
+        cw,
+        legal_basis="LVU2",
+        decision_date=(decided := date(2025, 3, 28)),
+    )
+    services.recompute([child.pk], date(2025, 5, 1))
+    rows = Obligation.objects.filter(child=child, kind=Kind.IMMEDIATE_CUSTODY).order_by("occurrence")
+    assert [(o.occurrence, o.state, o.done_on) for o in rows] == [
+        (f"{custody.pk}:7", State.DONE, decided),
+        (f"{custody.pk}:8", State.DONE, decided),
+    ]
 
 
 def test_an_accompanying_child_before_april_2024_has_no_placement_tasks(world: World) -> None:

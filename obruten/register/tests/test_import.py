@@ -224,3 +224,18 @@ def test_where_the_child_went_and_the_school_after_are_imported_in_the_users_wor
         (3, "flyttar till", "R30"),
         (3, "skola efter placeringen", "R30"),
     ]
+
+
+def test_unaccompanied_children_are_marked_by_the_import(db: None) -> None:
+    """Issue 24: ``ensamkommande`` ja/nej; empty leaves the register as it is."""
+    header = "personnummer,förnamn,efternamn,kön,hemkommun,stadsdel,placeringsform,lagrum,startdatum,"
+    header += "slutdatum,skolbyte,skolenhetskod,första skoldag,ensamkommande"
+    row = "200607092384,Hedda,Import,F,0180,Farsta,hvb,SoL,2025-01-10,,nej,,,"
+    assert import_placements(f"{header}\n{row}ja\n".encode(), filename="p.csv", actor=None, via="test").ok
+    assert Child.objects.get().unaccompanied
+    assert import_placements(f"{header}\n{row}\n".encode(), filename="p.csv", actor=None, via="test").ok
+    assert Child.objects.get().unaccompanied  # not said: as it was
+    import_placements(f"{header}\n{row}nej\n".encode(), filename="p.csv", actor=None, via="test")
+    assert not Child.objects.get().unaccompanied
+    bad = import_placements(f"{header}\n{row}kanske\n".encode(), filename="p.csv", actor=None, via="test")
+    assert [(e.heading, e.rule) for e in bad.errors] == [("ensamkommande", "R31")]

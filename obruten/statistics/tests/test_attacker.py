@@ -27,7 +27,15 @@ YEAR = 2025
 PERIODS = ["", "T1", "T2", "T3", "T2-ACK"]
 SEXES = ["", "F", "M"]
 FAMILY = ["placements", "placements-stad", "placements-idag"]
-ATTACKED = [*FAMILY, "placements-ensamkommande", "health", "results", "upper-secondary", "school-start"]
+ATTACKED = [
+    *FAMILY,
+    "placements-ensamkommande",
+    "health",
+    "results",
+    "upper-secondary",
+    "after-care",
+    "school-start",
+]
 
 
 class Published:
@@ -193,7 +201,7 @@ def test_on_random_registers_no_small_count_is_narrowed(db: None, seed: int) -> 
 def test_year9_and_its_districts_together_narrow_no_small_count(demo_data: None) -> None:
     """Issue 21: the year-9 children per district beside Öppna jämförelser's split: the
     same children in two layouts, protected as one cube."""
-    published = collect(["year9", "year9-districts", "skolfam-year9"])
+    published = collect(["year9", "year9-districts", "skolfam-year9", "after-care-year9"])
     assert published.primary  # the demo's year 9 has small counts to protect
     assert published.narrowed() == set()
     assert published.narrowed(exact_where_they_hold=True) == set()
@@ -207,6 +215,7 @@ def test_every_report_is_attacked() -> None:
         "year9-districts",
         "upper-secondary-completion",
         "skolfam-year9",
+        "after-care-year9",
         "followup-compliance",
         "skolfam",
         "child-voice",

@@ -74,7 +74,8 @@ def _every_sheet_is_ready_to_paste_and_shows_only_protected_figures() -> bytes:
     for section, sheet in zip(SECTIONS, workbook.worksheets, strict=True):
         cells = [[c.value for c in row] for row in sheet.iter_rows()]
         texts = [str(v) for row in cells for v in row if v is not None]
-        now_params = {"year": YEAR, "period": "" if section.by_school_year else THROUGH[THROUGH_T2]}
+        whole = section.by_school_year or section.by_year
+        now_params = {"year": YEAR, "period": "" if whole else THROUGH[THROUGH_T2]}
         reports = {
             (year, sex): run_report(
                 section.report,
