@@ -94,6 +94,12 @@ PAGES = [
     ("farsta", "/barn/{child}/logg/", "the child's log"),
     ("a11y_analys", "/statistik/placements/", "a report"),
     ("a11y_larare", "/larteamet/undervisning/?year=2026", "teaching report with a year"),
+    # Issue 24.
+    ("a11y_chef", "/skolfam/malgrupp/", "Skolfam's target group"),
+    ("farsta", "/barn/{child}/gymnasieexamen/", "gymnasieexamen"),
+    ("farsta", "/barn/{child}/placeringar/{placement}/andra/", "placement form with leaving care"),
+    ("a11y_analys", "/statistik/upper-secondary/", "upper-secondary report"),
+    ("a11y_analys", "/statistik/after-care/", "after-care report"),
 ]
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 360, "height": 740}}
 
@@ -153,6 +159,8 @@ REFLOWING = {
     "district to-do": ("a11y_chef", "/stadsdel/att-gora/"),
     "a report": ("a11y_analys", "/statistik/placements/"),
     "the child's log": ("farsta", "/barn/{child}/logg/"),
+    "Skolfam's target group": ("a11y_chef", "/skolfam/malgrupp/"),
+    "upper-secondary report": ("a11y_analys", "/statistik/upper-secondary/"),
 }
 
 
