@@ -18,7 +18,7 @@ from obruten.accounts.models import Role
 from obruten.audit import log as audit
 from obruten.lib import placement_law
 from obruten.participation import selectors as participation
-from obruten.register.codelists import COUNTIES
+from obruten.register.codelists import county_name
 from obruten.register.forms import run_service
 from obruten.register.models import Placement, PlacementForm
 
@@ -171,7 +171,7 @@ def skolfam_target_group(request: HttpRequest) -> HttpResponse:
             "rows": [(p, placement_law.age_on(p.child.birth_date, today)) for p in placements],
             "group": group,
             "forms": ", ".join(forms),
-            "county": COUNTIES.get(group.county, group.county),
+            "county": county_name(group.county) if group.county else "",
         },
     )
 

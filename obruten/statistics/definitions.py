@@ -65,7 +65,6 @@ class Params:
     sex: str = ""  # F or M
     layout: str = ""  # "" the detailed placement forms, "stad" the city's columns (CITY_LAYOUT)
     history: bool = False  # map every district onto today's (the history view)
-    unaccompanied: bool = False  # only ensamkommande children (their own report)
 
     def bounds(self) -> tuple[date, date]:
         return period_bounds(self.year, self.period or None)
@@ -257,8 +256,6 @@ def _overlapping(params: Params) -> QuerySet[Placement]:
         placements = placements.filter(form__code=params.form)
     if params.district:
         placements = placements.filter(responsible=_district_pk(params))
-    if params.unaccompanied:
-        placements = placements.filter(child__unaccompanied=True)
     return placements
 
 
@@ -289,8 +286,6 @@ def _imported(params: Params) -> QuerySet[ImportedPlacement]:
     only in the month its file describes, whatever its end date."""
     start, end = params.bounds()
     rows = ImportedPlacement.objects.filter(source__month__range=(start, end))
-    if params.unaccompanied:  # the monthly files do not say which children are
-        return rows.none()
     if params.sex:
         rows = rows.filter(sex=params.sex)
     if params.form:
@@ -332,7 +327,7 @@ def placements(params: Params) -> CountTable:
     cols = range(len(col_labels))
     grid = [[cells.get((d.pk, c), 0) for c in cols] for d in districts]
     col_totals = [by_col.get((c,), 0) for c in cols]
-    if not params.unaccompanied and (not params.form or any(f.is_protected_housing for f in _forms(params))):
+    if not params.form or any(f.is_protected_housing for f in _forms(params)):
         col_labels = [*col_labels, "Medföljande"]
         for row, d in zip(grid, districts, strict=True):
             row.append(accompanying.get((d.pk,), 0))
@@ -563,14 +558,28 @@ def results(params: Params) -> CountTable:
 
 ATTENDANCE_GOOD = 90.0  # per cent of the school's time: "närvaro minst 90 %" (issue 21)
 
+
+def unaccompanied(params: Params) -> CountTable:
+    """The placed children registered as unaccompanied, each once under the district of its
+    latest placement in the period: a part of ``health``'s placed children of the row."""
+    counts = _count(
+        _placed_children(params).filter(unaccompanied=True).values("responsible").annotate(n=Count("pk")),  # type: ignore[misc]
+        "responsible",
+    )
+    districts = _districts(params, [d for (d,) in counts])
+    return CountTable(
+        [d.name for d in districts],
+        ["Placerade ensamkommande barn"],
+        [[counts.get((d.pk,), 0)] for d in districts],
+        row_totals=False,
+    )
+
+
 UPPER_SECONDARY_COLUMNS = [
     "Högskoleförberedande program",
     "Yrkesprogram",
     "Introduktionsprogram",
-    "Gymnasieskola, program ej angivet",
-    "Grundskola eller anpassad grundskola",
-    "Går inte i skolan",
-    "Inget känt",
+    "Annan skolform, ingen skola eller inget känt",
 ]
 
 
@@ -583,23 +592,21 @@ def _upper_secondary_births(params: Params) -> tuple[int, int]:
 
 
 def _upper_secondary_column(school_form: str | None, programme: str) -> int:
+    """Four groups, so the table stays publishable: the programme kinds and the rest (a
+    national programme not given, still in grundskola, in no school, nothing known)."""
+    if school_form == SchoolForm.INTRODUCTION:
+        return 2
     if school_form == SchoolForm.UPPER_SECONDARY:
         kind = upper_secondary.programme_kind(programme)
         return {upper_secondary.PREPARATORY: 0, upper_secondary.VOCATIONAL: 1}.get(kind or "", 3)
-    column: dict[str, int] = {
-        SchoolForm.INTRODUCTION: 2,
-        SchoolForm.COMPULSORY: 4,
-        SchoolForm.ADAPTED_COMPULSORY: 4,
-        SchoolForm.NONE: 5,
-    }
-    return column.get(school_form or "", 6)
+    return 3
 
 
 def upper_secondary_schooling(params: Params) -> CountTable:
     """Every young person placed in the period (not medföljande) of upper-secondary age, by
     the school form and programme of their latest follow-up that recorded a school form
     in the ``RESULTS_WINDOW_MONTHS`` up to the period's end (the same window as the
-    results); without one, "Inget känt". Each once, under the district of their latest
+    results); without one, with the rest. Each once, under the district of their latest
     placement in the period, so in a row where ``health`` counts them."""
     _start, end = params.bounds()
     first, last = _upper_secondary_births(params)
@@ -631,8 +638,6 @@ def upper_secondary_schooling(params: Params) -> CountTable:
             Stat("Andel högskoleförberedande program (%)", "share", total, 0),
             Stat("Andel yrkesprogram (%)", "share", total, 1),
             Stat("Andel introduktionsprogram (%)", "share", total, 2),
-            Stat("Andel som inte går i skolan (%)", "share", total, 5),
-            Stat("Andel utan känd skolform (%)", "share", total, 6),
         ],
     )
 
@@ -867,12 +872,13 @@ def _left_care(params: Params) -> QuerySet[Placement]:
 
 
 def after_care(params: Params) -> CountTable:
-    """Children whose care ended in the period, under the district responsible for their
+    """Children whose care ended in the year, under the district responsible for their
     last placement: how many went home to their guardians, and of those how many were in
     school at the follow-ups after care (``AFTER_CARE_SCHOOL_FOLLOW_UP_MONTHS``; the first
     and the last), counted once that follow-up's time has come (the stored obligation is
     done, missed or closed): in school when the follow-up that did it records a school form
     other than "Går inte i skolan"."""
+    params = replace(params, period="")  # the six months do not fit a tertial
     ended = list(_left_care(params).values_list("pk", "responsible", "exit_destination"))  # type: ignore[misc]
     months = settings.AFTER_CARE_SCHOOL_FOLLOW_UP_MONTHS
     marks = sorted({months[0], months[-1]}) if months else []
@@ -1187,11 +1193,13 @@ REPORTS = {
         ),
         Definition(
             "placements-ensamkommande",
-            "Placerade ensamkommande barn per stadsdelsnämnd, stadens indelning",
-            "Som Placerade barn per stadsdelsnämnd, stadens indelning, för de barn som är registrerade som "
-            "ensamkommande (barn som kommit till Sverige utan vårdnadshavare). Stadsdelsnämndernas "
-            "importerade månadsfiler säger inte vilka barn som är ensamkommande och räknas inte här.",
-            lambda params: placements(replace(params, layout="stad", unaccompanied=True)),
+            "Placerade ensamkommande barn per stadsdelsnämnd",
+            "Barn placerade någon dag under perioden (inte medföljande) som är registrerade som ensamkommande "
+            "(kommit till Sverige utan vårdnadshavare), en gång var, under den stadsdelsnämnd som ansvarar för "
+            "barnets senaste placering under perioden, som i Hälsoundersökning och tandvård. "
+            "Stadsdelsnämndernas importerade månadsfiler säger inte vilka barn som är ensamkommande och "
+            "räknas inte här.",
+            unaccompanied,
         ),
         Definition(
             "school-start",
@@ -1246,7 +1254,8 @@ REPORTS = {
             "fyller 16 till det år de fyller 19 räknat på läsåren perioden berör (gymnasieskolan börjar efter "
             "årskurs 9, skollagen 15 kap.; introduktionsprogram och ett fjärde år räknas med). Skolform och "
             "program enligt den senaste uppföljningen med angiven skolform under de 12 månaderna fram till "
-            "periodens slut; unga utan en sådan räknas som \u201dInget känt\u201d. Programmen delas som i "
+            "periodens slut. Gymnasieskola utan angivet program, grundskola, ingen skola och unga utan en sådan "
+            "uppföljning räknas tillsammans i sista kolumnen. Programmen delas som i "
             "skollagen 16 kap. 2 § och bilaga 2 (högskoleförberedande program och yrkesprogram) och 17 kap. "
             "2 § (introduktionsprogram). Varje ung person räknas en gång, under den stadsdelsnämnd som ansvarar "
             "för den senaste placeringen under perioden.",
@@ -1294,12 +1303,14 @@ REPORTS = {
         Definition(
             "after-care",
             "Efter vården: skolgång efter hemflytt",
-            "Barn vars vård upphörde under perioden (den senaste placeringen som börjat före periodens slut "
-            "avslutades under perioden; inte medföljande), under den stadsdelsnämnd som ansvarade för den: "
+            "Barn vars vård upphörde under året (den senaste placeringen som börjat före årets slut "
+            "avslutades under året; inte medföljande), under den stadsdelsnämnd som ansvarade för den: "
             "hur många som flyttade hem till vårdnadshavare, och av dem hur många som gick i skolan vid "
             "uppföljningarna av skolgången efter hemflytten (efter 1 och 6 månader enligt kommunens "
             "inställning). Ett barn räknas vid en uppföljning när dess tid har gått (gjord, missad eller "
-            "stängd); i skolan om uppföljningen anger en annan skolform än \u201dGår inte i skolan\u201d.",
+            "stängd); i skolan om uppföljningen anger en annan skolform än \u201dGår inte i skolan\u201d. "
+            "Räknas per kalenderår, eftersom uppföljningen efter sex månader inte ryms i en tertial; "
+            "tertialen visar årets tal.",
             after_care,
             chart_stat=1,
         ),

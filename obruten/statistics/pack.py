@@ -149,6 +149,7 @@ SECTIONS = (
             Figure("Andel i skolan efter 1 mån (%)", stat(1), kind="share"),
             Figure("Andel i skolan efter 6 mån (%)", stat(2), kind="share"),
         ),
+        by_year=True,
     ),
     Section(
         "after-care-year9",

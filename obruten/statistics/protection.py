@@ -114,6 +114,7 @@ LINKING = {
     "upper-secondary-completion": Linking("fixed"),
     "skolfam-year9": Linking("fixed", district_rows=False, filters=frozenset()),
     "after-care-year9": Linking("fixed", district_rows=False, filters=frozenset()),
+    "after-care": Linking("fixed"),  # a year: the six-month follow-ups do not fit a tertial
     "year9-districts": Linking("fixed", filters=frozenset()),
     "child-voice": Linking("additive", district_rows=False, filters=frozenset()),
 }
@@ -152,10 +153,13 @@ def linking(name: str) -> Linking:
 
 
 def applicable(name: str, params: Params) -> Params:
-    """The parameters a report is run with: filters it does not take are left out."""
-    taken = linking(name).filters
+    """The parameters a report is run with: filters it does not take are left out, and a
+    report that counts a whole year (or school year) is run for it, so it says so."""
+    link = linking(name)
+    taken = link.filters
     return replace(
         params,
+        period="" if link.periods == "fixed" else params.period,
         district=params.district if "district" in taken else "",
         form=params.form if "form" in taken else "",
     )
@@ -300,8 +304,8 @@ def report_relations(cells: set[tuple[str, str, str, str, str]]) -> Iterator[Rel
     """The reports of children against ``placements`` (same period, sex and district row):
     ``health`` counts each placed child once, under the district of its latest placement,
     so in a row where ``placements`` counts it; ``results`` counts a part of those
-    children, and ``upper-secondary`` another part; ``placements-ensamkommande`` counts some
-    of the children of each cell of the city layout. Over the city, ``placements`` adds the
+    children, and ``upper-secondary``, ``after-care`` and ``placements-ensamkommande`` other
+    parts. Over the city, ``placements`` adds the
     monthly files' rows to the children; the rows ``school-start`` counts are some of them."""
     health, results = CHILDREN_COLUMN["health"], CHILDREN_COLUMN["results"]
     for report, period, sex, row, col in sorted(cells):
@@ -311,9 +315,10 @@ def report_relations(cells: set[tuple[str, str, str, str, str]]) -> Iterator[Rel
             # Within a school year the ages of the results and of upper-secondary school do not
             # meet: the two are separate parts (dropped where a period's two school years overlap).
             yield Relation(whole, (young, ("results", period, sex, row, results)), subset=True)
-        if report == "placements-ensamkommande":  # some of the children of the same cell
-            whole = ("placements-stad", period, sex, row, col)
-            yield Relation(whole, ((report, period, sex, row, col),), subset=True)
+        if report == "placements-ensamkommande":  # some of the placed children of the row
+            yield Relation(
+                ("health", period, sex, row, health), ((report, period, sex, row, col),), subset=True
+            )
         if report == "year9-districts" and row == TOTAL:  # the same children as year9's
             yield Relation((report, period, sex, row, col), (("year9", period, sex, row, col),))
         if report == "after-care-year9" and row != TOTAL:
@@ -387,6 +392,11 @@ class Cube:
     views: dict[tuple[str, str, str], CountTable]
 
 
+def _member_periods(member: str, periods: list[str]) -> list[str]:
+    """A member that counts a calendar year (``fixed``) in a cube of periods has the year only."""
+    return [""] if linking(member).periods == "fixed" else periods
+
+
 def protect_cube(name: str, params: Params, disclosure: Rules) -> Cube:
     """Every view of the report (and of the reports that show the same children in another
     layout) for the period's year as one protected set of cells."""
@@ -397,7 +407,7 @@ def protect_cube(name: str, params: Params, disclosure: Rules) -> Cube:
     relations: list[Relation] = []
     views = {}
     for member in members:
-        for period in periods:
+        for period in _member_periods(member, periods):
             for sex in ("", "F", "M"):
                 counts = views[member, period, sex] = REPORTS[member].compute(
                     replace(base, period=period, sex=sex)
@@ -409,12 +419,12 @@ def protect_cube(name: str, params: Params, disclosure: Rules) -> Cube:
                 relations.extend(as_they_hold(cells, list(_view_relations((member, period, sex), counts))))
     # A view leaves out a row it has nothing for (a former district): that is a 0 to anyone.
     labels = {(member, row, col) for (member, _period, _sex, row, col) in values}
-    for period in periods:
-        for sex in ("", "F", "M"):
-            for member, row, col in labels:
+    for member, row, col in labels:
+        for period in _member_periods(member, periods):
+            for sex in ("", "F", "M"):
                 values.setdefault((member, period, sex, row, col), 0)
-    for period in periods:
-        for member, row, col in labels:
+    for member, row, col in labels:
+        for period in _member_periods(member, periods):
             relations.append(
                 Relation(
                     (member, period, "", row, col),
