@@ -39,7 +39,7 @@ def not_enrolled(user: object, today: date) -> list[Placement]:
     see who are in the target group today and have no Skolfam intervention going on, by
     district and name."""
     group = target_group()
-    placements = (
+    ongoing = (
         Placement.objects.filter(
             Q(end_date__isnull=True) | Q(end_date__gte=today),
             child__in=policy.children_for(user, today=today),
@@ -54,6 +54,14 @@ def not_enrolled(user: object, today: date) -> list[Placement]:
         .select_related("child__case_worker", "form", "district", "location_municipality")
         .order_by("district__sort_order", "child__last_name", "child__first_name", "pk")
     )
+    placements = list(ongoing)
+    # Where a protected child lives is not the reader's to know, nor to infer from who is
+    # missing from the list: the county counts only where the user may see it.
+    located = set(
+        policy.children_with_whereabouts_for(user)
+        .filter(pk__in=[p.child_id for p in placements])
+        .values_list("pk", flat=True)
+    )
     return [
         placement
         for placement in placements
@@ -62,7 +70,12 @@ def not_enrolled(user: object, today: date) -> list[Placement]:
             birth_date=placement.child.birth_date,
             day=today,
             form=placement.form.code,
-            county=placement.location_municipality.county_code if placement.location_municipality else None,
+            county=_county(placement) if placement.child_id in located else None,
             placed_since=placement.start_date,
         )
     ]
+
+
+def _county(placement: Placement) -> str | None:
+    where = placement.location_municipality
+    return where.county_code if where is not None else None

@@ -9,14 +9,17 @@ from typing import Any
 import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import timezone
 
+from conftest import World, place, register
 from obruten.accounts.models import User
 from obruten.audit.models import AuditEvent
 from obruten.followup import skolfam
 from obruten.followup.models import Intervention
 from obruten.lib import skolfam as rule
+from obruten.lib.personnummer import luhn_check_digit
 from obruten.register import demo
-from obruten.register.models import Placement
+from obruten.register.models import Municipality, Placement, ProtectedIdentity
 
 TODAY = date(2026, 11, 22)
 
@@ -97,3 +100,41 @@ def test_the_target_group_is_the_municipalitys_setting() -> None:
     )  # 13
     with override_settings(SKOLFAM_MIN_MONTHS_PLACED=3):
         assert not rule.in_target_group(skolfam.target_group(), county="01", **kwargs)  # placed 2 months
+
+
+def test_where_a_protected_child_is_placed_does_not_decide_the_list(world: World) -> None:
+    """The county is Stockholm's rule, but a reader who may not see a protected child's
+    whereabouts must not learn them from the child missing from the list."""
+    cw, today = world.users["case_worker"], timezone.localdate()
+    arjeplog = Municipality.objects.get(code="2506")  # Norrbottens län
+    nine = today.replace(year=today.year - 9, day=1)
+    hidden = register("20" + _number(nine, 243), "Hemlig", "farsta", cw)
+    hidden.protected_identity = ProtectedIdentity.PROTECTED_REGISTRATION
+    hidden.save(update_fields=["protected_identity"])
+    place(
+        hidden,
+        "familjehem",
+        "farsta",
+        today.replace(day=1),
+        cw,
+        unit_name="Hem",
+        location_municipality=arjeplog,
+    )
+    open_child = register("20" + _number(nine, 244), "Öppen", "farsta", cw)
+    place(
+        open_child,
+        "familjehem",
+        "farsta",
+        today.replace(day=1),
+        cw,
+        unit_name="Hem",
+        location_municipality=arjeplog,
+    )
+    listed = {p.child_id for p in skolfam.not_enrolled(world.users["unit_manager"], today)}
+    assert hidden.pk in listed  # the county is not the enhetschef's to know
+    assert open_child.pk not in listed  # placed in Norrbotten: outside Stockholm's target group
+
+
+def _number(birth: date, serial: int) -> str:
+    nine = f"{birth:%y%m%d}{serial:03d}"
+    return f"{birth:%y%m%d}{serial:03d}{luhn_check_digit(nine)}"
