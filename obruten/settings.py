@@ -381,6 +381,9 @@ except ValueError as exc:
     raise ImproperlyConfigured(
         f"AFTER_CARE_SCHOOL_FOLLOW_UP_MONTHS: whole months separated by commas, not {_AFTER_CARE_MONTHS!r}"
     ) from exc
+# The school coordinators follow young people in gymnasieskolan too (Stockholm's project:
+# "grundskolan såväl som unga i gymnasieskolan", seed 002); off: until year 9 ends.
+COORDINATOR_FOLLOWS_UPPER_SECONDARY = env_bool("COORDINATOR_FOLLOWS_UPPER_SECONDARY", True)
 # Skolfam's target group (docs/rules.md; Stockholm's from seed 001): placement forms, ages
 # (on the day), the county the child is placed in, and a least time placed so far.
 SKOLFAM_FORMS = frozenset(

@@ -38,6 +38,7 @@ class Rules:
     own_municipality_code: str
     terms: SchoolTerms
     after_care_months: tuple[int, ...] = (1, 6)
+    coordinator_upper_secondary: bool = True
 
 
 def current_rules() -> Rules:
@@ -48,6 +49,7 @@ def current_rules() -> Rules:
         own_municipality_code=settings.OWN_MUNICIPALITY_CODE,
         terms=municipal.school_terms(),
         after_care_months=settings.AFTER_CARE_SCHOOL_FOLLOW_UP_MONTHS,
+        coordinator_upper_secondary=settings.COORDINATOR_FOLLOWS_UPPER_SECONDARY,
     )
 
 
@@ -162,7 +164,7 @@ def derive(facts: Facts, steps: list[ChainStep], today: date, rules: Rules) -> l
             out.extend(_episode_duties(child, episode, today, rules, status, of_kind, follow_ups))
         back_in_care = episodes[number + 1][0].start_date if number + 1 < len(episodes) else None
         out.extend(_after_care(episode, back_in_care, of_kind(FollowUpKind.AFTER_CARE), today, rules))
-    out.extend(_coordinator(placements, of_kind(FollowUpKind.COORDINATOR), today, rules))
+    out.extend(_coordinator(child, placements, of_kind(FollowUpKind.COORDINATOR), today, rules))
     out.extend(_skolfam(facts.interventions))
     return out
 
@@ -522,15 +524,17 @@ def _sequence(
 
 
 def _coordinator(
-    placements: list[Placement], follow_ups: list[FollowUp], today: date, rules: Rules
+    child: Child, placements: list[Placement], follow_ups: list[FollowUp], today: date, rules: Rules
 ) -> list[Derived]:
     followed = [p for p in placements if p.form.school_coordinator_follows_up and not p.accompanying]
-    if not followed:
+    spans = [(p.start_date, p.end_date) for p in followed]
+    if not rules.coordinator_upper_secondary:  # until the spring term of year 9 ends
+        last = rules.terms.year9(child.birth_date.year + 16)[1]
+        spans = [(start, min(end or last, last)) for start, end in spans if start <= last]
+    if not spans:
         return []
     ids = {f.date: f.pk for f in reversed(follow_ups)}
-    occurrences = cadence.coordinator_occurrences(
-        [(p.start_date, p.end_date) for p in followed], [f.date for f in follow_ups], today, rules.terms
-    )
+    occurrences = cadence.coordinator_occurrences(spans, [f.date for f in follow_ups], today, rules.terms)
     return [
         Derived(
             Kind.COORDINATOR,

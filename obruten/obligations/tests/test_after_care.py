@@ -94,3 +94,23 @@ def test_where_the_child_goes_is_said_when_the_placement_ends(world: World) -> N
             place(child, "hvb", "farsta", date(2026, 1, 10), cw, **extra)
         assert field in refused.value.message_dict
     assert not child.placements.exists()
+
+
+def test_the_coordinators_follow_upper_secondary_school_where_the_municipality_extends_it(
+    world: World,
+) -> None:
+    """Issue 24: Stockholm's coordinators follow young people in gymnasieskolan too (seed 002);
+    a municipality that does not sets COORDINATOR_FOLLOWS_UPPER_SECONDARY off, and the
+    follow-ups end with the spring term of year 9."""
+    cw = world.users["case_worker"]
+    young = register(number(date(2010, 3, 1), serial=313), "Gymn", "farsta", cw)  # 16 in 2026
+    place(young, "hvb", "farsta", date(2025, 9, 1), cw, unit_name="HVB A")
+
+    def coordinator_dues(today: date) -> list[date]:
+        services.recompute([young.pk], today)
+        rows = Obligation.objects.filter(child=young, kind=Kind.COORDINATOR).order_by("due")
+        return [o.due for o in rows]
+
+    assert max(coordinator_dues(TODAY)) > date(2026, 8, 20)  # followed in gymnasieskolan
+    with override_settings(COORDINATOR_FOLLOWS_UPPER_SECONDARY=False):
+        assert max(coordinator_dues(TODAY)) <= date(2026, 6, 12)  # not after year 9
