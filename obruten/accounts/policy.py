@@ -241,8 +241,8 @@ def may_edit_intervention(user: Any, kind_code: str | None) -> bool:
 @_system_may
 def may_see_skolfam_target_group(user: Any) -> bool:
     """The list of children in Skolfam's target group not enrolled: the district's
-    enhetschef, who decides on the intervention, and Skolfam."""
-    return user.role in {Role.UNIT_MANAGER, Role.SKOLFAM}
+    enhetschef, who decides on the intervention. (Skolfam sees only its own children.)"""
+    return user.role == Role.UNIT_MANAGER
 
 
 @_system_may

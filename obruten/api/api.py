@@ -350,7 +350,7 @@ def _follow_up_data(payload: FollowUpIn) -> followup.FollowUpData:
         date=payload.date,
         school_form=payload.school_form,
         programme=payload.programme,
-        school=_by_code(School, "school", payload.school, key="unit_code"),
+        school=_by_code(School, "school", payload.school or None, key="unit_code"),
         swedish_subject=payload.swedish_subject,
         results={
             k: followup.Result(grade=r.grade, assessment=r.assessment) for k, r in payload.results.items()
@@ -364,11 +364,13 @@ def _follow_up_data(payload: FollowUpIn) -> followup.FollowUpData:
     )
 
 
-def _follow_up_out(follow_up: FollowUp) -> dict[str, Any]:
+def _follow_up_out(follow_up: FollowUp, whereabouts: bool) -> dict[str, Any]:
     fields = ("kind", "date", "school_form", "programme", "attendance_percent", "unexcused_absence_percent")
     more = ("health_exam_requested", "health_exam_done", "dental_exam_latest", "plan")
+    school = follow_up.school.unit_code if follow_up.school and whereabouts else None
     return {
         "id": follow_up.pk,
+        "school": school,
         **{name: getattr(follow_up, name) for name in (*fields, *more)},
         "results": [
             {
@@ -393,7 +395,7 @@ def create_follow_up(request: HttpRequest, payload: FollowUpIn, child_id: int = 
     follow_up = followup.record_follow_up(
         actor=request.user, child=child, data=_follow_up_data(payload), via="api:follow_up_create"
     )
-    return 201, _follow_up_out(follow_up)
+    return 201, _follow_up_out(follow_up, policy.may_see_whereabouts(request.user, child))
 
 
 def _follow_up(child: Child, follow_up_id: int) -> FollowUp:
@@ -410,7 +412,7 @@ def read_follow_up(
     request: HttpRequest, child_id: int = Path(..., **ID), follow_up_id: int = Path(..., **ID)
 ) -> Any:
     child = _child(request, child_id, "api:follow_up")
-    return _follow_up_out(_follow_up(child, follow_up_id))
+    return _follow_up_out(_follow_up(child, follow_up_id), policy.may_see_whereabouts(request.user, child))
 
 
 @api.put(
@@ -427,13 +429,14 @@ def correct_follow_up(
 ) -> Any:
     """Correct a saved follow-up: its author or the child's responsible case worker."""
     child = _child(request, child_id, "api:follow_up_correct")
+    existing = _follow_up(child, follow_up_id)
+    data = _follow_up_data(payload)
+    if payload.school is None:  # left out: as it is ("" clears it)
+        data.school = existing.school
     follow_up = followup.correct_follow_up(
-        actor=request.user,
-        follow_up=_follow_up(child, follow_up_id),
-        data=_follow_up_data(payload),
-        via="api:follow_up_correct",
+        actor=request.user, follow_up=existing, data=data, via="api:follow_up_correct"
     )
-    return _follow_up_out(follow_up)
+    return _follow_up_out(follow_up, policy.may_see_whereabouts(request.user, child))
 
 
 def _chain_step(request: HttpRequest, child_id: int, placement_id: int, step_id: int, via: str) -> tuple:

@@ -155,7 +155,9 @@ class FollowUpIn(Schema):
         "",
         description="Skolverkets programkod (NA, VO, IMY …) i gymnasieskolan eller på introduktionsprogram",
     )
-    school: Code | None = Field(None, description="skolenhetskod; visas inte i svaret (barnets vistelseort)")
+    school: Code | None = Field(
+        None, description="skolenhetskod; utelämnad: oförändrad vid rättelse, tom sträng: ingen skolenhet"
+    )
     swedish_subject: Literal["SV", "SVA"] = "SV"
     results: dict[Annotated[str, StringConstraints(max_length=5, pattern=r"^[A-Z0-9]+$")], ResultIn] = {}
     attendance_percent: Percent | None = None
@@ -179,6 +181,7 @@ class FollowUpOut(Schema):
     date: dt.date
     school_form: str
     programme: str
+    school: str | None = Field(None, description="skolenhetskod; utelämnad för ett skyddat barn")
     attendance_percent: Decimal | None
     unexcused_absence_percent: Decimal | None
     health_exam_requested: dt.date | None

@@ -58,13 +58,10 @@ def follow_up_correct(request: HttpRequest, child_id: int, follow_up_id: int) ->
         whereabouts=whereabouts,
     )
     if request.method == "POST" and form.is_valid():
-        data = form.to_data()
-        if not whereabouts:  # a school the corrector may not see stays as it is
-            data.school = follow_up.school
         saved = run_service(
             form,
             lambda: services.correct_follow_up(
-                actor=request.user, follow_up=follow_up, data=data, via="followup:correct"
+                actor=request.user, follow_up=follow_up, data=form.to_data(), via="followup:correct"
             ),
         )
         if saved is not None:

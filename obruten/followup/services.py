@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -133,6 +133,8 @@ def _previous_results(child: Child, before: dt.date) -> dict[str, SubjectResult]
 @transaction.atomic
 def record_follow_up(*, actor: Any, child: Child, data: FollowUpData, via: str) -> FollowUp:
     policy.require_child(actor, child, policy.may_record_follow_up(actor, data.kind))
+    if data.school is not None and not policy.may_see_whereabouts(actor, child):
+        raise ValidationError({"school": _("Skolenheten anges av den som får se barnets vistelseort.")})
     _validate_follow_up(child, data)
     previous = _previous_results(child, data.date)
     follow_up = FollowUp.objects.create(
@@ -506,6 +508,9 @@ def correct_follow_up(*, actor: Any, follow_up: FollowUp, data: FollowUpData, vi
     policy.require_child(actor, child, may_correct_follow_up(actor, follow_up))
     if data.kind != follow_up.kind:
         raise ValidationError({"kind": _("Typen av uppföljning kan inte ändras.")})
+    if not policy.may_see_whereabouts(actor, child):
+        # A school the corrector may not see stays as it is: neither erased nor guessed at.
+        data = replace(data, school=follow_up.school)
     _validate_follow_up(child, data)
     before = {name: getattr(follow_up, name) for name in FOLLOW_UP_FIELDS} | _results_snapshot(follow_up)
     for name in FOLLOW_UP_FIELDS:

@@ -82,6 +82,7 @@ class Stat:
     kind: str  # share, mean, median
     denominator_col: int
     numerator_col: int | None = None
+    also: tuple[int, ...] = ()  # a share of several groups: their columns added to numerator_col's
     values: list[float | None] = field(default_factory=list)  # per row, the total row last
     observations: list[int] = field(default_factory=list)
 
@@ -643,51 +644,37 @@ def upper_secondary_schooling(params: Params) -> CountTable:
 
 
 def upper_secondary_completion(params: Params) -> CountTable:
-    """Young people who turn 20 (and, apart, 21) in the year and were ever placed (not
-    medföljande) before it ended, under the district of their latest placement: how many
-    have a gymnasieexamen by the end of the year they turn 20 (21). Seed 002's measure
-    ("vid 20 års ålder har en treårig gymnasieutbildning och någon gång i livet varit
-    placerade"), counted as register statistics count age."""
-    _start, end = date(params.year, 1, 1), date(params.year, 12, 31)
-    groups = []
-    for age in (20, 21):
-        born = params.year - age
-        placed = Placement.objects.filter(
-            child=OuterRef("pk"), accompanying=False, start_date__lte=end
-        ).annotate(responsible=_responsible(replace(params, period="", district="", form="")))
-        latest = placed.order_by("-start_date", "-pk").values("responsible")
-        young = Child.objects.filter(Exists(placed), birth_date__year=born).annotate(
-            responsible=Subquery(latest[:1], output_field=IntegerField()),
-            diploma=F("upper_secondary_qualification__date"),
-        )
-        if params.sex:
-            young = young.filter(sex=params.sex)
-        if params.district:
-            young = young.filter(responsible=_district_pk(params))
-        groups.append(
-            [
-                (responsible, diploma is not None and diploma.year <= end.year)
-                for responsible, diploma in young.values_list("responsible", "diploma")
-            ]
-        )
-    used = {responsible for group in groups for responsible, _done in group}
-    districts = _districts(replace(params, period=""), used)
-    cells = []
-    for district in districts:
-        row = []
-        for group in groups:
-            mine = [done for responsible, done in group if responsible == district.pk]
-            row += [len(mine), sum(mine)]
-        cells.append(row)
+    """Young people who turn 21 in the year and were ever placed (not medföljande) before it
+    ended, under the district of their latest placement, in three separate groups: a
+    gymnasieexamen by the end of the year they turned 20, one in the year they turn 21, none.
+    Seed 002's measure ("vid 20 års ålder har en treårig gymnasieutbildning och någon gång i
+    livet varit placerade") and the year after, for one cohort a year: two ages of different
+    cohorts side by side would, year after year, each be the other's difference."""
+    born = params.year - 21
+    placed = Placement.objects.filter(
+        child=OuterRef("pk"), accompanying=False, start_date__lte=date(params.year, 12, 31)
+    ).annotate(responsible=_responsible(replace(params, period="", district="", form="")))
+    latest = placed.order_by("-start_date", "-pk").values("responsible")
+    young = Child.objects.filter(Exists(placed), birth_date__year=born).annotate(
+        responsible=Subquery(latest[:1], output_field=IntegerField()),
+        diploma=F("upper_secondary_qualification__date"),
+    )
+    if params.sex:
+        young = young.filter(sex=params.sex)
+    if params.district:
+        young = young.filter(responsible=_district_pk(params))
+    by_district: dict[Any, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for responsible, diploma in young.values_list("responsible", "diploma"):
+        group = 2 if diploma is None or diploma.year > params.year else 0 if diploma.year < params.year else 1
+        by_district[responsible][group] += 1
+    districts = _districts(replace(params, period=""), by_district)
     return CountTable(
         [d.name for d in districts],
-        ["Fyller 20 år", "Med examen vid 20 år", "Fyller 21 år", "Med examen vid 21 år"],
-        cells,
-        row_totals=False,
-        parts_of={1: 0, 3: 2},
+        ["Examen senast året de fyllde 20", "Examen året de fyller 21", "Ingen examen"],
+        [by_district.get(d.pk, [0, 0, 0]) for d in districts],
         stats=[
-            Stat("Andel med examen vid 20 år (%)", "share", 0, 1),
-            Stat("Andel med examen vid 21 år (%)", "share", 2, 3),
+            Stat("Andel med examen vid 20 år (%)", "share", 3, 0),
+            Stat("Andel med examen vid 21 år (%)", "share", 3, 0, also=(1,)),
         ],
     )
 
@@ -1265,12 +1252,13 @@ REPORTS = {
         Definition(
             "upper-secondary-completion",
             "Gymnasieexamen vid 20 och 21 år",
-            "Unga som fyller 20 år (och, för sig, 21 år) under året och som någon gång varit placerade (inte "
-            "medföljande), under den stadsdelsnämnd som ansvarade för den senaste placeringen: hur många som "
-            "har gymnasieexamen (högskoleförberedande examen eller yrkesexamen, skollagen 16 kap. 26–27 §§) "
-            "senast det år de fyller 20 (21). Måttet som i socialnämndens svar 2023 (andelen som vid 20 års "
-            "ålder har en treårig gymnasieutbildning och någon gång i livet varit placerade); åldern räknas som "
-            "i registerstatistik, vid årets slut. Räknas per kalenderår; tertialen visar årets tal.",
+            "Unga som fyller 21 år under året och som någon gång varit placerade (inte medföljande), under den "
+            "stadsdelsnämnd som ansvarade för den senaste placeringen: om de fick gymnasieexamen "
+            "(högskoleförberedande examen eller yrkesexamen, skollagen 16 kap. 26–27 §§) senast det år de "
+            "fyllde 20, det år de fyller 21, eller inte. Måttet som i socialnämndens svar 2023 (andelen som vid "
+            "20 års ålder har en treårig gymnasieutbildning och någon gång i livet varit placerade) och året "
+            "efter, för samma årskull; åldern räknas som i registerstatistik, vid årets slut. Räknas per "
+            "kalenderår; tertialen visar årets tal.",
             upper_secondary_completion,
             chart_stat=0,
         ),

@@ -314,7 +314,7 @@ def report_relations(cells: set[tuple[str, str, str, str, str]]) -> Iterator[Rel
             yield Relation(whole, (young,), subset=True)
             # Within a school year the ages of the results and of upper-secondary school do not
             # meet: the two are separate parts (dropped where a period's two school years overlap).
-            yield Relation(whole, (young, ("results", period, sex, row, results)), subset=True)
+            yield Relation(whole, (young, ("results", period, sex, row, results)), subset=True, disjoint=True)
         if report == "placements-ensamkommande":  # some of the placed children of the row
             yield Relation(
                 ("health", period, sex, row, health), ((report, period, sex, row, col),), subset=True
@@ -660,7 +660,8 @@ def _protect(
         for row in range(len(table.grid)):
             denominator = table.value(row, stat.denominator_col)
             if stat.kind == "share":
-                numerator = table.value(row, stat.numerator_col) if stat.numerator_col is not None else None
+                parts = [table.value(row, col) for col in (stat.numerator_col, *stat.also) if col is not None]
+                numerator = None if not parts or None in parts else sum(p for p in parts if p is not None)
                 values.append(share(numerator, denominator, disclosure))
             else:
                 # A mean or median beside a hidden count can bound it (every late school start

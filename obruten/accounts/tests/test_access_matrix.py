@@ -315,7 +315,7 @@ OTHER_URLS: dict[str, dict[str, int]] = {
     "teams:manage": _by_role({"unit_manager"}),
     "obligations:coordinator": _by_role({"school_coordinator"}),
     "teaching:report": _by_role({"larteamet"}),
-    "followup:skolfam_target_group": _by_role({"unit_manager", "skolfam"}),
+    "followup:skolfam_target_group": _by_role({"unit_manager"}),
     "casework:handover": _by_role({"unit_manager"}),
     "casework:incoming": _by_role({"unit_manager"}),
     # A transfer that is not waiting for this enhetschef answers 404, like a missing one.

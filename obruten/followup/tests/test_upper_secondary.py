@@ -82,3 +82,40 @@ def test_the_gymnasieexamen_is_recorded_on_the_childs_page_and_audited(world: Wo
     page = client.get(reverse("register:child_detail", args=[world.own.pk])).content.decode()
     assert "Yrkesexamen, " in page
     assert AuditEvent.objects.filter(child=world.own, object_type="uppersecondaryqualification").exists()
+
+
+def test_a_school_the_actor_may_not_see_is_neither_set_nor_erased_nor_guessed(world: World) -> None:
+    """Attacker review (issue 24): a school coordinator who may not see a protected child's
+    whereabouts could set, erase or, by watching the corrections, guess its school."""
+    coordinator, today = world.users["school_coordinator"], timezone.localdate()
+    school = School.objects.create(unit_code="55443321", name="Gymnasiet i Hemlösa")
+    with pytest.raises(ValidationError) as refused:
+        services.record_follow_up(
+            actor=coordinator,
+            child=world.protected,
+            data=services.FollowUpData(kind="skolsamordnare", date=today, school=school),
+            via="test",
+        )
+    assert "school" in refused.value.message_dict
+    follow_up = services.record_follow_up(
+        actor=coordinator,
+        child=world.protected,
+        data=services.FollowUpData(kind="skolsamordnare", date=today),
+        via="test",
+    )
+    services.correct_follow_up(  # the responsible case worker, who may see it, adds the school
+        actor=world.users["case_worker"],
+        follow_up=follow_up,
+        data=services.FollowUpData(kind="skolsamordnare", date=today, school=school),
+        via="test",
+    )
+    follow_up.refresh_from_db()
+    for guess in (None, School.objects.create(unit_code="55443320", name="Gissningen")):
+        services.correct_follow_up(
+            actor=coordinator,
+            follow_up=follow_up,
+            data=services.FollowUpData(kind="skolsamordnare", date=today, school=guess),
+            via="test",
+        )
+        follow_up.refresh_from_db()
+        assert follow_up.school == school
