@@ -15,7 +15,7 @@ from obruten.lib.calendar import add_months
 from obruten.lib.grades import SUBJECTS
 from obruten.lib.upper_secondary import INTRODUCTION, PROGRAMMES
 from obruten.register.demo import refresh_planner_statistics
-from obruten.register.models import Child, Placement
+from obruten.register.models import Child, ExitDestination, Placement
 
 from .chain import active_steps
 from .models import (
@@ -238,8 +238,10 @@ def _after_care_follow_ups(rng: random.Random, today: date, recorder: User) -> l
     """The schooling followed up after a return home, mostly on time, a month and six months
     after care ended; most children in school."""
     made = []
-    home = Placement.objects.filter(exit_destination="hem", end_date__lt=today).select_related("child")
-    for placement in home.order_by("pk"):
+    home = Placement.objects.filter(exit_destination=ExitDestination.HOME, end_date__lt=today).select_related(
+        "child"
+    )
+    for placement in home.select_related("child").order_by("pk"):
         assert placement.end_date is not None
         for months, rate in ((1, 0.8), (6, 0.7)):
             on = add_months(placement.end_date, months) - timedelta(days=rng.randrange(0, 10))

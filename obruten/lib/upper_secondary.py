@@ -8,10 +8,6 @@ språkintroduktion). The two-letter codes are Skolverket's."""
 
 from __future__ import annotations
 
-from datetime import date
-
-from .placement_law import birthday
-
 PREPARATORY = "hogskoleforberedande"
 VOCATIONAL = "yrkesprogram"
 INTRODUCTION = "introduktionsprogram"
@@ -67,9 +63,3 @@ def programme_error(school_form: str, programme: str) -> str | None:
     if school_form == "gymnasieskola":
         return None if kind != INTRODUCTION else "introduction_as_national"
     return "not_upper_secondary"
-
-
-def completed_by_age(birth_date: date, diploma_date: date | None, age: int) -> bool:
-    """A gymnasieexamen by a given age, counted as register statistics count age: by the
-    end of the year the young person turns ``age`` (SCB's age at the end of the year)."""
-    return diploma_date is not None and diploma_date.year <= birthday(birth_date, age).year

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from obruten.lib.placement_law import age_on
 from obruten.register.models import Child
 
 from .models import Template
@@ -26,10 +26,6 @@ def newest_templates() -> list[Template]:
     for template in Template.objects.filter(published=True).order_by("code", "-version"):
         newest.setdefault(template.code, template)
     return sorted(newest.values(), key=age_range)
-
-
-def age_on(birth_date: date, day: date) -> int:
-    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
 def fitting_template(templates: list[Template], child: Child) -> Template | None:
