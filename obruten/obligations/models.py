@@ -64,6 +64,10 @@ class Obligation(models.Model):
         indexes = [
             models.Index(fields=["state", "due"], name="obligation_open_idx"),
             models.Index(fields=["due", "kind"], name="obligation_due_idx"),
+            # A list's query: its children's open obligations due before a date.
+            models.Index(
+                fields=["child", "due"], condition=models.Q(state="open"), name="obligation_open_child_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -3,11 +3,17 @@ end, CSRF and a strict Content-Security-Policy."""
 
 from __future__ import annotations
 
+import time
+from datetime import datetime, timedelta
+
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import World
+from obruten.middleware import IdleSessionMiddleware
 
 
 def _login(client: Client, username: str, password: str) -> int:
@@ -39,9 +45,30 @@ def test_passwords_are_hashed_with_argon2_in_production() -> None:
     assert production.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
 
 
-def test_sessions_end_after_idle_minutes_and_with_the_browser() -> None:
-    assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST and settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+def _expires(client: Client) -> datetime:
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+def test_sessions_end_after_idle_minutes_and_with_the_browser(world: World) -> None:
+    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+    client = Client()
+    assert _login(client, "cw_farsta", "a-long-test-password") == 302
+    assert client.get(reverse("obligations:todo")).status_code == 200
+    assert abs(_expires(client) - (timezone.now() + timedelta(minutes=30))) < timedelta(seconds=5)
+    # Twenty idle minutes later: a page renewed less than a minute ago writes nothing...
+    Session.objects.update(expire_date=timezone.now() + timedelta(minutes=10))
+    assert client.get(reverse("obligations:todo")).status_code == 200
+    assert _expires(client) < timezone.now() + timedelta(minutes=11)
+    # ...one renewed more than a minute ago gets thirty minutes from now.
+    session = client.session
+    session[IdleSessionMiddleware.KEY] = int(time.time()) - settings.SESSION_RENEW_SECONDS
+    session.save()
+    Session.objects.update(expire_date=timezone.now() + timedelta(minutes=10))
+    assert client.get(reverse("obligations:todo")).status_code == 200
+    assert _expires(client) > timezone.now() + timedelta(minutes=29)
+    # Thirty idle minutes: the session is over.
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    assert client.get(reverse("obligations:todo")).status_code == 302
 
 
 def test_pages_carry_a_strict_content_security_policy(world: World) -> None:

@@ -155,3 +155,9 @@ def test_the_enhetschef_filters_the_tasks_to_unaccompanied_children(world: World
     Child.objects.filter(pk=chosen).update(unaccompanied=True)
     only = client.get(page, {"ansvarig": "socialsekreterare", "ensamkommande": "on"}).context["items"]
     assert only and {item.child_id for item in only} == {chosen}
+
+
+def test_a_name_typed_with_markup_is_shown_as_text_in_the_task_rows(world: World) -> None:
+    Child.objects.filter(pk=world.own.pk).update(first_name='<img src=x onerror="alert(1)">')
+    html = _client(world, "case_worker").get(reverse("obligations:todo")).content.decode()
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html and "<img src=x" not in html
