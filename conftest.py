@@ -180,6 +180,7 @@ def world(db: Any) -> World:
         placement=own_placement,
         school=school,
         first_school_day=today - timedelta(days=10),
+        late_reason="vantar_beslut",
         via="test",
     )
     other = register(TEST_NUMBERS[1], "Bodil", "bromma", bromma)
@@ -209,6 +210,7 @@ def world(db: Any) -> World:
         placement=protected_placement,
         school=school,
         first_school_day=today - timedelta(days=5),
+        late_reason="skyddad",
         via="test",
     )
     for child, kind, actor in [

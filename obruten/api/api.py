@@ -114,6 +114,7 @@ def _placement_out(placement: Placement, whereabouts: bool) -> dict[str, Any]:
             "days_to_school_start": start.days_to_school_start,
             "taught_by_larteamet": start.taught_by_larteamet,
             "school": start.school.unit_code if start.school else None,
+            "late_reason": start.late_reason,
         }
     if whereabouts:
         out |= {
@@ -336,6 +337,7 @@ def record_school_start(
         school=_by_code(School, "school", payload.school, key="unit_code"),
         first_school_day=payload.first_school_day,
         taught_by_larteamet=payload.taught_by_larteamet,
+        late_reason=payload.late_reason,
         via="api:school_start",
     )
     return _placement_out(_placement(child, placement_id), True)

@@ -23,6 +23,7 @@ SexCode = Literal["F", "M"]
 ProtectionLevel = Literal["none", "sekretessmarkering", "skyddad_folkbokforing", "fingerade_personuppgifter"]
 LegalBasisCode = Literal["SoL", "LVU2", "LVU3", "LVU23", "LVU6", "SKYB", ""]
 ExitDestinationCode = Literal["hem", "ny_placering", "eget_boende", "annan_kommun", "annat", ""]
+LateReasonCode = Literal["ingen_skola", "vantar_beslut", "barnet", "skyddad", "annat", ""]
 FollowUpKindCode = Literal[
     "overvagande", "skolsamordnare", "vardnadsoverflyttning", "vardplan", "efter_lvu", "efter_placering"
 ]
@@ -83,6 +84,9 @@ class SchoolStartOut(Schema):
     days_to_school_start: int | None = Field(None, description="utelämnad för ett skyddat barn")
     taught_by_larteamet: bool | None = Field(None, description="utelämnad för ett skyddat barn")
     school: str | None = Field(None, description="skolenhetskod; utelämnad för ett skyddat barn")
+    late_reason: str | None = Field(
+        None, description="orsak till sen skolstart; utelämnad för ett skyddat barn"
+    )
 
 
 class PlacementOut(Schema):
@@ -140,6 +144,7 @@ class SchoolStartIn(Schema):
     first_school_day: dt.date
     school: Code | None = Field(None, description="skolenhetskod; tom om Lärteamet undervisar")
     taught_by_larteamet: bool = False
+    late_reason: LateReasonCode = Field("", description="orsak till sen skolstart; krävs om den är sen")
 
 
 class ResultIn(Schema):

@@ -64,9 +64,9 @@ def _closing_steps(
 
 @transaction.atomic
 def generate(*, seed: int, today: date) -> dict[str, int]:
-    rng = random.Random(seed * 7919)  # noqa: S311 - synthetic data, not security
+    rng = random.Random(seed * 7919)
     # Upper-secondary school draws from its own generator, so the rest stays as it was.
-    upper = random.Random(seed * 15485863)  # noqa: S311
+    upper = random.Random(seed * 15485863)
     recorder = User.objects.filter(role=Role.CASE_WORKER).order_by("pk").first()
     coordinator = User.objects.filter(role=Role.SCHOOL_COORDINATOR).order_by("pk").first() or recorder
     assert recorder is not None, "create the demo users first"

@@ -19,7 +19,7 @@ from .working_day import respond_by
 
 @transaction.atomic
 def generate(*, seed: int, today: date) -> dict[str, int]:
-    rng = random.Random(seed * 104729)  # noqa: S311 - synthetic data, not security
+    rng = random.Random(seed * 104729)
     template = Template.objects.filter(code="barnets-rost", published=True).order_by("-version").first()
     assert template is not None, "the questionnaires are loaded by migration"
     questions = list(template.questions.all())

@@ -16,15 +16,18 @@ from datetime import date, timedelta
 
 from django.db import transaction
 
+from obruten import municipal
 from obruten.accounts.models import Role, User
 from obruten.audit import log as audit
 from obruten.lib import placement_law
+from obruten.lib import school_start as school_start_rule
 from obruten.lib.personnummer import luhn_check_digit
 
 from .models import (
     Child,
     District,
     ExitDestination,
+    LateSchoolStartReason,
     LegalBasis,
     Municipality,
     Placement,
@@ -242,8 +245,11 @@ def generate(*, seed: int, scale: str, today: date) -> dict[str, int]:
     for index, placement in placements:
         placement.child = children[index]
     _exits(random.Random(seed * 104729), placements, schools)  # its own draws: the rest stay as they were
+    _locations(random.Random(seed * 130363), placements, stockholm, other_municipalities)
     Placement.objects.bulk_create([p for _, p in placements], batch_size=2000)
     school_starts = []
+    reasons = random.Random(seed * 7919)  # its own draws: the rest stay as they were
+    goal = municipal.current().school_start_goal_days
     for _, placement in placements:
         if not placement.school_change or rng.random() < 0.02:
             continue
@@ -251,12 +257,16 @@ def generate(*, seed: int, scale: str, today: date) -> dict[str, int]:
         first_day = placement.start_date + timedelta(days=days)
         if first_day > today or (placement.end_date and first_day > placement.end_date):
             continue
+        school = rng.choice(schools)
+        taught = placement.is_protected_housing and reasons.random() < 0.6  # by Lärteamet, in the housing
         school_starts.append(
             SchoolStart(
                 placement=placement,
-                school=rng.choice(schools),
+                school=None if taught else school,
+                taught_by_larteamet=taught,
                 first_school_day=first_day,
                 days_to_school_start=days,
+                late_reason=_late_reason(reasons, placement) if school_start_rule.is_late(days, goal) else "",
             )
         )
     SchoolStart.objects.bulk_create(school_starts, batch_size=2000)
@@ -268,6 +278,16 @@ def generate(*, seed: int, scale: str, today: date) -> dict[str, int]:
     )
     refresh_planner_statistics()
     return {"children": len(children), "placements": len(placements), "school_starts": len(school_starts)}
+
+
+def _late_reason(rng: random.Random, placement: Placement) -> str:
+    """A reason for a late start; the protected whereabouts hold up most of those in
+    protected housing, and one in ten is not given (recorded before the code list)."""
+    if rng.random() < 0.1:
+        return ""
+    if placement.is_protected_housing and rng.random() < 0.5:
+        return LateSchoolStartReason.PROTECTED
+    return rng.choice([r for r in LateSchoolStartReason.values if r != LateSchoolStartReason.PROTECTED])
 
 
 def refresh_planner_statistics() -> None:
@@ -297,6 +317,23 @@ def _exits(rng: random.Random, placements: list[tuple[int, Placement]], schools:
         )[0]
         if placement.exit_destination == ExitDestination.HOME and rng.random() < 0.8:
             placement.school_after = rng.choice(schools)
+
+
+def _locations(
+    rng: random.Random, placements: list[tuple[int, Placement]], own: Municipality, others: list[Municipality]
+) -> None:
+    """Where each placement is: most in the own municipality or the county around it, protected
+    housing mostly outside (a protected child is placed away from those it hides from), and
+    one in twenty not recorded."""
+    county = [m for m in others if m.code[:2] == own.code[:2]]
+    for _child, placement in placements:
+        draw = rng.random()
+        inside = 0.25 if placement.is_protected_housing else 0.6
+        if draw < 0.05:
+            continue
+        placement.location_municipality = (
+            own if draw < inside else rng.choice(county) if county and draw < 0.9 else rng.choice(others)
+        )
 
 
 def _placements(

@@ -17,6 +17,7 @@ from . import schools
 from .models import (
     District,
     ExitDestination,
+    LateSchoolStartReason,
     LegalBasis,
     Municipality,
     PlacementForm,
@@ -293,6 +294,12 @@ class SchoolStartForm(forms.Form):
         label=_("Första skoldag"),
         widget=DateInput(),
         help_text=_("Den första dag barnet faktiskt var i skolan."),
+    )
+    late_reason = forms.ChoiceField(
+        label=_("Orsak till sen skolstart"),
+        required=False,
+        choices=[("", _("– Skolstarten var i tid –")), *LateSchoolStartReason.choices],
+        help_text=_("Om skolstarten kom senare än målet: varför."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

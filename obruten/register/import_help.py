@@ -19,7 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from obruten.accounts import policy
 
 from .imports import COLUMNS, OPTIONAL_COLUMNS, REQUIRED, SWEDISH_HEADERS
-from .models import ExitDestination, LegalBasis, Municipality, PlacementForm
+from .models import ExitDestination, LateSchoolStartReason, LegalBasis, Municipality, PlacementForm
 
 # Skatteverket's published test number: the example names no real person.
 EXAMPLE = {
@@ -40,6 +40,7 @@ EXAMPLE = {
     "exit_destination": "",
     "school_after": "",
     "unaccompanied": "nej",
+    "late_reason": "",
 }
 CONTENT = {
     "personal_number": _("Personnummer eller samordningsnummer, 10 eller 12 siffror."),
@@ -66,6 +67,11 @@ CONTENT = {
     ),
     "school_after": _("Skolenhetskoden för skolan barnet går i efter placeringen. Bara med slutdatum."),
     "unaccompanied": _("ja om barnet är ensamkommande, annars nej. Tomt: oförändrat."),
+    "late_reason": _(
+        "Om första skoldag ligger senare än målet: varför (ingen skolplats hittad, väntade på skolans "
+        "beslut, barnet kunde inte börja, skyddade uppgifter fördröjde eller annat). Krävs då, om "
+        "kolumnen finns."
+    ),
 }
 
 
@@ -102,6 +108,7 @@ def template_workbook(actor: Any) -> bytes:
         "school_change": ["ja", "nej"],
         "exit_destination": [value for value in ExitDestination.values],
         "unaccompanied": ["ja", "nej"],
+        "late_reason": [value for value in LateSchoolStartReason.values],
     }
     example = EXAMPLE | {"district": lists["district"][0] if lists["district"] else ""}
     sheet.append([SWEDISH_HEADERS[name] for name in COLUMNS])

@@ -23,17 +23,19 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from obruten import uploads
+from obruten import municipal, uploads
 from obruten.accounts import policy
 from obruten.accounts.models import Role
 from obruten.audit import log as audit
 from obruten.lib import personnummer, placement_law
+from obruten.lib import school_start as school_start_rule
 from obruten.lib.tabular import FileError, RowCheck, iso_date, read_file
 
 from .models import (
     Child,
     District,
     ExitDestination,
+    LateSchoolStartReason,
     LegalBasis,
     Municipality,
     Placement,
@@ -62,6 +64,7 @@ COLUMNS = (
     "exit_destination",
     "school_after",
     "unaccompanied",
+    "late_reason",
 )
 # May be left out of the header; each is named as the field it writes.
 OPTIONAL_COLUMNS = (
@@ -70,8 +73,9 @@ OPTIONAL_COLUMNS = (
     "exit_destination",
     "school_after",
     "unaccompanied",
+    "late_reason",
 )
-PLACEMENT_OPTIONAL = OPTIONAL_COLUMNS[:4]  # the rest are the child's
+PLACEMENT_OPTIONAL = OPTIONAL_COLUMNS[:4]  # the rest are the child's and the school start's
 REQUIRED = (
     "personal_number",
     "first_name",
@@ -105,6 +109,7 @@ SWEDISH_COLUMNS = {
     "flyttar till": "exit_destination",
     "skola efter placeringen": "school_after",
     "ensamkommande": "unaccompanied",
+    "orsak till sen skolstart": "late_reason",
 }
 HEADER_ALIASES = {"personnr": "personal_number", "pnr": "personal_number"}  # short forms users write
 # The codes, and the words a user types from Obruten's own screens ("Pojke"): K (kvinna) is
@@ -126,6 +131,11 @@ def _basis_key(text: str) -> str:
 EXIT_DESTINATIONS = {
     _word(text): value
     for value, label in ExitDestination.choices
+    for text in (value.replace("_", " "), str(label))
+}
+LATE_REASONS = {
+    _word(text): value
+    for value, label in LateSchoolStartReason.choices
     for text in (value.replace("_", " "), str(label))
 }
 LEGAL_BASES = {
@@ -195,6 +205,12 @@ RULES = {
     ),
     "R30": _("Vart barnet flyttar och skolan efteråt anges bara för en placering med slutdatum."),
     "R31": _("Ensamkommande ska vara ja eller nej (eller tomt)."),
+    "R32": _(
+        "Okänd orsak till sen skolstart: ingen skolplats hittad, väntade på skolans beslut, barnet kunde "
+        "inte börja, skyddade uppgifter fördröjde eller annat (koden eller texten som i Obruten)."
+    ),
+    "R33": _("Första skoldag ligger senare än målet för skolstart efter placeringen: ange orsaken."),
+    "R34": _("Orsak till sen skolstart anges bara tillsammans med första skoldag."),
 }
 # A placement's legal basis against the child's age and status: the codes of the rules above.
 LAW_RULES = {
@@ -255,6 +271,7 @@ class _Row:
     exit_destination: str = ""
     school_after_code: str = ""
     unaccompanied: bool | None = None  # None: not said in the file
+    late_reason: str | None = None  # None: the file has no such column
 
 
 def import_placements(content: bytes | IO[bytes], *, filename: str, actor: Any, via: str) -> ImportResult:
@@ -320,6 +337,7 @@ def _validate(table: list[dict[str, str]], actor: Any, errors: list[RowError], *
     forms = {key: f for f in PlacementForm.objects.all() for key in (f.code, _word(f.name))}
     by_name = {_word(m.name): m for m in municipalities.values()}
     own_municipality = municipalities[settings.OWN_MUNICIPALITY_CODE]
+    goal = municipal.current().school_start_goal_days
     own_districts = None
     if actor is not None:
         own_districts = set(policy.own_districts(actor).values_list("pk", flat=True))
@@ -389,6 +407,7 @@ def _validate(table: list[dict[str, str]], actor: Any, errors: list[RowError], *
             if start:
                 check("school_start_date", school_day >= start, "R14")
             check("school_start_date", school_day <= today, "R15")
+        late_reason = _late_reason(raw, start, school_day, goal, check)
         destination_text, school_after = raw.get("exit_destination", ""), raw.get("school_after", "")
         destination = EXIT_DESTINATIONS.get(_word(destination_text), "") if destination_text else ""
         check("exit_destination", bool(destination) or not destination_text, "R29")
@@ -425,12 +444,33 @@ def _validate(table: list[dict[str, str]], actor: Any, errors: list[RowError], *
                 exit_destination=destination,
                 school_after_code=school_after,
                 unaccompanied={"ja": True, "nej": False}.get(unaccompanied),
+                late_reason=late_reason,
             )
         )
     rows = _check_scope(rows, actor, errors, via)
     _check_children(rows, errors)
     errors.sort(key=lambda error: (error.row, COLUMNS.index(error.column) if error.column in COLUMNS else -1))
     return rows
+
+
+def _late_reason(
+    raw: dict[str, str], start: date | None, school_day: date | None, goal: int, check: RowCheck
+) -> str | None:
+    """The row's reason for a late school start (lib/school_start.py), asked only where the
+    file has the column: None where it has not."""
+    if "late_reason" not in raw:
+        return None
+    text = raw["late_reason"]
+    reason = LATE_REASONS.get(_word(text), "") if text else ""
+    if not check("late_reason", bool(reason) or not text, "R32"):
+        return None
+    if school_day is None:
+        check("late_reason", not reason, "R34")
+        return reason
+    if start is not None and start <= school_day <= timezone.localdate():  # else the date's own error
+        problem = school_start_rule.late_reason_problem((school_day - start).days, goal, reason)
+        check("late_reason", problem is None, "R33")
+    return reason
 
 
 NAME_MAX_LENGTH = 100
@@ -664,30 +704,38 @@ def _write_school_starts(
         )
     }
     new_starts, changed_starts = [], []
+    goal = municipal.current().school_start_goal_days
     for row in with_school:
         assert row.school_start is not None
         placement = placements[row.number]
         school = schools[row.school_code]
         days = (row.school_start - row.start).days
         current = stored.get(placement.pk)
+        kept = current.late_reason if current is not None and row.late_reason is None else row.late_reason
+        reason = (kept or "") if school_start_rule.is_late(days, goal) else ""
         if current is None:
             current = SchoolStart(
                 placement_id=placement.pk,
                 school_id=school.pk,
                 first_school_day=row.school_start,
                 days_to_school_start=days,
+                late_reason=reason,
             )
             new_starts.append(current)
-        elif (current.school_id, current.first_school_day) != (school.pk, row.school_start):
+        elif (current.school_id, current.first_school_day, current.late_reason) != (
+            school.pk,
+            row.school_start,
+            reason,
+        ):
             current.school_id, current.first_school_day = school.pk, row.school_start
-            current.days_to_school_start = days
+            current.days_to_school_start, current.late_reason = days, reason
             changed_starts.append(current)
         else:
             continue
         changes[placement.child_id]["school_start"].append(f"placement {placement.pk}")
     SchoolStart.objects.bulk_create(new_starts, batch_size=1000)
     SchoolStart.objects.bulk_update(
-        changed_starts, ["school", "first_school_day", "days_to_school_start"], batch_size=1000
+        changed_starts, ["school", "first_school_day", "days_to_school_start", "late_reason"], batch_size=1000
     )
     result.school_starts_written = len(new_starts) + len(changed_starts)
 

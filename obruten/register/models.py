@@ -153,6 +153,16 @@ class ExitDestination(models.TextChoices):
     OTHER = "annat", _("Annat")
 
 
+class LateSchoolStartReason(models.TextChoices):
+    """Why a school start came later than the goal (lib/school_start.py's code list)."""
+
+    NO_SCHOOL = "ingen_skola", _("Ingen skolplats hittad")
+    WAITING = "vantar_beslut", _("Väntade på skolans beslut")
+    CHILD = "barnet", _("Barnet kunde inte börja")
+    PROTECTED = "skyddad", _("Skyddade uppgifter fördröjde")
+    OTHER = "annat", _("Annat")
+
+
 class Child(models.Model):
     """A child or young person in the register. Personal data: read only through
     ``obruten.accounts.policy``."""
@@ -323,6 +333,13 @@ class SchoolStart(models.Model):
     first_school_day = models.DateField(_("första skoldag"))
     days_to_school_start = models.IntegerField(
         _("dagar till skolstart"), help_text=_("Första skoldag minus placeringens startdatum.")
+    )
+    late_reason = models.CharField(
+        _("orsak till sen skolstart"),
+        max_length=20,
+        choices=LateSchoolStartReason.choices,
+        blank=True,
+        help_text=_("Varför skolstarten kom senare än målet. Tomt: i tid, eller inte angivet."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

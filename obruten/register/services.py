@@ -15,16 +15,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from obruten import municipal
 from obruten.accounts import policy
 from obruten.accounts.models import Role
 from obruten.audit import log as audit
 from obruten.lib import personnummer, placement_law
+from obruten.lib import school_start as school_start_rule
 
 from . import signals
 from .models import (
     Child,
     District,
     ExitDestination,
+    LateSchoolStartReason,
     LegalBasis,
     Municipality,
     Placement,
@@ -426,7 +429,10 @@ def record_school_start(
     first_school_day: date,
     via: str,
     taught_by_larteamet: bool = False,
+    late_reason: str = "",
 ) -> SchoolStart:
+    """Records (or corrects) the first school day. A start later than the municipality's
+    goal names why (lib/school_start.py); an on-time start keeps no reason."""
     policy.require_child(actor, placement.child, policy.may_record_school_start(actor), whereabouts=True)
     signals.school_start_checking.send(
         sender=SchoolStart,
@@ -445,8 +451,12 @@ def record_school_start(
             "Första skoldag kan inte ligga i framtiden. Registrera skolstarten när barnet har börjat."
         )
         raise ValidationError({"first_school_day": message})
+    days, goal = (first_school_day - placement.start_date).days, municipal.current().school_start_goal_days
+    problem = school_start_rule.late_reason_problem(days, goal, late_reason)
+    if problem is not None:
+        raise ValidationError({"late_reason": late_reason_message(problem, days, goal)})
     existing = SchoolStart.objects.filter(placement=placement).first()
-    fields = ("school", "taught_by_larteamet", "first_school_day")
+    fields = ("school", "taught_by_larteamet", "first_school_day", "late_reason")
     before = _snapshot(existing, fields) if existing else {}
     school_start, _created = SchoolStart.objects.update_or_create(
         placement=placement,
@@ -454,7 +464,8 @@ def record_school_start(
             "school": school,
             "taught_by_larteamet": taught_by_larteamet,
             "first_school_day": first_school_day,
-            "days_to_school_start": (first_school_day - placement.start_date).days,
+            "days_to_school_start": days,
+            "late_reason": late_reason if school_start_rule.is_late(days, goal) else "",
         },
     )
     changes = audit.changes_between(before, _snapshot(school_start, fields))
@@ -471,6 +482,17 @@ def record_school_start(
         sender=SchoolStart, actor=actor, placement=placement, day=first_school_day, via=via
     )
     return school_start
+
+
+def late_reason_message(problem: str, days: int, goal: int) -> str:
+    """The plain error for a late reason that cannot be stored, for the form, the API and
+    the import alike."""
+    if problem == "unknown":
+        choices = ", ".join(str(label) for label in LateSchoolStartReason.labels)
+        return _("Okänd orsak till sen skolstart. Välj en av: %(choices)s.") % {"choices": choices}
+    return _(
+        "Skolstarten kom %(days)d dagar efter placeringen, senare än målet %(goal)d dagar: ange orsaken."
+    ) % {"days": days, "goal": goal}
 
 
 def _snapshot(instance: Any, fields: tuple[str, ...]) -> dict[str, Any]:

@@ -324,6 +324,7 @@ def school_start(request: HttpRequest, child_id: int, placement_id: int) -> Http
             "school": existing.school,
             "taught_by_larteamet": existing.taught_by_larteamet,
             "first_school_day": existing.first_school_day,
+            "late_reason": existing.late_reason,
         }
         if existing
         else {}
@@ -344,6 +345,7 @@ def school_start(request: HttpRequest, child_id: int, placement_id: int) -> Http
                 school=form.cleaned_data["school"],
                 taught_by_larteamet=form.cleaned_data.get("taught_by_larteamet", False),
                 first_school_day=form.cleaned_data["first_school_day"],
+                late_reason=form.cleaned_data["late_reason"],
                 via="register:school_start",
             ),
         )

@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import (
     Case,
+    CharField,
     Count,
     Exists,
     F,
@@ -44,11 +45,20 @@ from obruten.followup.models import (
     SubjectResult,
 )
 from obruten.lib import grades, upper_secondary
+from obruten.lib import school_start as school_start_rule
 from obruten.lib.calendar import add_months, period_bounds, period_label, school_year_start
 from obruten.obligations.models import Kind as ObligationKind
 from obruten.obligations.models import Obligation
 from obruten.obligations.models import State as ObligationState
-from obruten.register.models import Child, District, ExitDestination, Placement, PlacementForm
+from obruten.register.models import (
+    Child,
+    District,
+    ExitDestination,
+    LateSchoolStartReason,
+    Placement,
+    PlacementForm,
+)
+from obruten.teaching import selectors as teaching
 
 from .models import ImportedPlacement
 
@@ -300,6 +310,9 @@ def _count(rows: Iterable[dict], *keys: str) -> dict[tuple[int, ...], int]:
     return {tuple(row[k] for k in keys): row["n"] for row in rows}
 
 
+ACCOMPANYING = "Medföljande"  # the placements table's column of children who came with a parent
+
+
 def placements(params: Params) -> CountTable:
     """Distinct placed children per responsible district and form, with distinct totals,
     and medföljande children in a column of their own, outside the totals."""
@@ -329,7 +342,7 @@ def placements(params: Params) -> CountTable:
     grid = [[cells.get((d.pk, c), 0) for c in cols] for d in districts]
     col_totals = [by_col.get((c,), 0) for c in cols]
     if not params.form or any(f.is_protected_housing for f in _forms(params)):
-        col_labels = [*col_labels, "Medföljande"]
+        col_labels = [*col_labels, ACCOMPANYING]
         for row, d in zip(grid, districts, strict=True):
             row.append(accompanying.get((d.pk,), 0))
         col_totals.append(grand_accompanying)
@@ -404,6 +417,145 @@ def school_start(params: Params) -> CountTable:
                 values=[_mean(v) for v in per_row],
                 observations=[len(v) for v in per_row],
             ),
+        ],
+    )
+
+
+LATE_REASON_COLUMNS = {
+    LateSchoolStartReason.NO_SCHOOL: "Ingen skolplats hittad",
+    LateSchoolStartReason.WAITING: "Väntade på skolans beslut",
+    LateSchoolStartReason.CHILD: "Barnet kunde inte börja",
+    LateSchoolStartReason.PROTECTED: "Skyddade uppgifter fördröjde",
+    LateSchoolStartReason.OTHER: "Annat",
+}
+NO_REASON, NOT_YET = "Orsak inte angiven", "Ingen skolstart ännu"
+PLACE_COLUMNS = ("I den egna kommunen", "I en annan kommun", "Placeringskommun okänd")
+LATE_COLUMNS = [*LATE_REASON_COLUMNS.values(), NO_REASON, NOT_YET, *PLACE_COLUMNS]
+LATE_TOTAL_COLUMN = len(LATE_COLUMNS)  # the grid's total column: the late starts of the row
+
+
+def _form_rows(params: Params) -> dict[str, list[int]]:
+    """The city's columns of placement forms (CITY_LAYOUT) as rows; a form the layout does
+    not fold has a row of its own, so every placement counts."""
+    groups = _column_groups(replace(params, layout="stad", form=""))
+    folded = {pk for pks in groups.values() for pk in pks}
+    return groups | {
+        form.name: [form.pk] for form in _forms(replace(params, form="")) if form.pk not in folded
+    }
+
+
+def school_start_late(params: Params) -> CountTable:
+    """The late school starts of ``school-start`` (its two late columns, the whole year)
+    per placement form: why (the code list, lib/school_start.py), and whether the child
+    was placed in the own municipality or another."""
+    start, _end = params.bounds()
+    goal = municipal.current().school_start_goal_days
+    still_inside = timezone.localdate() - timedelta(days=goal)
+    groups = _form_rows(params)
+    row_of = {pk: row for row, pks in enumerate(groups.values()) for pk in pks}
+    reason_col = {reason: col for col, reason in enumerate(LATE_REASON_COLUMNS)}
+    cells = [[0] * len(LATE_COLUMNS) for _ in groups]
+    placements = (
+        _overlapping(params)
+        .filter(school_change=True, start_date__gte=start)
+        .exclude(school_start__isnull=True, start_date__gt=still_inside)
+        .values_list(
+            "form_id",
+            "school_start__days_to_school_start",
+            "school_start__late_reason",
+            "location_municipality__code",
+        )
+    )
+    imported = (
+        _imported(params)
+        .filter(school_change=True, start_date__gte=start)
+        .exclude(days_to_school_start__isnull=True, start_date__gt=still_inside)
+        .values_list(
+            "form_id",
+            "days_to_school_start",
+            Value("", output_field=CharField()),
+            Value(None, output_field=CharField()),
+        )
+    )
+    for form_id, days, reason, place in [*placements, *imported]:
+        if days is not None and not school_start_rule.is_late(days, goal):
+            continue
+        row = cells[row_of[form_id]]
+        row[LATE_COLUMNS.index(NOT_YET) if days is None else reason_col.get(reason, len(reason_col))] += 1
+        inside = place == settings.OWN_MUNICIPALITY_CODE
+        row[LATE_COLUMNS.index(PLACE_COLUMNS[2 if place is None else 0 if inside else 1])] += 1
+    reasons = list(range(len(LATE_REASON_COLUMNS) + 2))
+    by_row = [sum(row[c] for c in reasons) for row in cells]
+    by_col = [sum(row[c] for row in cells) for c in range(len(LATE_COLUMNS))]
+    return CountTable(
+        list(groups),
+        LATE_COLUMNS,
+        cells,
+        totals=Totals(rows=by_row, cols=by_col, grand=sum(by_row), covers=reasons),
+        stats=[
+            Stat(
+                "Andel i en annan kommun (%)",
+                "share",
+                LATE_TOTAL_COLUMN,
+                LATE_COLUMNS.index(PLACE_COLUMNS[1]),
+            ),
+            Stat(
+                "Andel fördröjda av skyddade uppgifter (%)",
+                "share",
+                LATE_TOTAL_COLUMN,
+                LATE_COLUMNS.index(LATE_REASON_COLUMNS[LateSchoolStartReason.PROTECTED]),
+            ),
+        ],
+    )
+
+
+LARTEAMET_ROWS = ("Placerade i skyddat boende", "Medföljande")
+LARTEAMET_COLUMNS = [
+    "Skolgång inom målet",
+    "Skolgång efter målet",
+    "Ingen skolgång registrerad",
+    "Med registrerade veckor",
+    "Full undervisningstid varje vecka",
+    "Inte full undervisningstid",
+]
+
+
+def larteamet(params: Params) -> CountTable:
+    """Lärteamet's figures: the children in protected housing some day of the period (the
+    teaching page's rows, teaching/selectors.py), by whether their newest placement there
+    is their own or they came with a parent: schooling within the goal days of arriving,
+    and full teaching time in every week recorded. A child still inside the goal days
+    without schooling has no outcome yet and is left out, as in ``school-start``."""
+    start, end = params.bounds()
+    children = Child.objects.all()
+    if params.sex:
+        children = children.filter(sex=params.sex)
+    cells = [[0] * len(LARTEAMET_COLUMNS) for _ in LARTEAMET_ROWS]
+    for row in teaching.teaching_rows(children, start, end, timezone.localdate()):
+        if row.within_goal is None:
+            continue
+        counts = cells[1 if row.placement.accompanying else 0]
+        counts[0 if row.within_goal else 1 if row.days_to_school_start is not None else 2] += 1
+        if row.has_full_time is not None:
+            counts[3] += 1
+            counts[4 if row.has_full_time else 5] += 1
+    outcomes = [0, 1, 2]
+    by_row = [sum(row[c] for c in outcomes) for row in cells]
+    return CountTable(
+        list(LARTEAMET_ROWS),
+        LARTEAMET_COLUMNS,
+        cells,
+        totals=Totals(
+            rows=by_row,
+            cols=[sum(row[c] for row in cells) for c in range(len(LARTEAMET_COLUMNS))],
+            grand=sum(by_row),
+            covers=outcomes,
+        ),
+        parts_of={4: 3, 5: 3},
+        within=[(3, (4, 5))],
+        stats=[
+            Stat("Andel skolgång inom målet (%)", "share", len(LARTEAMET_COLUMNS), 0),
+            Stat("Andel full undervisningstid (%)", "share", 3, 4),
         ],
     )
 
@@ -1197,6 +1349,32 @@ REPORTS = {
             "förrän målet har passerat. Median och medel gäller placeringar med registrerad skolstart.",
             school_start,
             chart_stat=0,
+        ),
+        Definition(
+            "school-start-late",
+            "Sena skolstarter: orsak och placeringskommun",
+            "De placeringar i Dagar från placering till skolstart som började skolan senare än målet eller "
+            "ännu inte har börjat fast målet har passerat, under året, per placeringsform som i stadens "
+            "årsrapport: orsaken som angavs när skolstarten registrerades (stadens kodlista; \u201dOrsak "
+            "inte angiven\u201d för skolstarter registrerade utan orsak och för rader från månadsfiler), och "
+            "om barnet placerades i den egna kommunen eller i en annan (placeringskommunen; okänd om den "
+            "inte är registrerad). Räknas per kalenderår; tertialen visar årets tal.",
+            school_start_late,
+            chart_stat=0,
+            row_heading="Placeringsform",
+        ),
+        Definition(
+            "larteamet",
+            "Lärteamet: skolgång i skyddat boende",
+            "Barn i skyddat boende någon dag under perioden, placerade eller medföljande enligt den senaste "
+            "placeringen där: om skolgången (hos Lärteamet eller på en skolenhet) började inom målet för "
+            "skolstart från placeringens start, senare, eller inte är registrerad fast målet har passerat; "
+            "ett barn som ännu är inom målet utan skolgång räknas inte förrän målet har passerat. Full "
+            "undervisningstid: varje registrerad vecka minst den garanterade undervisningstiden för barnets "
+            "årskurs (skolförordningen 9 kap. 3 §, bilaga 1), bland barnen med registrerade veckor.",
+            larteamet,
+            chart_stat=0,
+            row_heading="Barn i skyddat boende",
         ),
         Definition(
             "results",

@@ -93,6 +93,24 @@ SECTIONS = (
         ),
     ),
     Section(
+        "school-start-late",
+        "Sena skolstarter",
+        (
+            Figure("Sena skolstarter", cell(-1)),
+            Figure("Andel i en annan kommun (%)", stat(0), kind="share"),
+            Figure("Andel fördröjda av skyddade uppgifter (%)", stat(1), kind="share"),
+        ),
+        by_year=True,
+    ),
+    Section(
+        "larteamet",
+        "Lärteamet",
+        (
+            Figure("Andel skolgång inom målet (%)", stat(0), kind="share"),
+            Figure("Andel full undervisningstid (%)", stat(1), kind="share"),
+        ),
+    ),
+    Section(
         "results",
         "Resultat",
         (

@@ -117,6 +117,9 @@ LINKING = {
     "after-care": Linking("fixed"),  # a year: the six-month follow-ups do not fit a tertial
     "year9-districts": Linking("fixed", filters=frozenset()),
     "child-voice": Linking("additive", district_rows=False, filters=frozenset()),
+    # Rows of placement forms, a year: the reasons are too few to split by tertial.
+    "school-start-late": Linking("fixed", district_rows=False, filters=frozenset()),
+    "larteamet": Linking("overlap", district_rows=False, filters=frozenset()),  # the whole city
 }
 
 # Reports that count the same children, in another layout or a part of them with more
@@ -133,6 +136,8 @@ FAMILY = {
     "skolfam-year9": "year9",  # two separate groups of them
     "after-care-year9": "year9",  # some of those placed part of year 9
     "after-care": "placements",  # some of the children placed in the period
+    "school-start-late": "placements",  # the late ones of school-start
+    "larteamet": "placements",  # the children in protected housing
 }
 # Reports that count monthly files' rows, and the member of the cube that holds how many
 # as a margin: the layouts count the same rows as ``placements``.
@@ -346,6 +351,43 @@ def report_relations(cells: set[tuple[str, str, str, str, str]]) -> Iterator[Rel
             )
 
 
+def school_start_relations(cells: set[tuple[str, str, str, str, str]]) -> Iterator[Relation]:
+    """``school-start-late`` is the year's late starts of ``school-start`` (its two late
+    columns, over the city) in other rows; each row's starts are in one of the places."""
+    late = {
+        c for report, _p, _s, _r, c in cells if report == "school-start" and c.startswith("Skolstart efter")
+    }
+    for report, period, sex, row, col in sorted(cells):
+        if report != "school-start-late" or col != TOTAL:
+            continue
+        total = (report, period, sex, row, col)
+        yield Relation(total, tuple((report, period, sex, row, place) for place in definitions.PLACE_COLUMNS))
+        if row == TOTAL and len(late) == 1:
+            starts, not_yet = ("school-start", period, sex, TOTAL), definitions.NOT_YET
+            yield Relation(total, ((*starts, *late), (*starts, not_yet)))
+            yield Relation((report, period, sex, row, not_yet), ((*starts, not_yet),))
+
+
+def larteamet_relations(cells: set[tuple[str, str, str, str, str]]) -> Iterator[Relation]:
+    """``larteamet``'s children with weeks are some of the row's; its rows are some of the
+    city's children placed in protected housing (where one form is it), and of those who
+    came with a parent."""
+    protected = list(PlacementForm.objects.filter(is_protected_housing=True).values_list("name", flat=True))
+    placed, accompanying = definitions.LARTEAMET_ROWS
+    column_of = {accompanying: definitions.ACCOMPANYING} | (
+        {placed: protected[0]} if len(protected) == 1 else {}
+    )
+    for report, period, sex, row, col in sorted(cells):
+        if report != "larteamet" or col != TOTAL:
+            continue
+        total = (report, period, sex, row, col)
+        weeks = (report, period, sex, row, definitions.LARTEAMET_COLUMNS[3])
+        yield Relation(total, (weeks,), subset=True, disjoint=True)
+        if row in column_of:
+            whole = ("placements", period, sex, TOTAL, column_of[row])
+            yield Relation(whole, (total,), subset=True, disjoint=True)
+
+
 def _today(district: District) -> District:
     seen = {district.pk}
     while district.successor_id is not None and district.successor_id not in seen:
@@ -441,7 +483,13 @@ def protect_cube(name: str, params: Params, disclosure: Rules) -> Cube:
             relations.extend(margin_relations)
     if len(members) > 1:
         relations.extend(layout_relations(set(values)))
-        relations.extend(report_relations(set(values)))
+        across = [
+            *report_relations(set(values)),
+            *school_start_relations(set(values)),
+            *larteamet_relations(set(values)),
+        ]
+        # As within a table: a bound the counts meet with equality is assumed an equation.
+        relations.extend(as_they_hold(values, [r for r in across if all(k in values for k in r.cells())]))
     # A relation the counting rule gives in general but these counts break (a placement
     # moved to another district by a transfer between two periods) is no knowledge an
     # attacker has.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import typing
 from datetime import timedelta
 from typing import Any
 
@@ -12,9 +13,9 @@ from django.utils import timezone
 
 from conftest import World
 from obruten.accounts.tests.test_protected_whereabouts import ALLOWED, SECRETS
-from obruten.api import keys
+from obruten.api import keys, schemas
 from obruten.audit.models import AuditEvent
-from obruten.register.models import Child
+from obruten.register.models import Child, LateSchoolStartReason, Placement
 
 from .conftest import call
 
@@ -161,3 +162,24 @@ def test_the_apis_code_lists_are_the_registers() -> None:
     ]
     for literal, values in pairs:
         assert set(get_args(literal)) == set(values)
+
+
+def test_a_late_school_start_names_its_reason_through_the_api_as_on_the_page(
+    world: World, bearer: dict[str, str]
+) -> None:
+    """Issue 21: one rule (lib/school_start.py) for the form and the API; the own placement
+    began 20 days ago, so a start today is late."""
+    url = f"/api/v1/children/{world.own.pk}/placements/{world.own_placement.pk}/school-start"
+    day = timezone.localdate().isoformat()
+    body = {"first_school_day": day, "school": world.school.unit_code}
+    refused = call(Client(), "put", url, bearer["case_worker"], body)
+    assert refused.status_code == 422
+    assert [e["field"] for e in refused.json()["errors"]] == ["late_reason"]
+    saved = call(Client(), "put", url, bearer["case_worker"], {**body, "late_reason": "ingen_skola"})
+    assert saved.status_code == 200, saved.content
+    assert saved.json()["school_start"]["late_reason"] == "ingen_skola"
+    assert Placement.objects.get(pk=world.own_placement.pk).school_start.late_reason == "ingen_skola"
+
+
+def test_the_apis_late_reasons_are_the_registers() -> None:
+    assert set(typing.get_args(schemas.LateReasonCode)) == {"", *LateSchoolStartReason.values}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -239,3 +240,33 @@ def test_unaccompanied_children_are_marked_by_the_import(db: None) -> None:
     assert not Child.objects.get().unaccompanied
     bad = import_placements(f"{header}\n{row}kanske\n".encode(), filename="p.csv", actor=None, via="test")
     assert [(e.heading, e.rule) for e in bad.errors] == [("ensamkommande", "R31")]
+
+
+def test_a_late_school_start_names_its_reason_where_the_file_has_the_column(db: None, settings: Any) -> None:
+    """Issue 21: the reason for a late start, by code or as Obruten writes it; a file
+    without the column imports as before (the reason is then not known)."""
+    settings.SCHOOL_START_GOAL_DAYS = 7
+    base = "personnummer,förnamn,efternamn,kön,hemkommun,stadsdel,placeringsform,lagrum,startdatum,"
+    base += "slutdatum,skolbyte,skolenhetskod,första skoldag"
+    late = "200607092384,Hedda,Import,F,0180,Farsta,hvb,SoL,2025-01-10,,ja,87654321,2025-01-30"
+    header = base + ",orsak till sen skolstart"
+    good = import_placements(
+        f"{header}\n{late},Väntade på skolans beslut\n".encode(), filename="p.csv", actor=None, via="test"
+    )
+    assert good.ok, good.errors
+    assert SchoolStart.objects.get().late_reason == "vantar_beslut"
+    assert import_placements(f"{base}\n{late}\n".encode(), filename="p.csv", actor=None, via="test").ok
+    assert SchoolStart.objects.get().late_reason == "vantar_beslut"  # not said: as it was
+    no_start = "200306062381,Ivar,Import,M,0180,Farsta,hvb,SoL,2024-03-01,,ja,,"
+    bad = import_placements(
+        f"{header}\n{late},\n{late},kanske\n{no_start},annat\n".encode(),
+        filename="p.csv",
+        actor=None,
+        via="test",
+    )
+    assert [(e.row, e.heading, e.rule) for e in bad.errors] == [
+        (2, "orsak till sen skolstart", "R33"),
+        (3, "orsak till sen skolstart", "R32"),
+        (4, "orsak till sen skolstart", "R34"),
+    ]
+    assert SchoolStart.objects.get().late_reason == "vantar_beslut"  # a bad file changes nothing

@@ -41,8 +41,8 @@ def test_the_template_has_swedish_headers_an_example_and_drop_downs(world: World
     assert example[COLUMNS.index("district")] == "Farsta"  # one the case worker may import into
     columns = sorted(str(validation.sqref)[0] for validation in sheet.data_validations.dataValidation)
     assert columns == list(
-        "DEFGHKNOPR"
-    )  # sex, municipalities, district, form, legal basis, school change, exit
+        "DEFGHKNOPRS"
+    )  # sex, municipalities, district, form, legal basis, school change, exit, late reason
     districts = [row[2] for row in book["Kodlistor"].iter_rows(min_row=2, values_only=True) if row[2]]
     assert districts == ["Farsta"]
 

@@ -177,10 +177,15 @@ def test_school_start_shows_the_days_and_flags_more_than_seven(world: World) -> 
     placement = world.own_placement
     url = reverse("register:school_start", kwargs={"child_id": world.own.pk, "placement_id": placement.pk})
     first_day = placement.start_date + timedelta(days=9)
-    client.post(url, {"school": world.school.pk, "first_school_day": first_day.isoformat()})
+    typed = {"school": world.school.pk, "first_school_day": first_day.isoformat()}
+    refused = client.post(url, typed).content.decode()  # late, and no reason given
+    assert "Skolstarten kom 9 dagar efter placeringen, senare än målet 7 dagar: ange orsaken." in refused
+    assert f'value="{first_day.isoformat()}"' in refused  # what was typed is kept
+    client.post(url, {**typed, "late_reason": "barnet"})
     assert SchoolStart.objects.get(placement=placement).days_to_school_start == 9
     body = client.get(reverse("register:child_detail", kwargs={"child_id": world.own.pk})).content.decode()
     assert 'class="days over-goal"' in body and "9 dagar" in body
+    assert "Barnet kunde inte börja" in body
     assert today >= first_day
 
 

@@ -194,7 +194,12 @@ def test_choosing_a_found_school_saves_it(world: World) -> None:
     day = timezone.localdate() - timedelta(days=8)
     response = _client(world).post(
         _form_url(world),
-        {"school_search": "Demoskolan 1", "school": chosen.pk, "first_school_day": day.isoformat()},
+        {
+            "school_search": "Demoskolan 1",
+            "school": chosen.pk,
+            "first_school_day": day.isoformat(),
+            "late_reason": "annat",
+        },
     )
     assert response.status_code == 302
     saved = SchoolStart.objects.get(placement=world.own_placement)
@@ -222,7 +227,13 @@ def test_larteamet_teaching_still_needs_no_school(world: World) -> None:
     )
     day = timezone.localdate() - timedelta(days=3)
     response = _client(world, "larteamet").post(
-        url, {"school_search": "", "taught_by_larteamet": "on", "first_school_day": day.isoformat()}
+        url,
+        {
+            "school_search": "",
+            "taught_by_larteamet": "on",
+            "first_school_day": day.isoformat(),
+            "late_reason": "skyddad",
+        },
     )
     assert response.status_code == 302
     saved = SchoolStart.objects.get(placement=world.protected_placement)

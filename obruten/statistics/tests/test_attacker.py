@@ -35,6 +35,8 @@ ATTACKED = [
     "upper-secondary",
     "after-care",
     "school-start",
+    "school-start-late",
+    "larteamet",
 ]
 
 
@@ -118,6 +120,8 @@ class Published:
             self.relations += protection.period_relations("additive", YEAR, PERIODS, monthly)
         self.relations += protection.layout_relations(set(self.values))
         self.relations += protection.report_relations(set(self.values))
+        self.relations += protection.school_start_relations(set(self.values))
+        self.relations += protection.larteamet_relations(set(self.values))
         # A relation the counting rule gives in general but these counts break is no knowledge.
         self.relations = [
             r for r in self.relations if all(k in self.values for k in r.cells()) and r.holds(self.values)

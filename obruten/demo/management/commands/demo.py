@@ -9,6 +9,7 @@ from obruten.followup import demo as followup_demo
 from obruten.participation import demo as participation_demo
 from obruten.register import demo
 from obruten.register.models import Child
+from obruten.teaching import demo as teaching_demo
 
 
 class Command(BaseCommand):
@@ -40,6 +41,8 @@ class Command(BaseCommand):
             f"Created {more['follow_ups']} follow-ups, {more['chain_steps']} recorded chain steps, "
             f"{more['interventions']} Skolfam interventions and {more['final_grades']} sets of final grades."
         )
+        taught = teaching_demo.generate(seed=options["seed"], today=today)
+        self.stdout.write(f"Created {taught['teaching_weeks']} weeks of Lärteamet's teaching.")
         voices = participation_demo.generate(seed=options["seed"], today=today)
         self.stdout.write(
             f"Created {voices['invitations']} answered questionnaires ({voices['alerts']} alerts)."
