@@ -1,10 +1,10 @@
 """What the law leaves to the municipality and the administrator sets in the admin: the
-school-start goal in days and the social emergency number. An empty stored value means
-the environment's default (``settings.SCHOOL_START_GOAL_DAYS``,
-``settings.SOCIAL_EMERGENCY_NUMBER``).
+school-start goal in days (dated: ``school_start_goal_on``), the suppression threshold
+(dated) and the social emergency number. An empty stored value means the environment's
+default (``settings.SCHOOL_START_GOAL_DAYS``, ``settings.SOCIAL_EMERGENCY_NUMBER``).
 
-``current()`` reads the stored row once per request (or until a change, outside
-requests); ``forget()`` drops that copy."""
+``current()`` and ``school_start_goals()`` read the stored rows once per request (or
+until a change, outside requests); ``forget()`` drops that copy."""
 
 from __future__ import annotations
 
@@ -13,15 +13,17 @@ from datetime import date
 
 from asgiref.local import Local
 from django.conf import settings
+from django.utils import timezone
 
 from obruten.lib.calendar import SchoolTerms
+from obruten.lib.school_start import Goals
 
 _memo = Local()
 
 
 @dataclass(frozen=True)
 class Municipal:
-    school_start_goal_days: int
+    school_start_goal_days: int  # the goal for a placement that begins today
     social_emergency_number: str
 
 
@@ -32,9 +34,28 @@ def current() -> Municipal:
 
         stored = _memo.stored = MunicipalSettings.objects.filter(pk=1).first() or MunicipalSettings()
     return Municipal(
-        school_start_goal_days=stored.school_start_goal_days or settings.SCHOOL_START_GOAL_DAYS,
+        school_start_goal_days=school_start_goal_on(timezone.localdate()),
         social_emergency_number=stored.social_emergency_number or settings.SOCIAL_EMERGENCY_NUMBER,
     )
+
+
+def school_start_goals() -> Goals:
+    """Every school-start goal the administrator set, each from its day, and the
+    environment's before the first."""
+    goals = getattr(_memo, "goals", None)
+    if goals is None:
+        from .models import SchoolStartGoal
+
+        changes = SchoolStartGoal.objects.order_by("valid_from").values_list("valid_from", "days")
+        goals = _memo.goals = Goals(settings.SCHOOL_START_GOAL_DAYS, tuple(changes))
+    elif goals.default != settings.SCHOOL_START_GOAL_DAYS:  # the environment changed (tests)
+        goals = _memo.goals = Goals(settings.SCHOOL_START_GOAL_DAYS, goals.changes)
+    return goals
+
+
+def school_start_goal_on(day: date) -> int:
+    """The goal a placement that began on ``day`` is held to."""
+    return school_start_goals().on(day)
 
 
 def disclosure_threshold_on(day: date) -> int:
@@ -68,3 +89,4 @@ def school_terms() -> SchoolTerms:
 
 def forget(*_args: object, **_kwargs: object) -> None:
     _memo.stored = None
+    _memo.goals = None

@@ -7,7 +7,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 
 from . import services
-from .models import DisclosureThreshold, MunicipalSettings
+from .models import DisclosureThreshold, MunicipalSettings, SchoolStartGoal
 
 
 @admin.register(MunicipalSettings)
@@ -34,6 +34,32 @@ class MunicipalSettingsAdmin(admin.ModelAdmin):
             actor=request.user,
             via="admin:municipal_municipalsettings",
             **{name: form.cleaned_data[name] for name in services.SETTINGS_FIELDS},
+        )
+        obj.pk = saved.pk
+
+
+@admin.register(SchoolStartGoal)
+class SchoolStartGoalAdmin(admin.ModelAdmin):
+    """A new goal for placements from a day on, through ``services.set_school_start_goal``
+    (audited; today or later); the list is the goal's history, and one in force is replaced
+    by a later row, never changed."""
+
+    fields = ("valid_from", "days")
+    list_display = ("__str__", "valid_from", "days")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        in_force = obj is not None and obj.valid_from <= timezone.localdate()
+        return not in_force and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
+        saved = services.set_school_start_goal(
+            actor=request.user,
+            valid_from=form.cleaned_data["valid_from"],
+            days=form.cleaned_data["days"],
+            via="admin:municipal_schoolstartgoal",
         )
         obj.pk = saved.pk
 

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -9,13 +11,6 @@ class MunicipalSettings(models.Model):
     """The municipality's own choices where the law leaves them to it: one row (pk 1). An
     empty field means the environment's value (docs/production.md)."""
 
-    school_start_goal_days = models.PositiveSmallIntegerField(
-        _("mål för skolstart (dagar)"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(90)],
-        help_text=_("Dagar från placeringens start till första skoldag. Tomt: driftmiljöns värde."),
-    )
     social_emergency_number = models.CharField(
         _("socialjourens telefonnummer"),
         max_length=30,
@@ -31,6 +26,43 @@ class MunicipalSettings(models.Model):
 
     def __str__(self) -> str:
         return str(_("Kommunens inställningar"))
+
+
+class SchoolStartGoal(models.Model):
+    """The school-start goal in days as the municipality sets it, from a day on: a
+    placement that begins on or after ``valid_from`` is held to it. A placement already
+    begun keeps the goal of its start, so a change never rewrites a reported period: a new
+    value applies from today or later, and one in force is never changed (a later row
+    replaces it)."""
+
+    valid_from = models.DateField(_("gäller från"), unique=True)
+    days = models.PositiveSmallIntegerField(
+        _("mål för skolstart (dagar)"),
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text=_("Dagar från placeringens start till första skoldag, för placeringar från dagen."),
+    )
+
+    class Meta:
+        ordering = ["-valid_from"]
+        verbose_name = _("mål för skolstart")
+        verbose_name_plural = _("mål för skolstart")
+
+    def __str__(self) -> str:
+        return str(_("%(days)d dagar för placeringar från %(day)s")) % {
+            "days": self.days,
+            "day": f"{self.valid_from:%Y-%m-%d}",
+        }
+
+    def clean(self) -> None:
+        _from_today(self.valid_from)
+
+
+def _from_today(valid_from: Any) -> None:
+    """Today or later: a period that has ended keeps what it was counted with."""
+    if valid_from is not None and valid_from < timezone.localdate():
+        raise ValidationError(
+            {"valid_from": _("Ange dagens datum eller senare: en redan avslutad period ska inte ändras.")}
+        )
 
 
 class DisclosureThreshold(models.Model):
@@ -58,8 +90,4 @@ class DisclosureThreshold(models.Model):
         }
 
     def clean(self) -> None:
-        """Today or later: a period that has ended keeps what it was published with."""
-        if self.valid_from is not None and self.valid_from < timezone.localdate():
-            raise ValidationError(
-                {"valid_from": _("Ange dagens datum eller senare: en redan avslutad period ska inte ändras.")}
-            )
+        _from_today(self.valid_from)

@@ -18,20 +18,33 @@ from obruten.followup.models import ChainModel, ChainStep
 from obruten.participation.models import Question, Template
 
 from . import forget
-from .models import DisclosureThreshold, MunicipalSettings
+from .models import DisclosureThreshold, MunicipalSettings, SchoolStartGoal
 
-SETTINGS_FIELDS = ("school_start_goal_days", "social_emergency_number")
+SETTINGS_FIELDS = ("social_emergency_number",)
 
 
 def change_settings(*, actor: Any, via: str, **values: Any) -> MunicipalSettings:
-    """Set the school-start goal in days and the social emergency number; None or "" puts
-    back the environment's value."""
+    """Set the social emergency number; "" puts back the environment's value."""
     unknown = set(values) - set(SETTINGS_FIELDS)
     if unknown:
         raise TypeError(f"Not a municipal setting: {sorted(unknown)}")
     row = MunicipalSettings.objects.filter(pk=1).first() or MunicipalSettings(pk=1)
     for name, value in values.items():
         setattr(row, name, value)
+    saved = _save_audited(actor, row, via)
+    transaction.on_commit(forget)
+    forget()
+    return saved
+
+
+def set_school_start_goal(*, actor: Any, valid_from: date, days: int, via: str) -> SchoolStartGoal:
+    """A new school-start goal for placements that begin from ``valid_from`` (today or
+    later, the model's rule), audited; a goal already in force is replaced by a later row,
+    never changed, so no reported period changes."""
+    row = SchoolStartGoal.objects.filter(valid_from=valid_from).first() or SchoolStartGoal(
+        valid_from=valid_from
+    )
+    row.days = days
     saved = _save_audited(actor, row, via)
     transaction.on_commit(forget)
     forget()

@@ -20,6 +20,7 @@ from obruten.followup.chain import chain_items
 from obruten.followup.models import ChainStep, FollowUp, FollowUpKind, Intervention, Responsible
 from obruten.lib import cadence, placement_law
 from obruten.lib.calendar import SchoolTerms
+from obruten.lib.school_start import Goals
 from obruten.register.models import Child, ExitDestination, Placement
 
 from .models import Kind, State
@@ -32,7 +33,7 @@ HEALTH_EXAM_REQUEST_DAYS = 14  # our default: ask the region within two weeks of
 class Rules:
     """The settings the duties depend on, read once per recomputation."""
 
-    school_start_goal_days: int
+    school_start_goals: Goals
     local_review_after_18: bool
     local_care_plan_revision_years: int
     own_municipality_code: str
@@ -43,7 +44,7 @@ class Rules:
 
 def current_rules() -> Rules:
     return Rules(
-        school_start_goal_days=municipal.current().school_start_goal_days,
+        school_start_goals=municipal.school_start_goals(),
         local_review_after_18=settings.LOCAL_REVIEW_AFTER_18,
         local_care_plan_revision_years=settings.LOCAL_CARE_PLAN_REVISION_YEARS,
         own_municipality_code=settings.OWN_MUNICIPALITY_CODE,
@@ -202,7 +203,7 @@ def _schooling(placement: Placement, steps: list[ChainStep], today: date, rules:
             Derived(
                 Kind.SCHOOL_START,
                 str(placement.pk),
-                placement.start_date + timedelta(days=rules.school_start_goal_days),
+                placement.start_date + timedelta(days=rules.school_start_goals.on(placement.start_date)),
                 state,
                 Role.CASE_WORKER,
                 start.first_school_day if start is not None else None,

@@ -249,7 +249,6 @@ def generate(*, seed: int, scale: str, today: date) -> dict[str, int]:
     Placement.objects.bulk_create([p for _, p in placements], batch_size=2000)
     school_starts = []
     reasons = random.Random(seed * 7919)  # its own draws: the rest stay as they were
-    goal = municipal.current().school_start_goal_days
     for _, placement in placements:
         if not placement.school_change or rng.random() < 0.02:
             continue
@@ -266,7 +265,9 @@ def generate(*, seed: int, scale: str, today: date) -> dict[str, int]:
                 taught_by_larteamet=taught,
                 first_school_day=first_day,
                 days_to_school_start=days,
-                late_reason=_late_reason(reasons, placement) if school_start_rule.is_late(days, goal) else "",
+                late_reason=_late_reason(reasons, placement)
+                if school_start_rule.is_late(days, municipal.school_start_goal_on(placement.start_date))
+                else "",
             )
         )
     SchoolStart.objects.bulk_create(school_starts, batch_size=2000)

@@ -337,7 +337,6 @@ def _validate(table: list[dict[str, str]], actor: Any, errors: list[RowError], *
     forms = {key: f for f in PlacementForm.objects.all() for key in (f.code, _word(f.name))}
     by_name = {_word(m.name): m for m in municipalities.values()}
     own_municipality = municipalities[settings.OWN_MUNICIPALITY_CODE]
-    goal = municipal.current().school_start_goal_days
     own_districts = None
     if actor is not None:
         own_districts = set(policy.own_districts(actor).values_list("pk", flat=True))
@@ -407,7 +406,7 @@ def _validate(table: list[dict[str, str]], actor: Any, errors: list[RowError], *
             if start:
                 check("school_start_date", school_day >= start, "R14")
             check("school_start_date", school_day <= today, "R15")
-        late_reason = _late_reason(raw, start, school_day, goal, check)
+        late_reason = _late_reason(raw, start, school_day, check)
         destination_text, school_after = raw.get("exit_destination", ""), raw.get("school_after", "")
         destination = EXIT_DESTINATIONS.get(_word(destination_text), "") if destination_text else ""
         check("exit_destination", bool(destination) or not destination_text, "R29")
@@ -454,7 +453,7 @@ def _validate(table: list[dict[str, str]], actor: Any, errors: list[RowError], *
 
 
 def _late_reason(
-    raw: dict[str, str], start: date | None, school_day: date | None, goal: int, check: RowCheck
+    raw: dict[str, str], start: date | None, school_day: date | None, check: RowCheck
 ) -> str | None:
     """The row's reason for a late school start (lib/school_start.py), asked only where the
     file has the column: None where it has not."""
@@ -468,6 +467,7 @@ def _late_reason(
         check("late_reason", not reason, "R34")
         return reason
     if start is not None and start <= school_day <= timezone.localdate():  # else the date's own error
+        goal = municipal.school_start_goal_on(start)
         problem = school_start_rule.late_reason_problem((school_day - start).days, goal, reason)
         check("late_reason", problem is None, "R33")
     return reason
@@ -704,7 +704,6 @@ def _write_school_starts(
         )
     }
     new_starts, changed_starts = [], []
-    goal = municipal.current().school_start_goal_days
     for row in with_school:
         assert row.school_start is not None
         placement = placements[row.number]
@@ -712,7 +711,8 @@ def _write_school_starts(
         days = (row.school_start - row.start).days
         current = stored.get(placement.pk)
         kept = current.late_reason if current is not None and row.late_reason is None else row.late_reason
-        reason = (kept or "") if school_start_rule.is_late(days, goal) else ""
+        late = school_start_rule.is_late(days, municipal.school_start_goal_on(row.start))
+        reason = (kept or "") if late else ""
         if current is None:
             current = SchoolStart(
                 placement_id=placement.pk,

@@ -26,10 +26,14 @@ def without_school_start(today: date) -> Q:
 def over_goal(today: date) -> Q:
     """School-change placements whose school start came later than the goal, or that
     have waited longer than the goal for one."""
-    goal = municipal.current().school_start_goal_days
-    late = Q(school_start__days_to_school_start__gt=goal)
-    waiting = Q(school_start__isnull=True, start_date__lt=today - timedelta(days=goal))
-    return Q(school_change=True) & (late | waiting)
+    over = Q()
+    for began, ended, goal in municipal.school_start_goals().stretches():
+        late = Q(school_start__days_to_school_start__gt=goal)
+        waiting = Q(school_start__isnull=True, start_date__lt=today - timedelta(days=goal))
+        begun = Q(start_date__gte=began) if began else Q()
+        before = Q(start_date__lt=ended) if ended else Q()
+        over |= begun & before & (late | waiting)  # each placement against the goal of its start
+    return Q(school_change=True) & over
 
 
 def caseload(user: Any, *, today: date, filters: dict[str, Any]) -> QuerySet[Child]:

@@ -451,7 +451,8 @@ def record_school_start(
             "Första skoldag kan inte ligga i framtiden. Registrera skolstarten när barnet har börjat."
         )
         raise ValidationError({"first_school_day": message})
-    days, goal = (first_school_day - placement.start_date).days, municipal.current().school_start_goal_days
+    days = (first_school_day - placement.start_date).days
+    goal = municipal.school_start_goal_on(placement.start_date)
     problem = school_start_rule.late_reason_problem(days, goal, late_reason)
     if problem is not None:
         raise ValidationError({"late_reason": late_reason_message(problem, days, goal)})

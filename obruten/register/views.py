@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from obruten import sorting, uploads
+from obruten import municipal, sorting, uploads
 from obruten.accounts import policy
 from obruten.accounts.decorators import records_required
 from obruten.audit import log as audit
@@ -361,7 +361,12 @@ def school_start(request: HttpRequest, child_id: int, placement_id: int) -> Http
     return render(
         request,
         "register/school_start_form.html",
-        {"form": form, "child": child, "placement": placement},
+        {
+            "form": form,
+            "child": child,
+            "placement": placement,
+            "goal_days": municipal.school_start_goal_on(placement.start_date),
+        },
     )
 
 

@@ -362,47 +362,103 @@ def _imported_columns(params: Params) -> dict[int, int]:
     return {pk: i for i, pks in enumerate(_column_groups(params).values()) for pk in pks}
 
 
-def school_start(params: Params) -> CountTable:
-    """Placements with a school change that began in the period. One still inside its goal
-    days without a school start has no outcome yet and is left out until the goal passes."""
+NOT_YET = "Ingen skolstart ännu"
+
+
+def _goal_labels(year: int) -> tuple[str, str, str]:
+    """The goal as the headings say it: its days where one goal held for placements begun
+    any day of the year, else "målet" (each placement is held to the goal of its start)."""
+    held = municipal.school_start_goals().between(date(year, 1, 1), date(year, 12, 31))
+    if len(held) == 1:
+        goal = held.pop()
+        return (
+            f"Skolstart inom {goal} dagar",
+            f"Skolstart efter mer än {goal} dagar",
+            f"Andel inom {goal} dagar (%)",
+        )
+    return "Skolstart inom målet", "Skolstart efter målet", "Andel inom målet (%)"
+
+
+@dataclass(frozen=True)
+class _Start:
+    district: int
+    days: int | None  # None: no school start yet
+    goal: int  # the goal in force when the placement began
+    reason: str
+    place: str | None  # the placement municipality's code
+    form: int
+    from_file: bool
+
+    @property
+    def late(self) -> bool:
+        return self.days is None or school_start_rule.is_late(self.days, self.goal)
+
+
+def _school_starts(params: Params) -> list[_Start]:
+    """The placements with a school change begun in the period, the register's and the
+    monthly files'. One still inside its goal without a school start has no outcome yet
+    and is left out until the goal passes."""
     start, _end = params.bounds()
-    goal = municipal.current().school_start_goal_days
-    still_inside = timezone.localdate() - timedelta(days=goal)
+    today = timezone.localdate()
     placements = (
         _overlapping(params)
         .filter(school_change=True, start_date__gte=start)
-        .exclude(school_start__isnull=True, start_date__gt=still_inside)
-        .annotate(days=F("school_start__days_to_school_start"))
+        .values_list(  # type: ignore[misc]  # "responsible" is _overlapping's annotation
+            "responsible",
+            "school_start__days_to_school_start",
+            "start_date",
+            "school_start__late_reason",
+            "location_municipality__code",
+            "form_id",
+        )
     )
-    rows = list(placements.values_list("responsible", "days"))
-    imported = list(
+    imported = (
         _imported(params)
         .filter(school_change=True, start_date__gte=start)
-        .exclude(days_to_school_start__isnull=True, start_date__gt=still_inside)
-        .values_list("district_id", "days_to_school_start")
+        .values_list(
+            "district_id",
+            "days_to_school_start",
+            "start_date",
+            Value("", output_field=CharField()),
+            Value(None, output_field=CharField()),
+            "form_id",
+        )
     )
-    rows += imported
-    districts = _districts(params, {district_id for district_id, _ in rows})
+    starts = []
+    for rows, from_file in ((placements, False), (imported, True)):
+        for district, days, began, reason, place, form in rows:
+            goal = municipal.school_start_goal_on(began)
+            if days is None and began + timedelta(days=goal) > today:
+                continue
+            starts.append(_Start(district, days, goal, reason or "", place, form, from_file))
+    return starts
+
+
+def school_start(params: Params) -> CountTable:
+    """Placements with a school change that began in the period, each against the goal in
+    force when it began. One still inside its goal days without a school start has no
+    outcome yet and is left out until the goal passes."""
+    starts = _school_starts(params)
+    districts = _districts(params, {start.district for start in starts})
     index = {d.pk: i for i, d in enumerate(districts)}
     cells = [[0, 0, 0] for _ in districts]
     days: dict[int, list[int]] = defaultdict(list)
-    for district_id, value in rows:
-        if district_id not in index:
-            continue
-        row = index[district_id]
-        column = 2 if value is None else 0 if value <= goal else 1
-        cells[row][column] += 1
-        if value is not None:
-            days[row].append(value)
+    counted = [start for start in starts if start.district in index]
+    for start in counted:
+        row = index[start.district]
+        cells[row][2 if start.days is None else 1 if start.late else 0] += 1
+        if start.days is not None:
+            days[row].append(start.days)
     every = [d for values in days.values() for d in values]
     per_row = [days[r] for r in range(len(districts))] + [every]
+    within, later, share_label = _goal_labels(params.year)
     return CountTable(
         [d.name for d in districts],
-        [f"Skolstart inom {goal} dagar", f"Skolstart efter mer än {goal} dagar", "Ingen skolstart ännu"],
+        [within, later, NOT_YET],
         cells,
-        imported=sum(district_id in index for district_id, _ in imported),
+        imported=sum(start.from_file for start in counted),
         stats=[
-            Stat(f"Andel inom {goal} dagar (%)", "share", denominator_col=3, numerator_col=0),
+            Stat(share_label, "share", denominator_col=3, numerator_col=0),
             Stat(
                 "Median dagar",
                 "median",
@@ -428,7 +484,7 @@ LATE_REASON_COLUMNS = {
     LateSchoolStartReason.PROTECTED: "Skyddade uppgifter fördröjde",
     LateSchoolStartReason.OTHER: "Annat",
 }
-NO_REASON, NOT_YET = "Orsak inte angiven", "Ingen skolstart ännu"
+NO_REASON = "Orsak inte angiven"
 PLACE_COLUMNS = ("I den egna kommunen", "I en annan kommun", "Placeringskommun okänd")
 LATE_COLUMNS = [*LATE_REASON_COLUMNS.values(), NO_REASON, NOT_YET, *PLACE_COLUMNS]
 LATE_TOTAL_COLUMN = len(LATE_COLUMNS)  # the grid's total column: the late starts of the row
@@ -448,42 +504,21 @@ def school_start_late(params: Params) -> CountTable:
     """The late school starts of ``school-start`` (its two late columns, the whole year)
     per placement form: why (the code list, lib/school_start.py), and whether the child
     was placed in the own municipality or another."""
-    start, _end = params.bounds()
-    goal = municipal.current().school_start_goal_days
-    still_inside = timezone.localdate() - timedelta(days=goal)
     groups = _form_rows(params)
     row_of = {pk: row for row, pks in enumerate(groups.values()) for pk in pks}
-    reason_col = {reason: col for col, reason in enumerate(LATE_REASON_COLUMNS)}
+    reason_col: dict[str, int] = {str(reason): col for col, reason in enumerate(LATE_REASON_COLUMNS)}
     cells = [[0] * len(LATE_COLUMNS) for _ in groups]
-    placements = (
-        _overlapping(params)
-        .filter(school_change=True, start_date__gte=start)
-        .exclude(school_start__isnull=True, start_date__gt=still_inside)
-        .values_list(
-            "form_id",
-            "school_start__days_to_school_start",
-            "school_start__late_reason",
-            "location_municipality__code",
-        )
-    )
-    imported = (
-        _imported(params)
-        .filter(school_change=True, start_date__gte=start)
-        .exclude(days_to_school_start__isnull=True, start_date__gt=still_inside)
-        .values_list(
-            "form_id",
-            "days_to_school_start",
-            Value("", output_field=CharField()),
-            Value(None, output_field=CharField()),
-        )
-    )
-    for form_id, days, reason, place in [*placements, *imported]:
-        if days is not None and not school_start_rule.is_late(days, goal):
+    for start in _school_starts(params):
+        if not start.late:
             continue
-        row = cells[row_of[form_id]]
-        row[LATE_COLUMNS.index(NOT_YET) if days is None else reason_col.get(reason, len(reason_col))] += 1
-        inside = place == settings.OWN_MUNICIPALITY_CODE
-        row[LATE_COLUMNS.index(PLACE_COLUMNS[2 if place is None else 0 if inside else 1])] += 1
+        row = cells[row_of[start.form]]
+        row[
+            LATE_COLUMNS.index(NOT_YET)
+            if start.days is None
+            else reason_col.get(start.reason, len(reason_col))
+        ] += 1
+        inside = start.place == settings.OWN_MUNICIPALITY_CODE
+        row[LATE_COLUMNS.index(PLACE_COLUMNS[2 if start.place is None else 0 if inside else 1])] += 1
     reasons = list(range(len(LATE_REASON_COLUMNS) + 2))
     by_row = [sum(row[c] for c in reasons) for row in cells]
     by_col = [sum(row[c] for row in cells) for c in range(len(LATE_COLUMNS))]
@@ -1344,8 +1379,9 @@ REPORTS = {
             "school-start",
             "Dagar från placering till skolstart",
             "Placeringar som innebar skolbyte och började under perioden, per ansvarig stadsdelsnämnd. Dagar "
-            "räknas från placeringens startdatum till första dag med faktisk skolgång; målet är stadens (antal "
-            "dagar i kolumnrubriken). En placering utan registrerad skolstart som ännu är inom målet räknas inte "
+            "räknas från placeringens startdatum till första dag med faktisk skolgång; varje placering jämförs "
+            "med stadens mål som gällde den dag den började (antal dagar i kolumnrubriken, \u201dmålet\u201d "
+            "om målet ändrades under året). En placering utan registrerad skolstart som ännu är inom målet räknas inte "
             "förrän målet har passerat. Median och medel gäller placeringar med registrerad skolstart.",
             school_start,
             chart_stat=0,

@@ -260,16 +260,16 @@ def _write(
 def _counts(district: District, forms: list[PlacementForm], start: date, end: date) -> list[list[int]]:
     """Per placement form: no school change, school start within the goal, later, none
     yet; the register's placements begun in the month and the rows of the month's file."""
-    goal = municipal.current().school_start_goal_days
+    goals = municipal.school_start_goals()
     counts = {form.pk: [0, 0, 0, 0] for form in forms}
     placements = Placement.objects.filter(district=district, start_date__range=(start, end)).values_list(
-        "form_id", "school_change", "school_start__days_to_school_start"
+        "form_id", "school_change", "school_start__days_to_school_start", "start_date"
     )
     imported = ImportedPlacement.objects.filter(district=district, source__month=start).values_list(
-        "form_id", "school_change", "days_to_school_start"
+        "form_id", "school_change", "days_to_school_start", "start_date"
     )
-    for form_id, change, days in [*placements, *imported]:
-        column = 0 if not change else 3 if days is None else 1 if days <= goal else 2
+    for form_id, change, days, began in [*placements, *imported]:
+        column = 0 if not change else 3 if days is None else 1 if days <= goals.on(began) else 2
         counts[form_id][column] += 1
     return [counts[form.pk] for form in forms]
 
@@ -288,7 +288,7 @@ def export_month(year: int, month: int, *, actor: Any, via: str) -> bytes:
     buffer = io.BytesIO()
     workbook = spreadsheets.workbook(buffer)
     workbook.set_properties({"title": f"Månadsstatistik {start:%Y-%m}", "comments": SECRECY})
-    sheet = _Sheet(workbook, f"{start:%Y-%m}")
+    sheet = _Sheet(workbook, f"{start:%Y-%m}", municipal.school_start_goals().between(start, end))
     for district in districts:
         sheet.write(district.name, [f.name for f in forms], _counts(district, forms, start, end))
     if not districts:
@@ -310,18 +310,19 @@ class _Sheet:
     """Writes one district's sheet: the secrecy marking (in the first row and the printed
     header), the title, the table with totals, and what the figures are."""
 
-    def __init__(self, workbook: Any, month: str) -> None:
+    def __init__(self, workbook: Any, month: str, goals: set[int]) -> None:
         self.workbook, self.month = workbook, month
         self.secret = workbook.add_format({"bold": True, "font_color": "#9C0006", "bg_color": "#FFC7CE"})
         self.bold = workbook.add_format({"bold": True})
         self.head = workbook.add_format({"bold": True, "bg_color": "#DDE3EA", "border": 1, "text_wrap": True})
         self.cell = workbook.add_format({"border": 1})
         self.total = workbook.add_format({"border": 1, "bold": True})
-        goal = municipal.current().school_start_goal_days
+        # Each placement against the goal of its start: a month with two goals says "målet".
+        goal = f"{min(goals)} dagar" if len(goals) == 1 else "målet"
         self.columns = [
             "Utan skolbyte",
-            f"Skolstart inom {goal} dagar",
-            f"Skolstart efter mer än {goal} dagar",
+            f"Skolstart inom {goal}",
+            f"Skolstart efter {'mer än ' if len(goals) == 1 else ''}{goal}",
             "Ingen skolstart ännu",
             "Påbörjade placeringar",
         ]

@@ -613,7 +613,7 @@ def _how_counted() -> tuple[Any, ...]:
     it must not serve the old cubes from a file cache) and the settings it reads."""
     return (
         COUNTING_CODE,
-        municipal.current().school_start_goal_days,
+        municipal.school_start_goals(),
         settings.SCHOOL_AUTUMN_TERM_START,
         settings.SCHOOL_SPRING_TERM_END,
         settings.SCHOOL_AUTUMN_TERM_END,

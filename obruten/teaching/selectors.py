@@ -34,7 +34,7 @@ class ChildTeaching:
     def within_goal(self) -> bool | None:
         """Started school (with Lärteamet or at a school) within the goal days; None
         while the goal has not passed."""
-        goal = municipal.current().school_start_goal_days
+        goal = municipal.school_start_goal_on(self.placement.start_date)
         if self.days_to_school_start is not None:
             return self.days_to_school_start <= goal
         if self.placement.start_date + dt.timedelta(days=goal) < self.today:

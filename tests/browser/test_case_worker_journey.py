@@ -64,7 +64,13 @@ def test_a_case_worker_registers_a_placement_and_sees_the_days(server: str, brow
     page.get_by_label("Webbskolan (11112222), Stockholm").check()
     page.get_by_label("Första skoldag").fill((today - timedelta(days=3)).isoformat())
     page.get_by_role("button", name="Spara skolstart").click()
+    # Nine days: later than the goal, so the form asks why and keeps what was typed.
+    page.get_by_text("senare än målet 7 dagar: ange orsaken").first.wait_for()
+    assert page.get_by_label("Första skoldag").input_value() == (today - timedelta(days=3)).isoformat()
+    page.get_by_label("Orsak till sen skolstart").select_option(label="Väntade på skolans beslut")
+    page.get_by_role("button", name="Spara skolstart").click()
 
+    page.get_by_text("Väntade på skolans beslut").wait_for()
     days = page.locator(".days-cell .days")
     assert days.inner_text().startswith("9 dagar")
     assert "over-goal" in (days.get_attribute("class") or "")

@@ -28,7 +28,7 @@ def school_start_days(context: Any, days: int | None, school_change: bool, start
     """The days from placement to school start, flagged over the goal; for a placement that
     changes school and has none yet, the days it has waited. Rendered in Python: the
     caseload shows it on every row (docs/performance.md)."""
-    goal = context.get("goal_days") or municipal.current().school_start_goal_days
+    goal = municipal.school_start_goal_on(start) if start else municipal.current().school_start_goal_days
     if days is not None:
         text = ngettext("%(days)s dag", "%(days)s dagar", days) % {"days": days}
         if days <= goal:
