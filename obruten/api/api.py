@@ -15,7 +15,7 @@ from ninja import NinjaAPI, Path, Query
 from obruten.accounts import policy
 from obruten.audit import log as audit
 from obruten.followup import services as followup
-from obruten.followup.models import ChainStep, FollowUp
+from obruten.followup.models import ChainStep, FollowUp, UpperSecondaryQualification
 from obruten.register import services as register
 from obruten.register.models import Child, District, Municipality, Placement, PlacementForm, School
 from obruten.statistics import renderers
@@ -36,6 +36,8 @@ from .schemas import (
     FollowUpOut,
     PlacementIn,
     PlacementOut,
+    QualificationIn,
+    QualificationOut,
     ReportOut,
     ReportSummary,
     SchoolStartIn,
@@ -142,10 +144,16 @@ def _child_out(user: Any, child: Child) -> dict[str, Any]:
         "protected_identity": child.protected_identity,
         "whereabouts_hidden": not whereabouts,
         "placements": [_placement_out(p, whereabouts) for p in placements],
+        "upper_secondary_qualification": _qualification_out(child),
     }
     if whereabouts:
         out["address"] = child.address
     return out
+
+
+def _qualification_out(child: Child) -> dict[str, Any] | None:
+    found = UpperSecondaryQualification.objects.filter(child=child).first()
+    return {"kind": found.kind, "date": found.date} if found else None
 
 
 # --- Children
@@ -232,6 +240,28 @@ def update_child(request: HttpRequest, payload: ChildIn, child_id: int = Path(..
         reason=payload.protection_reason,
     )
     return _child_out(request.user, child)
+
+
+@api.put(
+    "/children/{child_id}/upper-secondary-qualification",
+    response={200: QualificationOut, **PROBLEMS},
+    url_name="upper_secondary_qualification",
+    tags=["barn"],
+)
+def record_upper_secondary_qualification(
+    request: HttpRequest, payload: QualificationIn, child_id: int = Path(..., **ID)
+) -> Any:
+    """The young person's gymnasieexamen, as on the child's page (one per child: a new one
+    replaces it, audited with old and new)."""
+    child = _child(request, child_id, "api:upper_secondary_qualification")
+    followup.record_upper_secondary_qualification(
+        actor=request.user,
+        child=child,
+        kind=payload.kind,
+        day=payload.date,
+        via="api:upper_secondary_qualification",
+    )
+    return _qualification_out(child)
 
 
 # --- Placements and school starts

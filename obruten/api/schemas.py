@@ -111,6 +111,21 @@ class PlacementOut(Schema):
     )
 
 
+QualificationKind = Literal["hogskoleforberedande", "yrkesexamen"]
+
+
+class QualificationIn(Schema):
+    """A gymnasieexamen (skollagen 16 kap. 26–27 §§): which diploma and when."""
+
+    kind: QualificationKind
+    date: dt.date
+
+
+class QualificationOut(Schema):
+    kind: str
+    date: dt.date
+
+
 class ChildOut(ChildSummary):
     sex: str
     home_municipality: str
@@ -119,6 +134,7 @@ class ChildOut(ChildSummary):
     whereabouts_hidden: bool = Field(description="adress, placeringsställe, skola och skolstart utelämnas")
     placements: list[PlacementOut]
     address: str | None = Field(None, description="utelämnad för ett skyddat barn")
+    upper_secondary_qualification: QualificationOut | None = Field(None, description="gymnasieexamen")
 
 
 class PlacementIn(Schema):

@@ -639,6 +639,8 @@ def _write(
         values |= {
             key: value for key, value in optional.items() if key.removesuffix("_id") in optional_columns
         }
+        if row.end is None:  # where the child goes belongs to an ending (R30), with or without the column
+            values |= {"exit_destination": "", "school_after_id": None}
         placement = existing.get((child.pk, row.start))
         if placement is None:
             placement = Placement(child_id=child.pk, start_date=row.start, **(optional | values))
@@ -650,7 +652,8 @@ def _write(
         placements[row.number] = placement
     Placement.objects.bulk_create(to_create, batch_size=1000)
     placement_columns = [name for name in PLACEMENT_OPTIONAL if name in optional_columns]
-    Placement.objects.bulk_update(to_update, [*_PLACEMENT_UPDATE_FIELDS, *placement_columns], batch_size=1000)
+    fields = sorted({*_PLACEMENT_UPDATE_FIELDS, *placement_columns})
+    Placement.objects.bulk_update(to_update, fields, batch_size=1000)
     result.placements_created, result.placements_updated = len(to_create), len(to_update)
     for placement in to_create:
         changes[placement.child_id]["created"].append(f"placement {placement.pk}")
@@ -740,7 +743,16 @@ def _write_school_starts(
     result.school_starts_written = len(new_starts) + len(changed_starts)
 
 
-_PLACEMENT_UPDATE_FIELDS = ("form", "legal_basis", "end_date", "district", "school_change")
+# Where the child goes and the school after: cleared with the end date (R30), so always written.
+_PLACEMENT_UPDATE_FIELDS = (
+    "form",
+    "legal_basis",
+    "end_date",
+    "district",
+    "school_change",
+    "exit_destination",
+    "school_after",
+)
 T = TypeVar("T")
 
 

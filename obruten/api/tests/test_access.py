@@ -50,6 +50,12 @@ ENDPOINTS: dict[str, tuple[str, str, Any, str]] = {
         {"first_school_day": FAR},
         "register:school_start",
     ),
+    "gymnasieexamen": (
+        "put",
+        "/children/{c}/upper-secondary-qualification",
+        {"kind": "yrkesexamen", "date": FAR},
+        "followup:upper_secondary_qualification",
+    ),
     "create follow-up": (
         "post",
         "/children/{c}/follow-ups",

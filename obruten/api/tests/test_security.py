@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import typing
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -15,6 +15,7 @@ from conftest import World
 from obruten.accounts.tests.test_protected_whereabouts import ALLOWED, SECRETS
 from obruten.api import keys, schemas
 from obruten.audit.models import AuditEvent
+from obruten.followup.models import UpperSecondaryQualification
 from obruten.register.models import Child, LateSchoolStartReason, Placement
 
 from .conftest import call
@@ -183,3 +184,25 @@ def test_a_late_school_start_names_its_reason_through_the_api_as_on_the_page(
 
 def test_the_apis_late_reasons_are_the_registers() -> None:
     assert set(typing.get_args(schemas.LateReasonCode)) == {"", *LateSchoolStartReason.values}
+
+
+def test_a_gymnasieexamen_is_recorded_and_read_through_the_api_as_on_the_page(
+    world: World, bearer: dict[str, str]
+) -> None:
+    """Issue 24: the same service as the child's page; a role that may not record results
+    is refused, and a bad date is named."""
+    Child.objects.filter(pk=world.own.pk).update(birth_date=date(2005, 3, 1))
+    url = f"/api/v1/children/{world.own.pk}/upper-secondary-qualification"
+    body = {"kind": "yrkesexamen", "date": "2024-06-10"}
+    assert call(Client(), "put", url, bearer["larteamet"], body).status_code in {403, 404}
+    early = call(Client(), "put", url, bearer["case_worker"], {**body, "date": "2019-06-10"})
+    assert early.status_code == 422 and [e["field"] for e in early.json()["errors"]] == ["date"]
+    saved = call(Client(), "put", url, bearer["case_worker"], body)
+    assert saved.status_code == 200 and saved.json() == body
+    read = call(Client(), "get", f"/api/v1/children/{world.own.pk}", bearer["case_worker"])
+    assert read.json()["upper_secondary_qualification"] == body
+    assert UpperSecondaryQualification.objects.get(child=world.own).kind == "yrkesexamen"
+    assert (
+        AuditEvent.objects.filter(object_type="uppersecondaryqualification", via__startswith="api:").count()
+        == 1
+    )

@@ -217,6 +217,12 @@ def test_where_the_child_went_and_the_school_after_are_imported_in_the_users_wor
     placement = Placement.objects.get()
     assert placement.school_after is not None
     assert (placement.exit_destination, placement.school_after.unit_code) == ("hem", "87654321")
+    # The end date taken away by a file without the leaving-care columns: the placement is
+    # ongoing again, and where the child went and the school after go with the ending (R30).
+    reopened = "200607092384,Hedda,Import,F,0180,Farsta,hvb,SoL,2025-01-10,,nej,,"
+    base = header.removesuffix(",flyttar till,skola efter placeringen")
+    assert import_placements(f"{base}\n{reopened}\n".encode(), filename="p.csv", actor=None, via="test").ok
+    assert Placement.objects.values_list("exit_destination", "school_after").get() == ("", None)
     ongoing = "200306062381,Ivar,Import,M,0180,Farsta,hvb,SoL,2024-03-01,,nej,,,"
     bad = f"{header}\n{ended}semester,\n{ongoing}hem,12345678\n".encode()
     result = import_placements(bad, filename="p.csv", actor=None, via="test")
