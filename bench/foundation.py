@@ -47,13 +47,15 @@ def import_file(rows: int, seed: int = 11) -> bytes:
         used.add(pnr)
         start = date(2024, 1, 1) + timedelta(days=rng.randrange(600))
         end = start + timedelta(days=rng.randrange(20, 200))
-        school = f"8{n % 500:07d},{(start + timedelta(days=rng.randrange(0, 20))).isoformat()}"
+        days = rng.randrange(0, 20)
+        school = f"8{n % 500:07d},{(start + timedelta(days=days)).isoformat()}"
+        reason = "vantar_beslut" if days > 7 else ""  # a late start names why (R33)
         form = rng.choice(forms)
         if form == "stodboende" and stodboende_age_error(birth, start, end):
             form = "hvb"
         lines.append(
             f"{pnr},Bench{n},Testsson,{'F' if n % 2 == 0 else 'M'},0180,{rng.choice(districts)},"
-            f"{form},SoL,{start},{end if end < today else ''},ja,{school}"
+            f"{form},SoL,{start},{end if end < today else ''},ja,{school}" + "," * 6 + reason
         )
     return ("\n".join(lines) + "\n").encode()
 

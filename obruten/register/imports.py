@@ -136,7 +136,7 @@ EXIT_DESTINATIONS = {
 LATE_REASONS = {
     _word(text): value
     for value, label in LateSchoolStartReason.choices
-    for text in (value.replace("_", " "), str(label))
+    for text in (value, value.replace("_", " "), str(label))
 }
 LEGAL_BASES = {
     _basis_key(text): value

@@ -263,6 +263,9 @@ def test_a_late_school_start_names_its_reason_where_the_file_has_the_column(db: 
     assert SchoolStart.objects.get().late_reason == "vantar_beslut"
     assert import_placements(f"{base}\n{late}\n".encode(), filename="p.csv", actor=None, via="test").ok
     assert SchoolStart.objects.get().late_reason == "vantar_beslut"  # not said: as it was
+    by_code = f"{header}\n{late},ingen_skola\n".encode()  # the code as the API and the docs write it
+    assert import_placements(by_code, filename="p.csv", actor=None, via="test").ok
+    assert SchoolStart.objects.get().late_reason == "ingen_skola"
     no_start = "200306062381,Ivar,Import,M,0180,Farsta,hvb,SoL,2024-03-01,,ja,,"
     bad = import_placements(
         f"{header}\n{late},\n{late},kanske\n{no_start},annat\n".encode(),
@@ -275,4 +278,4 @@ def test_a_late_school_start_names_its_reason_where_the_file_has_the_column(db: 
         (3, "orsak till sen skolstart", "R32"),
         (4, "orsak till sen skolstart", "R34"),
     ]
-    assert SchoolStart.objects.get().late_reason == "vantar_beslut"  # a bad file changes nothing
+    assert SchoolStart.objects.get().late_reason == "ingen_skola"  # a bad file changes nothing
