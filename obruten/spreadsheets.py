@@ -16,8 +16,21 @@ import xlsxwriter
 TEXT_AS_TEXT = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
 
 
+A4 = 9  # xlsxwriter's paper code
+
+
+class _Workbook(xlsxwriter.Workbook):
+    """Every sheet printed on A4, as Swedish offices print (without a paper size LibreOffice
+    and Excel print on the locale's default, often US Letter)."""
+
+    def add_worksheet(self, name: str | None = None, worksheet_class: Any = None) -> Any:
+        sheet = super().add_worksheet(name, worksheet_class)
+        sheet.set_paper(A4)
+        return sheet
+
+
 def workbook(buffer: IO[bytes]) -> xlsxwriter.Workbook:
-    return xlsxwriter.Workbook(buffer, TEXT_AS_TEXT)
+    return _Workbook(buffer, TEXT_AS_TEXT)
 
 
 _NOT_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\\x00-\x1f]")

@@ -45,6 +45,9 @@ from . import definitions, monthly
 from .definitions import CITY_LAYOUT, REPORTS, CountTable, Definition, Params
 
 TOTAL = "Totalt"
+# The total row's label under the districts, as the city writes it: a label only, the
+# cube's key of that row stays TOTAL.
+CITY_TOTAL = "Staden totalt"
 
 
 def rules(period_end: date | None = None) -> Rules:
@@ -662,7 +665,8 @@ def _slice(
             if key in cube.hidden or cube.values.get(key) != value:
                 hidden.add((r, c))
     return ProtectedTable(
-        row_labels=(*counts.row_labels, TOTAL),
+        # The city's own tables say "Staden totalt" under the districts (seed 001).
+        row_labels=(*counts.row_labels, CITY_TOTAL if link.district_rows and not params.district else TOTAL),
         col_labels=(*counts.col_labels, TOTAL) if counts.row_totals else tuple(counts.col_labels),
         grid=tuple(tuple(row) for row in grid),
         hidden=frozenset(hidden),

@@ -56,7 +56,9 @@ class Published:
         table = report.table
         self.rules = table.rules  # the threshold the tables were protected with
         view = (name, params.period, params.sex)
-        rows, cols = list(table.row_labels), list(table.col_labels)
+        # The cube's key of the total row is TOTAL; the city's tables call it "Staden totalt".
+        rows = [TOTAL if label == protection.CITY_TOTAL else label for label in table.row_labels]
+        cols = list(table.col_labels)
         link = protection.linking(name)
         body_cols = len(cols) - (1 if table.row_totals else 0)
         one_row = params.district and link.district_rows and len(rows) == 2

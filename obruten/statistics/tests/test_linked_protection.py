@@ -10,6 +10,7 @@ import pytest
 
 from obruten.lib.disclosure import Relation, as_they_hold, protect, weak_cells
 from obruten.register.models import District, PlacementForm
+from obruten.statistics import protection
 from obruten.statistics.definitions import REPORTS, Params
 from obruten.statistics.protection import (
     ProtectedReport,
@@ -43,7 +44,8 @@ def _published(
     their sum — and what its counting rule says of its columns (a part of the children of
     another column)."""
     table = report.table
-    rows, cols = table.row_labels, table.col_labels
+    rows = [protection.TOTAL if r == protection.CITY_TOTAL else r for r in table.row_labels]  # the cube's key
+    cols = table.col_labels
     values: dict[Any, int] = {}
     hidden: set[Any] = set()
     primary: set[Any] = set()

@@ -72,6 +72,7 @@ def _every_sheet_is_ready_to_paste_and_shows_only_protected_figures() -> bytes:
     source = f"Källa: Obruten, utdrag {timezone.localdate():%Y-%m-%d}"
     hidden_seen = 0
     for section, sheet in zip(SECTIONS, workbook.worksheets, strict=True):
+        assert int(sheet.page_setup.paperSize) == int(sheet.PAPERSIZE_A4)  # as Swedish offices print
         cells = [[c.value for c in row] for row in sheet.iter_rows()]
         texts = [str(v) for row in cells for v in row if v is not None]
         whole = section.by_school_year or section.by_year
