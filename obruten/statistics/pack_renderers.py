@@ -220,10 +220,26 @@ def _pdf_section(pdf: FPDF, sheet: PackSheet) -> None:
         pdf.multi_cell(0, 4, _pdf(line), new_x="LMARGIN", new_y="NEXT")
 
 
+MIN_COLUMN_WIDTH = 16.0  # mm: a figure and a heading's longest word at 7 pt
+
+
 def _pdf_grid(pdf: FPDF, header: list[str], rows: list[list[str]], width: float) -> None:
+    """The table, in as many parts as it takes for every column to be at least
+    ``MIN_COLUMN_WIDTH`` wide, each part with the row labels again: a section of many
+    figures, or girls and boys beside all, is wider than a page."""
     pdf.set_font("Helvetica", "", 7)
     first = min(max([30.0, *(pdf.get_string_width(_pdf(r[0])) + 4 for r in rows)]), width * 0.4)
-    widths = [first] + [(width - first) / (len(header) - 1)] * (len(header) - 1)
+    per_part = max(1, int((width - first) // MIN_COLUMN_WIDTH))
+    for start in range(1, max(len(header), 2), per_part):
+        part = [0, *range(start, min(start + per_part, len(header)))]
+        _pdf_table(pdf, [header[c] for c in part], [[r[c] for c in part] for r in rows], width, first)
+        if start + per_part < len(header):
+            pdf.ln(2)
+
+
+def _pdf_table(pdf: FPDF, header: list[str], rows: list[list[str]], width: float, first: float) -> None:
+    columns = len(header) - 1
+    widths = [first] + [(width - first) / columns] * columns if columns else [width]
     pdf.set_fill_color(221, 227, 234)
     with pdf.table(
         width=width,
