@@ -21,6 +21,7 @@ from .protection import ProtectedReport, protect_report
 THROUGH = {"T1": "T1", "T2": "T2-ACK", "T3": ""}
 FORMATS = ("xlsx", "pdf")
 NOT_APPLICABLE = "–"  # a row the other year does not have (a district formed or merged since)
+NO_DATA = "uppgift saknas"  # a year the report counted no one in (before the records began)
 
 Value = int | float | str | None  # None: hidden; NOT_APPLICABLE: no such row that year
 Reader = Callable[[ProtectedReport, int], int | float | None]
@@ -262,6 +263,8 @@ class Pack:
 def change(now: Value, before: Value, *, decimal: bool) -> Value:
     if NOT_APPLICABLE in (now, before):
         return NOT_APPLICABLE
+    if NO_DATA in (now, before):
+        return NO_DATA
     if now is None or before is None:
         return None
     assert isinstance(now, int | float) and isinstance(before, int | float)
@@ -269,7 +272,10 @@ def change(now: Value, before: Value, *, decimal: bool) -> Value:
 
 
 def _read(figure: Figure, report: ProtectedReport, label: str) -> Value:
-    """The figure in the row of that label; a row the report does not have is not applicable."""
+    """The figure in the row of that label; a row the report does not have is not applicable,
+    and a year in which the report counted no one has no figure (not 0 %, not a change)."""
+    if report.table.value(len(report.table.grid) - 1, len(report.table.grid[0]) - 1) == 0:
+        return NO_DATA
     labels = report.table.row_labels
     return figure.read(report, labels.index(label)) if label in labels else NOT_APPLICABLE
 

@@ -27,8 +27,9 @@ from obruten.followup import demo as followup_demo
 from obruten.register import demo
 from obruten.statistics import renderers
 from obruten.statistics.definitions import REPORTS, Params
-from obruten.statistics.pack import NOT_APPLICABLE, SECTIONS, THROUGH, export_pack
+from obruten.statistics.pack import NO_DATA, NOT_APPLICABLE, SECTIONS, THROUGH, build_sheet, export_pack
 from obruten.statistics.protection import ProtectedReport, run_report
+from obruten.statistics.tests.test_counting_rules import child, place
 
 TODAY = date(2026, 11, 22)
 YEAR, THROUGH_T2 = 2025, "T2"
@@ -43,6 +44,8 @@ def demo_data(db: None) -> None:
 
 def _published(report: ProtectedReport, label: str, read: object) -> object:
     rows = list(report.table.row_labels)
+    if report.table.value(len(rows) - 1, len(report.table.grid[0]) - 1) == 0:
+        return NO_DATA
     if label not in rows:
         return NOT_APPLICABLE
     value = read(report, rows.index(label))  # type: ignore[operator]
@@ -243,3 +246,14 @@ def test_a_bad_through_is_one_plain_line(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert result.stderr.strip().splitlines() == ["CommandError: --through must be T1, T2 or T3, not 'T4'"]
     assert not (tmp_path / "pack.xlsx").exists()
+
+
+def test_a_year_the_register_has_nothing_for_says_so_instead_of_a_figure(db: None) -> None:
+    """Issue 21: last year, before the records began, has no figure and no change — not
+    0 % and not a change from it."""
+    year = TODAY.year
+    place(child(date(2014, 1, 1)), "hvb", "farsta", date(year, 2, 3))
+    section = next(section for section in SECTIONS if section.report == "placements-stad")
+    sheet = build_sheet(section, Params(year=year, period=THROUGH["T3"]))
+    farsta = next(row for row in sheet.rows if row[0] == "Farsta")
+    assert farsta[2:4] == [NO_DATA, NO_DATA]  # last year's placed children, and the change
