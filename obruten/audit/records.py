@@ -26,6 +26,10 @@ from django.db.models import Q, QuerySet
 class Records:
     model: str  # "app_label.Model"
     child: str  # the lookup from a row to its child's id: "pk", "child", "placement__child"
+    # Columns added after digests were first stored, with the value a migration gave every
+    # existing row: a row holding it digests as it did before the column existed, so an
+    # upgrade does not make every child's records look changed (audit verify --records).
+    added: tuple[tuple[str, Any], ...] = ()
 
 
 _REGISTRY: list[Records] = []
@@ -33,10 +37,12 @@ BATCH = 2000
 _ENCODER = DjangoJSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def register(model: str, child: str) -> None:
-    """``model``'s rows are part of a child's record, found by ``child``."""
-    if Records(model, child) not in _REGISTRY:
-        _REGISTRY.append(Records(model, child))
+def register(model: str, child: str, *, added: dict[str, Any] | None = None) -> None:
+    """``model``'s rows are part of a child's record, found by ``child``; ``added``: the
+    columns (attribute names) added since, with their value in the rows that existed."""
+    records = Records(model, child, tuple(sorted((added or {}).items())))
+    if records not in _REGISTRY:
+        _REGISTRY.append(records)
 
 
 _ON_WRITE: list[Callable[[set[int], set[str]], None]] = []
@@ -70,11 +76,15 @@ def digests(child_ids: Iterable[int]) -> dict[int, str]:
     for records in registered():
         model = apps.get_model(records.model)
         columns = [field.attname for field in model._meta.concrete_fields]
+        added = dict(records.added)
         for batch in _batches(ids):
             rows = model._default_manager.filter(_among(records.child, batch)).order_by("pk")
             for child_id, *values in _raw(rows.values_list(records.child, *columns)):
                 if child_id in hashes:
-                    hashes[child_id].update(_row_bytes(records.model, values))
+                    kept = [
+                        v for c, v in zip(columns, values, strict=True) if c not in added or v != added[c]
+                    ]
+                    hashes[child_id].update(_row_bytes(records.model, kept))
     return {child_id: digest.hexdigest() for child_id, digest in hashes.items()}
 
 

@@ -10,7 +10,7 @@ class FollowupConfig(AppConfig):
         from obruten.audit import records
 
         # A child's records, checked against the audit log (obruten audit verify --records).
-        records.register("followup.FollowUp", "child")
+        records.register("followup.FollowUp", "child", added={"programme": "", "school_id": None})
         records.register("followup.SubjectResult", "follow_up__child")
         records.register("followup.FinalGrades", "child")
         records.register("followup.Intervention", "child")

@@ -54,10 +54,13 @@ class SchoolStartGoalAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return ("valid_from",) if obj is not None else ()  # another day is another row
+
     def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
         saved = services.set_school_start_goal(
             actor=request.user,
-            valid_from=form.cleaned_data["valid_from"],
+            valid_from=obj.valid_from,
             days=form.cleaned_data["days"],
             via="admin:municipal_schoolstartgoal",
         )

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.forms.models import model_to_dict
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from obruten.accounts import policy
@@ -44,6 +45,8 @@ def set_school_start_goal(*, actor: Any, valid_from: date, days: int, via: str) 
     row = SchoolStartGoal.objects.filter(valid_from=valid_from).first() or SchoolStartGoal(
         valid_from=valid_from
     )
+    if row.pk is not None and row.valid_from <= timezone.localdate():
+        raise ValidationError({"valid_from": _("Ett mål som gäller ändras inte: ange ett senare datum.")})
     row.days = days
     saved = _save_audited(actor, row, via)
     transaction.on_commit(forget)

@@ -11,5 +11,7 @@ class RegisterConfig(AppConfig):
 
         # A child's records, checked against the audit log (obruten audit verify --records).
         records.register("register.Child", "pk")
-        records.register("register.Placement", "child")
-        records.register("register.SchoolStart", "placement__child")
+        records.register(
+            "register.Placement", "child", added={"exit_destination": "", "school_after_id": None}
+        )
+        records.register("register.SchoolStart", "placement__child", added={"late_reason": ""})

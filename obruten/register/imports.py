@@ -652,8 +652,10 @@ def _write(
         placements[row.number] = placement
     Placement.objects.bulk_create(to_create, batch_size=1000)
     placement_columns = [name for name in PLACEMENT_OPTIONAL if name in optional_columns]
-    fields = sorted({*_PLACEMENT_UPDATE_FIELDS, *placement_columns})
-    Placement.objects.bulk_update(to_update, fields, batch_size=1000)
+    fields = {*_PLACEMENT_UPDATE_FIELDS, *placement_columns}
+    if any(placement.end_date is None for placement in to_update):  # cleared with the end date (R30)
+        fields |= {"exit_destination", "school_after"}
+    Placement.objects.bulk_update(to_update, sorted(fields), batch_size=1000)
     result.placements_created, result.placements_updated = len(to_create), len(to_update)
     for placement in to_create:
         changes[placement.child_id]["created"].append(f"placement {placement.pk}")
@@ -743,16 +745,7 @@ def _write_school_starts(
     result.school_starts_written = len(new_starts) + len(changed_starts)
 
 
-# Where the child goes and the school after: cleared with the end date (R30), so always written.
-_PLACEMENT_UPDATE_FIELDS = (
-    "form",
-    "legal_basis",
-    "end_date",
-    "district",
-    "school_change",
-    "exit_destination",
-    "school_after",
-)
+_PLACEMENT_UPDATE_FIELDS = ("form", "legal_basis", "end_date", "district", "school_change")
 T = TypeVar("T")
 
 

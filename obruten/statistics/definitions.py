@@ -36,6 +36,7 @@ from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from obruten import municipal
+from obruten.accounts import policy
 from obruten.followup.models import (
     FinalGrades,
     FollowUp,
@@ -388,6 +389,7 @@ class _Start:
     place: str | None  # the placement municipality's code
     form: int
     from_file: bool
+    protected: bool = False  # the child's whereabouts are protected (policy.protected_q)
 
     @property
     def late(self) -> bool:
@@ -410,6 +412,7 @@ def _school_starts(params: Params) -> list[_Start]:
             "school_start__late_reason",
             "location_municipality__code",
             "form_id",
+            "child_id",
         )
     )
     imported = (
@@ -422,15 +425,18 @@ def _school_starts(params: Params) -> list[_Start]:
             Value("", output_field=CharField()),
             Value(None, output_field=CharField()),
             "form_id",
+            Value(None, output_field=IntegerField()),
         )
     )
+    protected = set(Child.objects.filter(policy.protected_q()).values_list("pk", flat=True))
     starts = []
     for rows, from_file in ((placements, False), (imported, True)):
-        for district, days, began, reason, place, form in rows:
+        for district, days, began, reason, place, form, child in rows:
             goal = municipal.school_start_goal_on(began)
             if days is None and began + timedelta(days=goal) > today:
                 continue
-            starts.append(_Start(district, days, goal, reason or "", place, form, from_file))
+            hidden = child in protected
+            starts.append(_Start(district, days, goal, reason or "", place, form, from_file, hidden))
     return starts
 
 
@@ -485,7 +491,10 @@ LATE_REASON_COLUMNS = {
     LateSchoolStartReason.OTHER: "Annat",
 }
 NO_REASON = "Orsak inte angiven"
-PLACE_COLUMNS = ("I den egna kommunen", "I en annan kommun", "Placeringskommun okänd")
+# A protected child's placement municipality is its whereabouts: it is never counted by
+# where it is, or the table read on two days would say where one child went (an attacker
+# review of issue 21). Such children stand in a place column of their own.
+PLACE_COLUMNS = ("I den egna kommunen", "I en annan kommun", "Placeringskommun okänd", "Skyddad vistelseort")
 LATE_COLUMNS = [*LATE_REASON_COLUMNS.values(), NO_REASON, NOT_YET, *PLACE_COLUMNS]
 LATE_TOTAL_COLUMN = len(LATE_COLUMNS)  # the grid's total column: the late starts of the row
 
@@ -518,7 +527,8 @@ def school_start_late(params: Params) -> CountTable:
             else reason_col.get(start.reason, len(reason_col))
         ] += 1
         inside = start.place == settings.OWN_MUNICIPALITY_CODE
-        row[LATE_COLUMNS.index(PLACE_COLUMNS[2 if start.place is None else 0 if inside else 1])] += 1
+        place = 3 if start.protected else 2 if start.place is None else 0 if inside else 1
+        row[LATE_COLUMNS.index(PLACE_COLUMNS[place])] += 1
     reasons = list(range(len(LATE_REASON_COLUMNS) + 2))
     by_row = [sum(row[c] for c in reasons) for row in cells]
     by_col = [sum(row[c] for row in cells) for c in range(len(LATE_COLUMNS))]
@@ -545,22 +555,18 @@ def school_start_late(params: Params) -> CountTable:
 
 
 LARTEAMET_ROWS = ("Placerade i skyddat boende", "Medföljande")
-LARTEAMET_COLUMNS = [
-    "Skolgång inom målet",
-    "Skolgång efter målet",
-    "Ingen skolgång registrerad",
-    "Med registrerade veckor",
-    "Full undervisningstid varje vecka",
-    "Inte full undervisningstid",
-]
+LARTEAMET_COLUMNS = ["Skolgång inom målet", "Skolgång efter målet", "Ingen skolgång registrerad"]
 
 
 def larteamet(params: Params) -> CountTable:
-    """Lärteamet's figures: the children in protected housing some day of the period (the
+    """Lärteamet's figure: the children in protected housing some day of the period (the
     teaching page's rows, teaching/selectors.py), by whether their newest placement there
-    is their own or they came with a parent: schooling within the goal days of arriving,
-    and full teaching time in every week recorded. A child still inside the goal days
-    without schooling has no outcome yet and is left out, as in ``school-start``."""
+    is their own or they came with a parent: schooling within the goal days of arriving.
+    A child still inside the goal days without schooling has no outcome yet and is left
+    out, as in ``school-start``. Full teaching time is not counted here: the children with
+    teaching weeks are those Lärteamet teaches in the housing, and a count of them read on
+    two days would tell that of one child (its whereabouts); it stays on Lärteamet's own
+    report, for those who may see it."""
     start, end = params.bounds()
     children = Child.objects.all()
     if params.sex:
@@ -571,27 +577,11 @@ def larteamet(params: Params) -> CountTable:
             continue
         counts = cells[1 if row.placement.accompanying else 0]
         counts[0 if row.within_goal else 1 if row.days_to_school_start is not None else 2] += 1
-        if row.has_full_time is not None:
-            counts[3] += 1
-            counts[4 if row.has_full_time else 5] += 1
-    outcomes = [0, 1, 2]
-    by_row = [sum(row[c] for c in outcomes) for row in cells]
     return CountTable(
         list(LARTEAMET_ROWS),
         LARTEAMET_COLUMNS,
         cells,
-        totals=Totals(
-            rows=by_row,
-            cols=[sum(row[c] for row in cells) for c in range(len(LARTEAMET_COLUMNS))],
-            grand=sum(by_row),
-            covers=outcomes,
-        ),
-        parts_of={4: 3, 5: 3},
-        within=[(3, (4, 5))],
-        stats=[
-            Stat("Andel skolgång inom målet (%)", "share", len(LARTEAMET_COLUMNS), 0),
-            Stat("Andel full undervisningstid (%)", "share", 3, 4),
-        ],
+        stats=[Stat("Andel skolgång inom målet (%)", "share", len(LARTEAMET_COLUMNS), 0)],
     )
 
 
@@ -1394,7 +1384,9 @@ REPORTS = {
             "årsrapport: orsaken som angavs när skolstarten registrerades (stadens kodlista; \u201dOrsak "
             "inte angiven\u201d för skolstarter registrerade utan orsak och för rader från månadsfiler), och "
             "om barnet placerades i den egna kommunen eller i en annan (placeringskommunen; okänd om den "
-            "inte är registrerad). Räknas per kalenderår; tertialen visar årets tal.",
+            "inte är registrerad). För ett barn med skyddad vistelseort (skyddade personuppgifter eller "
+            "någon gång placerat i skyddat boende) räknas aldrig var det är placerat, bara att vistelseorten "
+            "är skyddad. Räknas per kalenderår; tertialen visar årets tal.",
             school_start_late,
             chart_stat=0,
             row_heading="Placeringsform",
@@ -1405,9 +1397,9 @@ REPORTS = {
             "Barn i skyddat boende någon dag under perioden, placerade eller medföljande enligt den senaste "
             "placeringen där: om skolgången (hos Lärteamet eller på en skolenhet) började inom målet för "
             "skolstart från placeringens start, senare, eller inte är registrerad fast målet har passerat; "
-            "ett barn som ännu är inom målet utan skolgång räknas inte förrän målet har passerat. Full "
-            "undervisningstid: varje registrerad vecka minst den garanterade undervisningstiden för barnets "
-            "årskurs (skolförordningen 9 kap. 3 §, bilaga 1), bland barnen med registrerade veckor.",
+            "ett barn som ännu är inom målet utan skolgång räknas inte förrän målet har passerat. Om barnen "
+            "får full undervisningstid visas i Lärteamets egen rapport, inte här: vilka barn Lärteamet "
+            "undervisar säger var de bor.",
             larteamet,
             chart_stat=0,
             row_heading="Barn i skyddat boende",

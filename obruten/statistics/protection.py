@@ -372,23 +372,17 @@ def school_start_relations(cells: set[tuple[str, str, str, str, str]]) -> Iterat
 
 
 def larteamet_relations(cells: set[tuple[str, str, str, str, str]]) -> Iterator[Relation]:
-    """``larteamet``'s children with weeks are some of the row's; its rows are some of the
-    city's children placed in protected housing (where one form is it), and of those who
-    came with a parent."""
+    """``larteamet``'s rows are some of the city's children placed in protected housing
+    (where one form is it), and of those who came with a parent."""
     protected = list(PlacementForm.objects.filter(is_protected_housing=True).values_list("name", flat=True))
     placed, accompanying = definitions.LARTEAMET_ROWS
-    column_of = {accompanying: definitions.ACCOMPANYING} | (
-        {placed: protected[0]} if len(protected) == 1 else {}
-    )
+    column_of = {accompanying: definitions.ACCOMPANYING}
+    if len(protected) == 1:
+        column_of[placed] = protected[0]
     for report, period, sex, row, col in sorted(cells):
-        if report != "larteamet" or col != TOTAL:
-            continue
-        total = (report, period, sex, row, col)
-        weeks = (report, period, sex, row, definitions.LARTEAMET_COLUMNS[3])
-        yield Relation(total, (weeks,), subset=True, disjoint=True)
-        if row in column_of:
+        if report == "larteamet" and col == TOTAL and row in column_of:
             whole = ("placements", period, sex, TOTAL, column_of[row])
-            yield Relation(whole, (total,), subset=True, disjoint=True)
+            yield Relation(whole, ((report, period, sex, row, col),), subset=True, disjoint=True)
 
 
 def _today(district: District) -> District:

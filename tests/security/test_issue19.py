@@ -44,7 +44,7 @@ from obruten.followup.models import ChainStep, ChainStepRecord, FollowUp
 from obruten.lib.tests.hostile import shared_string_bomb
 from obruten.operations.tests.test_production import OBRUTEN, _environment, _obruten, _table_counts
 from obruten.register.imports import COLUMNS
-from obruten.register.models import Child, District, Placement
+from obruten.register.models import Child, District, Placement, SchoolStart
 from obruten.spreadsheets import csv_row, sheet_name
 from obruten.sso import services
 from obruten.sso.mfa import OIDC_BACKEND, PROVIDER_MFA_SESSION_KEY
@@ -424,6 +424,21 @@ def test_10_a_record_changed_directly_in_the_database_is_found(world: World) -> 
     with pytest.raises(CommandError, match="2 child"):
         call_command("audit", "verify", "--records", stderr=errors)
     assert f"child {world.own.pk}: its records differ" in errors.getvalue()
+
+
+def test_10_a_column_added_by_an_upgrade_leaves_the_records_as_they_were_until_it_is_used(
+    world: World,
+) -> None:
+    """A column a migration adds (its value the same in every existing row) does not make
+    every child's records look changed; a value written behind the log's back is found."""
+    placement = world.own_placement
+    before = records.digests([world.own.pk])
+    assert SchoolStart.objects.get(placement=placement).late_reason == "vantar_beslut"
+    SchoolStart.objects.filter(placement__child=world.protected).update(late_reason="")  # no service
+    assert [child.child_id for child in records.unexplained()] == [world.protected.pk]
+    Placement.objects.filter(pk=placement.pk).update(exit_destination="hem")  # no service, no audit
+    assert records.digests([world.own.pk]) != before
+    assert {child.child_id for child in records.unexplained()} == {world.own.pk, world.protected.pk}
 
 
 # 4: backups anyone could read or alter.

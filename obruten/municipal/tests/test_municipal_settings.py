@@ -180,3 +180,21 @@ def test_the_goal_is_set_from_a_day_in_the_admin_which_shows_its_history(world: 
         == 403
     )
     assert SchoolStartGoal.objects.get().days == 10
+
+
+def test_a_goal_in_force_is_never_changed_and_a_future_one_keeps_its_day(world: World) -> None:
+    admin, today = world.users["administrator"], timezone.localdate()
+    services.set_school_start_goal(actor=admin, valid_from=today, days=10, via="test")
+    with pytest.raises(ValidationError):
+        services.set_school_start_goal(actor=admin, valid_from=today, days=3, via="test")
+    later = services.set_school_start_goal(
+        actor=admin, valid_from=today + timedelta(days=9), days=12, via="test"
+    )
+    client = _client(admin)
+    change = reverse("admin:municipal_schoolstartgoal_change", args=[later.pk])
+    moved = (today + timedelta(days=20)).isoformat()
+    assert client.post(change, {"valid_from": moved, "days": "14"}).status_code == 302
+    assert list(SchoolStartGoal.objects.order_by("valid_from").values_list("valid_from", "days")) == [
+        (today, 10),
+        (today + timedelta(days=9), 14),  # the day stays; a new day is a new row
+    ]
