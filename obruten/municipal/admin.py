@@ -38,14 +38,10 @@ class MunicipalSettingsAdmin(admin.ModelAdmin):
         obj.pk = saved.pk
 
 
-@admin.register(SchoolStartGoal)
-class SchoolStartGoalAdmin(admin.ModelAdmin):
-    """A new goal for placements from a day on, through ``services.set_school_start_goal``
-    (audited; today or later); the list is the goal's history, and one in force is replaced
-    by a later row, never changed."""
-
-    fields = ("valid_from", "days")
-    list_display = ("__str__", "valid_from", "days")
+class DatedSettingAdmin(admin.ModelAdmin):
+    """A setting from a day on (``models.DatedSetting``): a row in force is never changed
+    and none is deleted; a future row's day stays (another day is another row). Saving
+    goes through the setting's own service, which audits it."""
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         in_force = obj is not None and obj.valid_from <= timezone.localdate()
@@ -55,7 +51,16 @@ class SchoolStartGoalAdmin(admin.ModelAdmin):
         return False
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
-        return ("valid_from",) if obj is not None else ()  # another day is another row
+        return ("valid_from",) if obj is not None else ()
+
+
+@admin.register(SchoolStartGoal)
+class SchoolStartGoalAdmin(DatedSettingAdmin):
+    """The goal for placements from a day on (``services.set_school_start_goal``); the
+    list is the goal's history."""
+
+    fields = ("valid_from", "days")
+    list_display = ("__str__", "valid_from", "days")
 
     def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
         saved = services.set_school_start_goal(
@@ -68,24 +73,16 @@ class SchoolStartGoalAdmin(admin.ModelAdmin):
 
 
 @admin.register(DisclosureThreshold)
-class DisclosureThresholdAdmin(admin.ModelAdmin):
-    """A new threshold from a day on, through ``services.set_disclosure_threshold``
-    (audited; today or later); one in force is replaced by a later row, never changed."""
+class DisclosureThresholdAdmin(DatedSettingAdmin):
+    """The threshold from a day on (``services.set_disclosure_threshold``)."""
 
     fields = ("valid_from", "threshold")
     list_display = ("__str__", "valid_from", "threshold")
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        in_force = obj is not None and obj.valid_from <= timezone.localdate()
-        return not in_force and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
     def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
         saved = services.set_disclosure_threshold(
             actor=request.user,
-            valid_from=form.cleaned_data["valid_from"],
+            valid_from=obj.valid_from,
             threshold=form.cleaned_data["threshold"],
             via="admin:municipal_disclosurethreshold",
         )

@@ -1,5 +1,3 @@
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -28,22 +26,35 @@ class MunicipalSettings(models.Model):
         return str(_("Kommunens inställningar"))
 
 
-class SchoolStartGoal(models.Model):
-    """The school-start goal in days as the municipality sets it, from a day on: a
-    placement that begins on or after ``valid_from`` is held to it. A placement already
-    begun keeps the goal of its start, so a change never rewrites a reported period: a new
-    value applies from today or later, and one in force is never changed (a later row
-    replaces it)."""
+class DatedSetting(models.Model):
+    """A setting a figure depends on, from a day on (issue 23): a new value applies from
+    today or later, and one in force is never changed (a later row replaces it), so a
+    period already reported keeps what it was counted with."""
 
     valid_from = models.DateField(_("gäller från"), unique=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-valid_from"]
+
+    def clean(self) -> None:
+        if self.valid_from is not None and self.valid_from < timezone.localdate():
+            raise ValidationError(
+                {"valid_from": _("Ange dagens datum eller senare: en redan avslutad period ska inte ändras.")}
+            )
+
+
+class SchoolStartGoal(DatedSetting):
+    """The school-start goal in days: a placement that begins on or after ``valid_from``
+    is held to it, and one already begun keeps the goal of its start."""
+
     days = models.PositiveSmallIntegerField(
         _("mål för skolstart (dagar)"),
         validators=[MinValueValidator(1), MaxValueValidator(90)],
         help_text=_("Dagar från placeringens start till första skoldag, för placeringar från dagen."),
     )
 
-    class Meta:
-        ordering = ["-valid_from"]
+    class Meta(DatedSetting.Meta):
         verbose_name = _("mål för skolstart")
         verbose_name_plural = _("mål för skolstart")
 
@@ -53,33 +64,18 @@ class SchoolStartGoal(models.Model):
             "day": f"{self.valid_from:%Y-%m-%d}",
         }
 
-    def clean(self) -> None:
-        _from_today(self.valid_from)
 
+class DisclosureThreshold(DatedSetting):
+    """The statistics' threshold: counts from 1 to ``threshold - 1`` are hidden in every
+    period that ends on or after ``valid_from``."""
 
-def _from_today(valid_from: Any) -> None:
-    """Today or later: a period that has ended keeps what it was counted with."""
-    if valid_from is not None and valid_from < timezone.localdate():
-        raise ValidationError(
-            {"valid_from": _("Ange dagens datum eller senare: en redan avslutad period ska inte ändras.")}
-        )
-
-
-class DisclosureThreshold(models.Model):
-    """The statistics' threshold as the municipality sets it, from a day on: counts from 1
-    to ``threshold - 1`` are hidden in every period that ends on or after ``valid_from``.
-    A period that has ended keeps the threshold it was published with: a new value applies
-    from today or later, and one in force is never changed (a later row replaces it)."""
-
-    valid_from = models.DateField(_("gäller från"), unique=True)
     threshold = models.PositiveSmallIntegerField(
         _("minsta visade antal"),
         validators=[MinValueValidator(2), MaxValueValidator(10)],
         help_text=_("Antal under detta döljs (4: antal 1–3 döljs, som i stadens publicerade tabeller)."),
     )
 
-    class Meta:
-        ordering = ["-valid_from"]
+    class Meta(DatedSetting.Meta):
         verbose_name = _("röjandeskydd i statistiken")
         verbose_name_plural = _("röjandeskydd i statistiken")
 
@@ -88,6 +84,3 @@ class DisclosureThreshold(models.Model):
             "last": self.threshold - 1,
             "day": f"{self.valid_from:%Y-%m-%d}",
         }
-
-    def clean(self) -> None:
-        _from_today(self.valid_from)

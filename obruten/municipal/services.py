@@ -5,7 +5,7 @@ one transaction. A published questionnaire never changes: a change is a new vers
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -19,7 +19,9 @@ from obruten.followup.models import ChainModel, ChainStep
 from obruten.participation.models import Question, Template
 
 from . import forget
-from .models import DisclosureThreshold, MunicipalSettings, SchoolStartGoal
+from .models import DatedSetting, DisclosureThreshold, MunicipalSettings, SchoolStartGoal
+
+DatedT = TypeVar("DatedT", bound=DatedSetting)
 
 SETTINGS_FIELDS = ("social_emergency_number",)
 
@@ -39,16 +41,8 @@ def change_settings(*, actor: Any, via: str, **values: Any) -> MunicipalSettings
 
 
 def set_school_start_goal(*, actor: Any, valid_from: date, days: int, via: str) -> SchoolStartGoal:
-    """A new school-start goal for placements that begin from ``valid_from`` (today or
-    later, the model's rule), audited; a goal already in force is replaced by a later row,
-    never changed, so no reported period changes."""
-    row = SchoolStartGoal.objects.filter(valid_from=valid_from).first() or SchoolStartGoal(
-        valid_from=valid_from
-    )
-    if row.pk is not None and row.valid_from <= timezone.localdate():
-        raise ValidationError({"valid_from": _("Ett mål som gäller ändras inte: ange ett senare datum.")})
-    row.days = days
-    saved = _save_audited(actor, row, via)
+    """A new school-start goal for placements that begin from ``valid_from``."""
+    saved = _set_dated(actor, SchoolStartGoal, valid_from, via, days=days)
     transaction.on_commit(forget)
     forget()
     return saved
@@ -57,12 +51,19 @@ def set_school_start_goal(*, actor: Any, valid_from: date, days: int, via: str) 
 def set_disclosure_threshold(
     *, actor: Any, valid_from: date, threshold: int, via: str
 ) -> DisclosureThreshold:
-    """A new threshold for the statistics from ``valid_from`` (today or later, the model's
-    rule), audited; a value already in force is replaced by a later row, never changed."""
-    row = DisclosureThreshold.objects.filter(valid_from=valid_from).first() or DisclosureThreshold(
-        valid_from=valid_from
-    )
-    row.threshold = threshold
+    """A new threshold for the statistics of periods that end from ``valid_from``."""
+    return _set_dated(actor, DisclosureThreshold, valid_from, via, threshold=threshold)
+
+
+def _set_dated(actor: Any, model: type[DatedT], valid_from: date, via: str, **values: Any) -> DatedT:
+    """A dated setting from ``valid_from`` (today or later, the model's rule), audited; a
+    value already in force is replaced by a later row, never changed, so no reported
+    period changes."""
+    row = model._default_manager.filter(valid_from=valid_from).first() or model(valid_from=valid_from)
+    if row.pk is not None and row.valid_from <= timezone.localdate():
+        raise ValidationError({"valid_from": _("Ett värde som gäller ändras inte: ange ett senare datum.")})
+    for name, value in values.items():
+        setattr(row, name, value)
     return _save_audited(actor, row, via)
 
 
