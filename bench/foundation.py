@@ -21,8 +21,10 @@ from django.test import Client
 from django.test.utils import setup_test_environment
 from django.utils import timezone
 
+from obruten import municipal
 from obruten.accounts.models import User
 from obruten.lib.placement_law import stodboende_age_error
+from obruten.lib.school_start import is_late
 from obruten.obligations import services as obligations
 from obruten.register import demo
 from obruten.register.imports import COLUMNS, import_placements
@@ -49,13 +51,16 @@ def import_file(rows: int, seed: int = 11) -> bytes:
         end = start + timedelta(days=rng.randrange(20, 200))
         days = rng.randrange(0, 20)
         school = f"8{n % 500:07d},{(start + timedelta(days=days)).isoformat()}"
-        reason = "vantar_beslut" if days > 7 else ""  # a late start names why (R33)
+        late = is_late(days, municipal.school_start_goal_on(start))
+        reason = "vantar_beslut" if late else ""  # a late start names why (R33)
         form = rng.choice(forms)
         if form == "stodboende" and stodboende_age_error(birth, start, end):
             form = "hvb"
         lines.append(
             f"{pnr},Bench{n},Testsson,{'F' if n % 2 == 0 else 'M'},0180,{rng.choice(districts)},"
-            f"{form},SoL,{start},{end if end < today else ''},ja,{school}" + "," * 6 + reason
+            f"{form},SoL,{start},{end if end < today else ''},ja,{school}"
+            + "," * (COLUMNS.index("late_reason") - COLUMNS.index("school_start_date"))
+            + reason
         )
     return ("\n".join(lines) + "\n").encode()
 

@@ -50,6 +50,12 @@ def is_late(days: int, goal: int) -> bool:
     return days > goal
 
 
+def goal_passed(began: date, goal: int, today: date) -> bool:
+    """A placement without a school start has missed its goal once the goal's last day is
+    over; on that day the child may still start within it."""
+    return (today - began).days > goal
+
+
 def late_reason_problem(days: int, goal: int, reason: str) -> str | None:
     """Why a late reason cannot be stored: "unknown" (not in the code list) or "missing"
     (a late start without one); None where it can. An on-time start keeps no reason."""

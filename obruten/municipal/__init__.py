@@ -1,7 +1,9 @@
 """What the law leaves to the municipality and the administrator sets in the admin: the
-school-start goal in days (dated: ``school_start_goal_on``), the suppression threshold
-(dated) and the social emergency number. An empty stored value means the environment's
-default (``settings.SCHOOL_START_GOAL_DAYS``, ``settings.SOCIAL_EMERGENCY_NUMBER``).
+school-start goal in days and the suppression threshold, each from a day on
+(``school_start_goal_on``, ``disclosure_threshold_on``), and the social emergency number.
+Before the first dated value, and for an empty stored number, the environment's
+(``settings.SCHOOL_START_GOAL_DAYS``, ``settings.DISCLOSURE_THRESHOLD``,
+``settings.SOCIAL_EMERGENCY_NUMBER``).
 
 ``current()`` and ``school_start_goals()`` read the stored rows once per request (or
 until a change, outside requests); ``forget()`` drops that copy."""
@@ -48,8 +50,6 @@ def school_start_goals() -> Goals:
 
         changes = SchoolStartGoal.objects.order_by("valid_from").values_list("valid_from", "days")
         goals = _memo.goals = Goals(settings.SCHOOL_START_GOAL_DAYS, tuple(changes))
-    elif goals.default != settings.SCHOOL_START_GOAL_DAYS:  # the environment changed (tests)
-        goals = _memo.goals = Goals(settings.SCHOOL_START_GOAL_DAYS, goals.changes)
     return goals
 
 

@@ -356,7 +356,7 @@ class CaseloadFilterForm(forms.Form):
         empty_label=_("Alla mina"),
     )
     school_start_missing = forms.BooleanField(label=_("Skolstart saknas"), required=False)
-    over_goal = forms.BooleanField(label=_("Mer än 7 dagar till skolstart"), required=False)
+    over_goal = forms.BooleanField(label=_("Skolstart senare än målet"), required=False)
     unaccompanied = forms.BooleanField(label=_("Ensamkommande"), required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:

@@ -133,7 +133,7 @@ EXIT_DESTINATIONS = {
     for value, label in ExitDestination.choices
     for text in (value.replace("_", " "), str(label))
 }
-LATE_REASONS = {
+LATE_REASON_WORDS = {
     _word(text): value
     for value, label in LateSchoolStartReason.choices
     for text in (value, value.replace("_", " "), str(label))
@@ -460,7 +460,7 @@ def _late_reason(
     if "late_reason" not in raw:
         return None
     text = raw["late_reason"]
-    reason = LATE_REASONS.get(_word(text), "") if text else ""
+    reason = LATE_REASON_WORDS.get(_word(text), "") if text else ""
     if not check("late_reason", bool(reason) or not text, "R32"):
         return None
     if school_day is None:

@@ -486,8 +486,8 @@ def record_school_start(
 
 
 def late_reason_message(problem: str, days: int, goal: int) -> str:
-    """The plain error for a late reason that cannot be stored, for the form, the API and
-    the import alike."""
+    """The plain error for a late reason that cannot be stored, for the form and the API
+    (the import names its rule, R32 or R33, with the row and column)."""
     if problem == "unknown":
         choices = ", ".join(str(label) for label in LateSchoolStartReason.labels)
         return _("Okänd orsak till sen skolstart. Välj en av: %(choices)s.") % {"choices": choices}

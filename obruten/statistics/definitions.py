@@ -433,7 +433,7 @@ def _school_starts(params: Params) -> list[_Start]:
     for rows, from_file in ((placements, False), (imported, True)):
         for district, days, began, reason, place, form, child in rows:
             goal = municipal.school_start_goal_on(began)
-            if days is None and began + timedelta(days=goal) > today:
+            if days is None and not school_start_rule.goal_passed(began, goal, today):
                 continue
             hidden = child in protected
             starts.append(_Start(district, days, goal, reason or "", place, form, from_file, hidden))

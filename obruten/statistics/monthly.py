@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from obruten import municipal, spreadsheets, uploads
 from obruten.accounts import policy
 from obruten.audit import log as audit
+from obruten.lib import school_start as school_start_rule
 from obruten.lib.calendar import period_bounds
 from obruten.lib.tabular import RowCheck, iso_date, read_file
 from obruten.register.models import District, Placement, PlacementForm
@@ -269,7 +270,8 @@ def _counts(district: District, forms: list[PlacementForm], start: date, end: da
         "form_id", "school_change", "days_to_school_start", "start_date"
     )
     for form_id, change, days, began in [*placements, *imported]:
-        column = 0 if not change else 3 if days is None else 1 if days <= goals.on(began) else 2
+        late = days is not None and school_start_rule.is_late(days, goals.on(began))
+        column = 0 if not change else 3 if days is None else 2 if late else 1
         counts[form_id][column] += 1
     return [counts[form.pk] for form in forms]
 

@@ -12,9 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from django.db.models import Q
+
 from obruten.audit import log as audit
+from obruten.register.models import Placement
 
 from .definitions import Params
+from .models import ImportedPlacement
 from .protection import ProtectedReport, protect_report
 
 # --through: the tertial a pack runs to, as the report period of the year to date.
@@ -271,11 +275,19 @@ def change(now: Value, before: Value, *, decimal: bool) -> Value:
     return round(now - before, 1) if decimal else now - before
 
 
+def holds_records(params: Params) -> bool:
+    """Whether the register or a district's monthly file holds any placement in the period:
+    before the records began a figure is not known, which is not 0 (nor a change from 0)."""
+    start, end = params.bounds()
+    ongoing = Q(end_date__isnull=True) | Q(end_date__gte=start)
+    return (
+        Placement.objects.filter(ongoing, start_date__lte=end).exists()
+        or ImportedPlacement.objects.filter(source__month__range=(start, end)).exists()
+    )
+
+
 def _read(figure: Figure, report: ProtectedReport, label: str) -> Value:
-    """The figure in the row of that label; a row the report does not have is not applicable,
-    and a year in which the report counted no one has no figure (not 0 %, not a change)."""
-    if report.table.value(len(report.table.grid) - 1, len(report.table.grid[0]) - 1) == 0:
-        return NO_DATA
+    """The figure in the row of that label; a row the report does not have is not applicable."""
     labels = report.table.row_labels
     return figure.read(report, labels.index(label)) if label in labels else NOT_APPLICABLE
 
@@ -303,11 +315,13 @@ def build_sheet(section: Section, params: Params) -> PackSheet:
             header += [f"{prefix}, {params.year}", f"{prefix}, {last.year}", f"{prefix}, förändring"]
             decimals += [figure.decimal] * 3
     rows: list[list[Value]] = []
+    known_now, known_before = holds_records(params), holds_records(last)
     for label in main.table.row_labels:
         values: list[Value] = [label]
         for sex in section.sexes:
             for figure in section.figures:
-                this_year, last_year = _read(figure, now[sex], label), _read(figure, before[sex], label)
+                this_year = _read(figure, now[sex], label) if known_now else NO_DATA
+                last_year = _read(figure, before[sex], label) if known_before else NO_DATA
                 values += [this_year, last_year, change(this_year, last_year, decimal=figure.decimal)]
         rows.append(values)
     return PackSheet(

@@ -33,10 +33,10 @@ def generate(*, seed: int, today: dt.date) -> dict[str, int]:
     weeks: list[TeachingWeek] = []
     seen: set[tuple[int, dt.date]] = set()
     per_child: dict[int, int] = {}
-    for stay in stays.order_by("pk"):
+    for stay in stays:
         last = min(stay.end_date or today, today)
         monday = last - dt.timedelta(days=last.weekday())
-        first = stay.start_date + dt.timedelta(days=7 - stay.start_date.weekday())  # the first whole week
+        first = stay.start_date + dt.timedelta(days=7 - stay.start_date.weekday())  # the Monday after arrival
         while monday >= first and per_child.get(stay.child_id, 0) < WEEKS_AT_MOST:
             goal = full_hours(stay.child, monday)
             if goal is not None and (stay.child_id, monday) not in seen and rng.random() < 0.9:

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db.models import Prefetch, Q, QuerySet
 
 from obruten import municipal
+from obruten.lib import school_start as school_start_rule
 from obruten.register.models import Child, Placement
 
 from .models import TeachingWeek
@@ -34,10 +35,11 @@ class ChildTeaching:
     def within_goal(self) -> bool | None:
         """Started school (with Lärteamet or at a school) within the goal days; None
         while the goal has not passed."""
-        goal = municipal.school_start_goal_on(self.placement.start_date)
+        began = self.placement.start_date
+        goal = municipal.school_start_goal_on(began)
         if self.days_to_school_start is not None:
-            return self.days_to_school_start <= goal
-        if self.placement.start_date + dt.timedelta(days=goal) < self.today:
+            return not school_start_rule.is_late(self.days_to_school_start, goal)
+        if school_start_rule.goal_passed(began, goal, self.today):
             return False
         return None
 

@@ -16,6 +16,7 @@ from obruten.accounts.tests.test_protected_whereabouts import ALLOWED, SECRETS
 from obruten.api import keys, schemas
 from obruten.audit.models import AuditEvent
 from obruten.followup.models import UpperSecondaryQualification
+from obruten.lib import school_start as school_start_rule
 from obruten.register.models import Child, LateSchoolStartReason, Placement
 
 from .conftest import call
@@ -182,8 +183,10 @@ def test_a_late_school_start_names_its_reason_through_the_api_as_on_the_page(
     assert Placement.objects.get(pk=world.own_placement.pk).school_start.late_reason == "ingen_skola"
 
 
-def test_the_apis_late_reasons_are_the_registers() -> None:
+def test_the_apis_and_the_rules_code_lists_are_the_registers() -> None:
     assert set(typing.get_args(schemas.LateReasonCode)) == {"", *LateSchoolStartReason.values}
+    assert set(school_start_rule.LATE_REASONS) == set(LateSchoolStartReason.values)
+    assert set(typing.get_args(schemas.QualificationKind)) == set(UpperSecondaryQualification.Kind.values)
 
 
 def test_a_gymnasieexamen_is_recorded_and_read_through_the_api_as_on_the_page(

@@ -118,7 +118,9 @@ def test_each_change_is_in_the_audit_chain_with_old_and_new(world: World) -> Non
     assert audit.verify() == []
 
 
-def test_the_environment_value_holds_until_set_and_after_it_is_cleared(world: World, settings: Any) -> None:
+def test_the_environment_values_hold_until_set_and_the_number_after_it_is_cleared(
+    world: World, settings: Any
+) -> None:
     settings.SCHOOL_START_GOAL_DAYS, settings.SOCIAL_EMERGENCY_NUMBER = 7, "08-111 11 11"
     admin = world.users["administrator"]
     assert municipal.current() == municipal.Municipal(7, "08-111 11 11")

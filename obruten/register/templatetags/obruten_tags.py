@@ -1,5 +1,4 @@
 from datetime import date
-from typing import Any
 
 from django import template
 from django.conf import settings
@@ -9,6 +8,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
 from obruten import municipal
+from obruten.lib import school_start as school_start_rule
 from obruten.register.codelists import county_name
 from obruten.register.models import Municipality
 
@@ -23,15 +23,17 @@ def waiting_days(start: date | None) -> int | None:
     return max((timezone.localdate() - start).days, 0)
 
 
-@register.simple_tag(takes_context=True)
-def school_start_days(context: Any, days: int | None, school_change: bool, start: date | None) -> SafeString:
-    """The days from placement to school start, flagged over the goal; for a placement that
-    changes school and has none yet, the days it has waited. Rendered in Python: the
-    caseload shows it on every row (docs/performance.md)."""
-    goal = municipal.school_start_goal_on(start) if start else municipal.current().school_start_goal_days
+@register.simple_tag
+def school_start_days(days: int | None, school_change: bool, start: date | None) -> SafeString:
+    """The days from placement to school start, flagged over the goal in force when the
+    placement began; for a placement that changes school and has none yet, the days it
+    has waited. Rendered in Python: the caseload shows it on every row (docs/performance.md)."""
+    if start is None:
+        return mark_safe("–")
+    goal = municipal.school_start_goal_on(start)
     if days is not None:
         text = ngettext("%(days)s dag", "%(days)s dagar", days) % {"days": days}
-        if days <= goal:
+        if not school_start_rule.is_late(days, goal):
             return format_html('<span class="days">{}</span>', text)
         over = gettext("(över %(goal_days)s)") % {"goal_days": goal}
         return format_html('<span class="days over-goal">{} <span class="flag">{}</span></span>', text, over)
@@ -41,7 +43,7 @@ def school_start_days(context: Any, days: int | None, school_change: bool, start
     none = gettext("Ingen skolstart")
     if waited is None:
         return format_html('<span class="days">{}</span>', none)
-    late = " over-goal" if waited > goal else ""
+    late = " over-goal" if school_start_rule.goal_passed(start, goal, timezone.localdate()) else ""
     text = ngettext("%(days)s dag", "%(days)s dagar", waited) % {"days": waited}
     return format_html('<span class="days{}">{} ({})</span>', late, none, text)
 

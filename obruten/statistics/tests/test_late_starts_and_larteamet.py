@@ -1,6 +1,7 @@
-"""Issue 21's figures from the seeds: why school starts came late (the city's code list)
-and whether the child was placed in the own municipality, and Lärteamet's two figures —
-schooling within the goal of arriving in protected housing, and full teaching time."""
+"""Issue 21's figures from the seeds: why school starts came late (a code list) and whether
+the child was placed in the own municipality (never counted for a protected child), and
+Lärteamet's: schooling within the goal of arriving in protected housing (whom it teaches
+is never counted)."""
 
 from __future__ import annotations
 

@@ -27,7 +27,15 @@ from obruten.followup import demo as followup_demo
 from obruten.register import demo
 from obruten.statistics import renderers
 from obruten.statistics.definitions import REPORTS, Params
-from obruten.statistics.pack import NO_DATA, NOT_APPLICABLE, SECTIONS, THROUGH, build_sheet, export_pack
+from obruten.statistics.pack import (
+    NO_DATA,
+    NOT_APPLICABLE,
+    SECTIONS,
+    THROUGH,
+    build_sheet,
+    export_pack,
+    holds_records,
+)
 from obruten.statistics.protection import ProtectedReport, run_report
 from obruten.statistics.tests.test_counting_rules import child, place
 
@@ -44,7 +52,7 @@ def demo_data(db: None) -> None:
 
 def _published(report: ProtectedReport, label: str, read: object) -> object:
     rows = list(report.table.row_labels)
-    if report.table.value(len(rows) - 1, len(report.table.grid[0]) - 1) == 0:
+    if not holds_records(report.params):
         return NO_DATA
     if label not in rows:
         return NOT_APPLICABLE
@@ -257,3 +265,8 @@ def test_a_year_the_register_has_nothing_for_says_so_instead_of_a_figure(db: Non
     sheet = build_sheet(section, Params(year=year, period=THROUGH["T3"]))
     farsta = next(row for row in sheet.rows if row[0] == "Farsta")
     assert farsta[2:4] == [NO_DATA, NO_DATA]  # last year's placed children, and the change
+    # A year with records in which a section counted no one shows its 0, not "no figure".
+    place(child(date(2013, 1, 1)), "jourhem", "farsta", date(year - 1, 5, 5), date(year - 1, 6, 6))
+    after = next(s for s in SECTIONS if s.report == "after-care")
+    left = build_sheet(after, Params(year=year, period=THROUGH["T3"]))
+    assert NO_DATA not in [value for row in left.rows for value in row]
