@@ -359,7 +359,14 @@ OTHER_URLS: dict[str, dict[str, int]] = {
         _by_role(set(), other=401, anonymous=401),
     ),
     **dict.fromkeys(
-        ["api:placements", "api:school_start", "api:follow_ups", "api:chain_step", "api:chain_step_undo"],
+        [
+            "api:placements",
+            "api:school_start",
+            "api:upper_secondary_qualification",
+            "api:follow_ups",
+            "api:chain_step",
+            "api:chain_step_undo",
+        ],
         _by_role(set(), other=405, anonymous=405),
     ),
     "api:openapi-json": _by_role(set(ROLES), anonymous=200),
@@ -373,7 +380,10 @@ URL_KWARGS: dict[str, dict[str, Any]] = {
     "statistics:report": {"name": "placements"},
     "statistics:download": {"name": "placements", "fmt": "csv"},
     "statistics:pack": {"fmt": "xlsx"},
-    **{name: {"child_id": 999999} for name in ["api:child", "api:placements", "api:follow_ups"]},
+    **{
+        name: {"child_id": 999999}
+        for name in ["api:child", "api:placements", "api:follow_ups", "api:upper_secondary_qualification"]
+    },
     **{name: {"child_id": 999999, "placement_id": 1} for name in ["api:placement", "api:school_start"]},
     "api:follow_up": {"child_id": 999999, "follow_up_id": 1},
     **{
