@@ -25,7 +25,7 @@ from .protection import ProtectedReport, protect_report
 THROUGH = {"T1": "T1", "T2": "T2-ACK", "T3": ""}
 FORMATS = ("xlsx", "pdf")
 NOT_APPLICABLE = "–"  # a row the other year does not have (a district formed or merged since)
-NO_DATA = "uppgift saknas"  # a year the report counted no one in (before the records began)
+NO_DATA = "uppgift saknas"  # a period before the register held any placement (pack.holds_records)
 
 Value = int | float | str | None  # None: hidden; NOT_APPLICABLE: no such row that year
 Reader = Callable[[ProtectedReport, int], int | float | None]
