@@ -64,9 +64,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Any) -> None:
+def _test_settings(settings: Any) -> None:
     # Argon2 in production; a fast hasher keeps the suite quick (Django's advice).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # A test's data is in its transaction, which a thread's own connection cannot see.
+    settings.STATISTICS_REFRESH_IN_BACKGROUND = False
 
 
 @pytest.fixture(autouse=True)

@@ -26,10 +26,10 @@ def main() -> None:
     demo.generate(seed=5, scale="small", today=date(2026, 11, 22))
     timed = disclosure.protect_linked
 
-    def protect_linked(values, relations, rules=disclosure.DEFAULT_RULES):
+    def protect_linked(values, relations, rules=disclosure.DEFAULT_RULES, *rest):
         small = sum(0 < v < rules.threshold for v in values.values())
         started = time.process_time()
-        result = timed(values, relations, rules)
+        result = timed(values, relations, rules, *rest)
         print(
             f"{len(values)} cells, {len(relations)} relations, {small} small counts: "
             f"{time.process_time() - started:.1f} s CPU, {len(result.hidden)} hidden"

@@ -428,6 +428,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_500_000  # the form fields, files not counted
 DISCLOSURE_THRESHOLD = env_int("DISCLOSURE_THRESHOLD", 4)
 DISCLOSURE_MIN_DENOMINATOR = env_int("DISCLOSURE_MIN_DENOMINATOR", 10)
 DISCLOSURE_SYMBOL = env("DISCLOSURE_SYMBOL", "*") or "*"
+# After a change, serve a report's last protected figures at once, marked with their time,
+# while the new ones are made in a thread (docs/statistics.md, "Cache"). Off in the tests,
+# whose data a thread's own connection cannot see.
+STATISTICS_REFRESH_IN_BACKGROUND = env_bool("STATISTICS_REFRESH_IN_BACKGROUND", True)
 
 # The child's questionnaire links (docs/questionnaires.md).
 PARTICIPATION_LINK_DAYS = env_int("PARTICIPATION_LINK_DAYS", 14)

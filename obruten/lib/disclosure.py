@@ -19,8 +19,9 @@ either count is hidden.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -332,30 +333,8 @@ class _System:
         self.variables = sorted(values, key=repr)
         self.index = {key: i for i, key in enumerate(self.variables)}
         self.values = np.array([float(values[key]) for key in self.variables])
-        eq: list[dict[int, float]] = []
-        ub: list[dict[int, float]] = []
-        for relation in relations:
-            weights = relation.weights or (1,) * len(relation.parts)
-            total_minus_parts = self._row(
-                [
-                    (relation.total, 1.0),
-                    *((p, -float(w)) for p, w in zip(relation.parts, weights, strict=True)),
-                ]
-            )
-            if relation.exact and not relation.subset:
-                eq.append(total_minus_parts)
-                continue
-            if not relation.subset:
-                ub.append(total_minus_parts)  # total <= sum of the parts
-            if relation.disjoint:  # sum of the parts (times their weights) <= total
-                weights = relation.weights or (1,) * len(relation.parts)
-                terms = [
-                    (relation.total, -1.0),
-                    *((p, float(w)) for p, w in zip(relation.parts, weights, strict=True)),
-                ]
-                ub.append(self._row(terms))
-                continue
-            ub += [self._row([(part, 1.0), (relation.total, -1.0)]) for part in relation.parts]
+        self.eq, self.ub = _relation_rows(self.index, relations)
+        eq, ub = self.eq, list(self.ub)
         n = len(self.variables)
         self.capped = {self.index[key]: n + k for k, key in enumerate(candidates)}
         ub += [{x: -1.0, t: 1.0} for x, t in self.capped.items()]  # t_i - x_i <= 0
@@ -373,12 +352,6 @@ class _System:
             self.highs.changeColsBounds(
                 len(new), np.asarray(new, dtype=np.int32), np.zeros(len(new)), infinite
             )
-
-    def _row(self, terms: list[tuple[Key, float]]) -> dict[int, float]:
-        coefficients: dict[int, float] = defaultdict(float)
-        for key, sign in terms:
-            coefficients[self.index[key]] += sign
-        return coefficients
 
     def push(self, cells: Sequence[Key], *, up: bool, limit: float) -> np.ndarray | None:
         """A feasible point with as many of ``cells`` as possible at 0 (minimising their
@@ -427,6 +400,112 @@ class _System:
 
 
 DUAL_SIMPLEX, PRIMAL_SIMPLEX = 1, 4  # HiGHS's simplex_strategy values
+
+
+def _relation_rows(
+    index: Mapping[Key, int], relations: Sequence[Relation]
+) -> tuple[list[dict[int, float]], list[dict[int, float]]]:
+    """Each relation as rows over the cells' columns: sums that are 0 (``eq``) and sums
+    that are at most 0 (``ub``)."""
+
+    def row(terms: list[tuple[Key, float]]) -> dict[int, float]:
+        coefficients: dict[int, float] = defaultdict(float)
+        for key, sign in terms:
+            coefficients[index[key]] += sign
+        return coefficients
+
+    eq: list[dict[int, float]] = []
+    ub: list[dict[int, float]] = []
+    for relation in relations:
+        weights = relation.weights or (1,) * len(relation.parts)
+        total_minus_parts = row(
+            [(relation.total, 1.0), *((p, -float(w)) for p, w in zip(relation.parts, weights, strict=True))]
+        )
+        if relation.exact and not relation.subset:
+            eq.append(total_minus_parts)
+            continue
+        if not relation.subset:
+            ub.append(total_minus_parts)  # total <= sum of the parts
+        if relation.disjoint:  # sum of the parts (times their weights) <= total
+            terms = [
+                (relation.total, -1.0),
+                *((p, float(w)) for p, w in zip(relation.parts, weights, strict=True)),
+            ]
+            ub.append(row(terms))
+            continue
+        ub += [row([(part, 1.0), (relation.total, -1.0)]) for part in relation.parts]
+    return eq, ub
+
+
+class _Repair:
+    """The cheapest cells to hide so that one hidden cell can be 0, or the threshold or
+    more, as far as the attacker can tell: a linear program over each cell's deviation
+    from its count, d = d⁺ − d⁻, that keeps every relation and every count >= 0 and costs
+    each published cell's price per unit moved (the hidden move freely). The published
+    cells its optimum moves are the ones to hide: with them hidden, its point is one the
+    attacker cannot rule out. This is the attacker's subproblem of Fischetti and
+    Salazar-González's cell suppression model (the one tau-ARGUS's *Optimal* solves),
+    solved one weak cell at a time with the cells hidden so far free: a heuristic, not
+    the integer optimum, whose every answer the attacker's check then judges."""
+
+    def __init__(self, system: _System, price: np.ndarray) -> None:
+        self.counts = system.values
+        n = self.n = len(self.counts)
+        # The counts meet every relation, so the deviations meet the same equations and
+        # each inequality with the slack the counts leave.
+        rows = [(c, 0.0, 0.0) for c in system.eq] + [
+            (c, -highspy.kHighsInf, -sum(a * self.counts[i] for i, a in c.items())) for c in system.ub
+        ]
+        rows = [row for row in rows if any(row[0].values())]
+        data, row_index, col_index = [], [], []
+        for r, (coefficients, _, _) in enumerate(rows):
+            for c, value in coefficients.items():
+                if value:
+                    data += [value, -value]
+                    row_index += [r, r]
+                    col_index += [c, n + c]
+        matrix = sparse.csc_array((data, (row_index, col_index)), shape=(len(rows), 2 * n))
+        self.cost = np.concatenate([price, price]).astype(float)
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = 2 * n, len(rows)
+        lp.col_cost_ = self.cost.copy()
+        lp.col_lower_ = np.zeros(2 * n)
+        lp.col_upper_ = np.concatenate([np.full(n, highspy.kHighsInf), self.counts])  # d⁻ <= the count
+        lp.row_lower_ = np.array([lower for _, lower, _ in rows])
+        lp.row_upper_ = np.array([upper for _, _, upper in rows])
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = matrix.indptr
+        lp.a_matrix_.index_ = matrix.indices
+        lp.a_matrix_.value_ = matrix.data
+        self.highs = highspy.Highs()
+        self.highs.setOptionValue("output_flag", False)
+        self.highs.setOptionValue("presolve", "off")  # keep the basis between solves
+        self.highs.setOptionValue("simplex_strategy", DUAL_SIMPLEX)
+        self.highs.passModel(lp)
+
+    def hide(self, columns: Sequence[int]) -> None:
+        if columns:
+            self.cost[list(columns)] = 0.0
+            self.cost[[self.n + c for c in columns]] = 0.0
+            self.highs.changeColsCost(2 * self.n, np.arange(2 * self.n, dtype=np.int32), self.cost)
+
+    def point(self, column: int, *, up: bool, limit: float) -> np.ndarray | None:
+        """The cheapest counts with ``column`` at ``limit`` or more (``up``), or at 0."""
+        n, count, highs = self.n, self.counts[column], self.highs
+        if up:
+            highs.changeColBounds(column, limit - count, highspy.kHighsInf)
+            highs.changeColBounds(n + column, 0.0, 0.0)
+        else:
+            highs.changeColBounds(column, 0.0, 0.0)
+            highs.changeColBounds(n + column, count, count)
+        highs.run()
+        found = highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
+        deviation = np.asarray(highs.getSolution().col_value) if found else None
+        highs.changeColBounds(column, 0.0, highspy.kHighsInf)
+        highs.changeColBounds(n + column, 0.0, count)
+        if deviation is None:
+            return None
+        return self.counts + deviation[:n] - deviation[n:]
 
 
 def _highs(width: int, eq: list[dict[int, float]], ub: list[dict[int, float]]) -> highspy.Highs:
@@ -487,31 +566,44 @@ BATCH = 64  # measured on the demo's placements cube: fewer pushes cost more
 
 
 def _weak(system: _System, cells: set[Key], limit: float) -> set[Key]:
-    index, eps = system.index, 1e-6
-    need_low, need_high = set(cells), set(cells)
+    needed = _unwitnessed(system, cells, limit)
+    for key, up in sorted(needed, key=repr):
+        if (key, up) in needed:
+            needed -= _met(system, needed, system.with_bound(key, *_bound(up, limit)), limit)
+    return {key for key, _ in needed}
 
-    def witness(point: np.ndarray | None) -> bool:
-        if point is None:
-            return False
-        before = len(need_low) + len(need_high)
-        need_low.difference_update({k for k in need_low if point[index[k]] <= eps})
-        need_high.difference_update({k for k in need_high if point[index[k]] >= limit - eps})
-        return len(need_low) + len(need_high) < before
 
+Need = tuple[Key, bool]  # a cell and whether it must reach the threshold (else 0)
+
+
+def _unwitnessed(system: _System, cells: set[Key], limit: float) -> set[Need]:
+    """The bounds of ``cells`` that a few pushes of many cells at once leave unproved."""
+    needed = {(key, up) for key in cells for up in (False, True)}
     # A push costs about as much as checking a few dozen cells one by one.
-    while len(need_low) > BATCH and witness(system.push(sorted(need_low, key=repr), up=False, limit=limit)):
-        pass
-    while len(need_high) > BATCH and witness(system.push(sorted(need_high, key=repr), up=True, limit=limit)):
-        pass
-    weak = set()
-    for key in sorted(need_low | need_high, key=repr):
-        if key in need_low:
-            witness(system.with_bound(key, 0.0, 0.0))
-        if key in need_high:
-            witness(system.with_bound(key, limit, highspy.kHighsInf))
-        if key in need_low or key in need_high:
-            weak.add(key)
-    return weak
+    for up in (False, True):
+        while True:
+            mine = sorted((key for key, high in needed if high == up), key=repr)
+            if len(mine) <= BATCH:
+                break
+            met = _met(system, needed, system.push(mine, up=up, limit=limit), limit)
+            if not met:
+                break
+            needed -= met
+    return needed
+
+
+def _met(system: _System, needed: set[Need], point: np.ndarray | None, limit: float) -> set[Need]:
+    """The bounds a feasible point of the attacker's program proves."""
+    if point is None:
+        return set()
+    at = system.index
+    return {
+        (key, up) for key, up in needed if (point[at[key]] >= limit - 1e-6 if up else point[at[key]] <= 1e-6)
+    }
+
+
+def _bound(up: bool, limit: float) -> tuple[float, float]:
+    return (limit, highspy.kHighsInf) if up else (0.0, 0.0)
 
 
 def protect_linked(
@@ -519,19 +611,29 @@ def protect_linked(
     relations: Sequence[Relation],
     rules: Rules = DEFAULT_RULES,
     sensitive: frozenset[Key] = frozenset(),
+    weight: Callable[[Key], float] = lambda key: 1.0,
 ) -> LinkedProtection:
     """Protect every published cell at once: primary suppression of each count 1 to
     ``threshold - 1`` and of each ``sensitive`` cell (a small group's one answer, see
-    ``whole_group_answers``), a partner for every sum left with one hidden cell, and the
-    attacker's check over all relations together, hiding a partner of each weak cell
-    until none is left. Cells that are the same count by a relation (``total`` equal to one
-    part) are one cell to protect: hidden or shown together."""
+    ``whole_group_answers``), then, for each cell the attacker's check over all relations
+    together finds weak, the cheapest published cells to hide with it (``_Repair``) until
+    none is weak. Hiding a cell costs its ``weight`` times a price that grows slowly with
+    its count, so small counts are hidden before large ones and the cells a reader needs
+    most (``weight``) last. Cells that are the same count by a relation (``total`` equal
+    to one part) are one cell to protect: hidden or shown together."""
     same = _identities(relations)
     canonical = _merge(values, relations, same)
     if canonical is not None:
         merged_values, merged_relations = canonical
+        heaviest: dict[Key, float] = defaultdict(float)
+        for key in values:
+            heaviest[same.get(key, key)] = max(heaviest[same.get(key, key)], weight(key))
         merged = protect_linked(
-            merged_values, merged_relations, rules, frozenset(same.get(key, key) for key in sensitive)
+            merged_values,
+            merged_relations,
+            rules,
+            frozenset(same.get(key, key) for key in sensitive),
+            heaviest.__getitem__,
         )
         return LinkedProtection(
             values=dict(values),
@@ -540,22 +642,43 @@ def protect_linked(
         )
     primary = {key for key, value in values.items() if 0 < value < rules.threshold} | set(sensitive)
     hidden = set(primary)
+    system = _System(values, relations, sorted(primary, key=repr))
+    system.hide(hidden)
+    price = {key: weight(key) * (1.0 + math.log1p(values[key]) / 5) for key in values}
+    repair = _Repair(system, np.array([price[key] for key in system.variables]))
+    repair.hide([system.index[key] for key in hidden])
     related: dict[Key, list[Relation]] = defaultdict(list)
     for relation in relations:
         for key in relation.cells():
             related[key].append(relation)
-    safe: set[Key] = set()
-    system = _System(values, relations, sorted(primary, key=repr))
-    while True:
-        _close_linked(values, relations, hidden, rules)
-        system.hide(hidden)
-        # Hiding more only widens the attacker's ranges, so a cell found safe stays safe.
-        weak = _weak(system, primary - safe, float(rules.threshold)) if primary - safe else set()
-        safe |= primary - weak
-        partners = {_partner_near(values, related, key, hidden, rules) for key in weak} - {None}
-        if not partners:
-            break
-        hidden |= partners
+    limit = float(rules.threshold)
+    needed = _unwitnessed(system, primary, limit)
+    # Dearest first: the cells hidden for one often free the next, so each bound is
+    # checked again before it is repaired. A point that proves a bound stays a proof as
+    # more is hidden (a published cell freed only widens the attacker's ranges).
+    for key, up in sorted(needed, key=lambda need: (-price[need[0]], repr(need))):
+        if (key, up) not in needed:
+            continue
+        point = system.with_bound(key, *_bound(up, limit))
+        if point is None:
+            point = repair.point(system.index[key], up=up, limit=limit)
+            moved = (
+                {system.variables[i] for i in np.nonzero(np.abs(point - system.values) > 1e-7)[0]} - hidden
+                if point is not None
+                else set()
+            )
+            hidden |= moved
+            system.hide(moved)
+            repair.hide([system.index[cell] for cell in moved])
+        while point is None:  # no repair found (never seen): partners from the cell's relations
+            partner = _partner_near(values, related, key, hidden, rules)
+            if partner is None:
+                raise ValueError(f"no pattern of hidden cells protects {key!r}")
+            hidden.add(partner)
+            system.hide({partner})
+            repair.hide([system.index[partner]])
+            point = system.with_bound(key, *_bound(up, limit))
+        needed -= _met(system, needed, point, limit)
     return LinkedProtection(values=dict(values), hidden=frozenset(hidden), primary=frozenset(primary))
 
 
@@ -574,27 +697,6 @@ def whole_group_answers(
         if 0 < size < rules.min_denominator:
             found.update(cell for cell in cells if values[cell] == size)
     return frozenset(found)
-
-
-def _close_linked(
-    values: Mapping[Key, int], relations: Sequence[Relation], hidden: set[Key], rules: Rules
-) -> None:
-    changed = True
-    while changed:
-        changed = False
-        for relation in relations:
-            # One hidden cell of a sum is that sum's difference; of an inequality only a
-            # bound, which the attacker's check weighs.
-            if (
-                relation.exact
-                and not relation.subset
-                and not relation.assumed
-                and sum(key in hidden for key in relation.cells()) == 1
-            ):
-                partner = _linked_partner(values, [relation], hidden, rules)
-                if partner is not None:
-                    hidden.add(partner)
-                    changed = True
 
 
 def _partner_near(

@@ -43,7 +43,8 @@ ATTACKED = [
 class Published:
     """What the attacker has collected: every shown figure, the hidden ones as unknowns."""
 
-    def __init__(self) -> None:
+    def __init__(self, year: int = YEAR) -> None:
+        self.year = year
         self.values: dict[Any, int] = {}
         self.hidden: set[Any] = set()
         self.primary: set[Any] = set()
@@ -118,8 +119,8 @@ class Published:
             mine = {cell for cell in cells if cell[0] == name}
             plain = {cell for cell in mine if cell[2] != protection.MONTHLY}
             monthly = mine - plain
-            self.relations += protection.period_relations(kind, YEAR, PERIODS, plain)
-            self.relations += protection.period_relations("additive", YEAR, PERIODS, monthly)
+            self.relations += protection.period_relations(kind, self.year, PERIODS, plain)
+            self.relations += protection.period_relations("additive", self.year, PERIODS, monthly)
         self.relations += protection.layout_relations(set(self.values))
         self.relations += protection.report_relations(set(self.values))
         self.relations += protection.school_start_relations(set(self.values))
@@ -140,23 +141,23 @@ class Published:
         return weak_cells(self.values, self.hidden, relations, self.primary, self.rules)
 
 
-def collect(names: list[str]) -> Published:
-    published = Published()
+def collect(names: list[str], year: int = YEAR) -> Published:
+    published = Published(year)
     for name in names:
         for period in PERIODS:
             for sex in SEXES:
-                whole = protect_report(name, Params(year=YEAR, period=period, sex=sex))
+                whole = protect_report(name, Params(year=year, period=period, sex=sex))
                 published.add_table(whole)
     # Every filter, for the year and all children (each is a slice of the same cube).
     for name in names:
         for period, sex in [("", "")]:
             for district in District.objects.values_list("code", flat=True):
                 published.add_table(
-                    protect_report(name, Params(year=YEAR, period=period, sex=sex, district=district))
+                    protect_report(name, Params(year=year, period=period, sex=sex, district=district))
                 )
             for form in PlacementForm.objects.values_list("code", flat=True):
                 published.add_table(
-                    protect_report(name, Params(year=YEAR, period=period, sex=sex, form=form))
+                    protect_report(name, Params(year=year, period=period, sex=sex, form=form))
                 )
     published.add_known_relations()
     return published

@@ -5,17 +5,23 @@ all day; protecting the placements cube again for each answer would hold a serve
 from __future__ import annotations
 
 import io
+import threading
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.core.management import CommandError, call_command
 
 from conftest import TEST_NUMBERS, World, place, register
 from obruten.participation import services as participation
 from obruten.participation.models import Template
+from obruten.statistics import protection
 from obruten.statistics.definitions import REPORTS, Params
-from obruten.statistics.protection import TOTAL, Cube, cached_cube, rules
+from obruten.statistics.protection import TOTAL, Cube, cached_cube, protect_report, rules
+from obruten.statistics.tests.test_counting_rules import child
+from obruten.statistics.tests.test_counting_rules import place as counting_place
 
 
 def _cube(name: str, params: Params) -> Cube:
@@ -78,3 +84,40 @@ def test_protect_reports_goes_on_past_a_report_that_fails_and_names_it(
         call_command("protect_reports", "--year", str(year), stdout=out, stderr=err)
     assert "a broken definition" in err.getvalue()
     assert f"{year} child-voice:" in out.getvalue()  # the report after it was protected
+
+
+def test_after_a_change_the_last_figures_are_served_at_once_while_the_new_ones_are_made(
+    db: None, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 21, no analyst waits: protecting a city's year takes tens of seconds, so after
+    a change the reader gets the last protected figures at once, saying when they were
+    made, and the new ones a moment later, made in a thread. Here the thread runs where
+    it is started: a thread's own connection cannot see the test's transaction, and a
+    test that commits cannot be undone past the audit log's append-only triggers."""
+    settings.STATISTICS_REFRESH_IN_BACKGROUND = True
+    started: list[threading.Thread] = []
+    monkeypatch.setattr(threading.Thread, "start", lambda thread: started.append(thread))
+    cache.clear()
+    kids = [child(date(2012, 1, 1 + n)) for n in range(6)]
+    for kid in kids[:5]:
+        counting_place(kid, "hvb", "farsta", date(2025, 2, 1))
+    params = Params(year=2025)
+    first = protect_report("placements", params)
+    assert first.older_than_data is None and first.freshness == ""
+    farsta, hvb = first.table.row_labels.index("Farsta"), first.table.col_labels.index("HVB")
+    assert first.table.value(farsta, hvb) == 5
+
+    counting_place(kids[5], "hvb", "farsta", date(2025, 3, 1))
+    served = protect_report("placements", params)
+    assert served.older_than_data is not None
+    assert served.table.value(farsta, hvb) == 5  # the figures as they were protected
+    assert "Siffrorna räknades fram" in served.note
+    assert "nya siffror tas fram nu" in served.note
+
+    assert protect_report("placements", params).older_than_data is not None  # one maker at a time
+    assert len(started) == 1
+    monkeypatch.setattr(protection.connections, "close_all", lambda: None)  # the test's own
+    started[0].run()
+    fresh = protect_report("placements", params)
+    assert fresh.older_than_data is None
+    assert fresh.table.value(farsta, hvb) == 6
