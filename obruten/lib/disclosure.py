@@ -339,7 +339,9 @@ class _System:
         self.capped = {self.index[key]: n + k for k, key in enumerate(candidates)}
         ub += [{x: -1.0, t: 1.0} for x, t in self.capped.items()]  # t_i - x_i <= 0
         self.width = n + len(self.capped)
-        self.highs = _highs(self.width, eq, ub)
+        self.highs = _highs(
+            self.width, [(c, 0.0, 0.0) for c in eq] + [(c, -highspy.kHighsInf, 0.0) for c in ub]
+        )
         self.highs.changeColsBounds(n, self._columns(0)[:n], self.values, self.values)
         self.hidden: set[Key] = set()
 
@@ -451,37 +453,25 @@ class _Repair:
     def __init__(self, system: _System, price: np.ndarray) -> None:
         self.counts = system.values
         n = self.n = len(self.counts)
+
+        def split(coefficients: dict[int, float]) -> dict[int, float]:  # over d⁺ and d⁻
+            return {**coefficients, **{n + c: -value for c, value in coefficients.items()}}
+
         # The counts meet every relation, so the deviations meet the same equations and
         # each inequality with the slack the counts leave.
-        rows = [(c, 0.0, 0.0) for c in system.eq] + [
-            (c, -highspy.kHighsInf, -sum(a * self.counts[i] for i, a in c.items())) for c in system.ub
-        ]
-        rows = [row for row in rows if any(row[0].values())]
-        data, row_index, col_index = [], [], []
-        for r, (coefficients, _, _) in enumerate(rows):
-            for c, value in coefficients.items():
-                if value:
-                    data += [value, -value]
-                    row_index += [r, r]
-                    col_index += [c, n + c]
-        matrix = sparse.csc_array((data, (row_index, col_index)), shape=(len(rows), 2 * n))
+        self.highs = _highs(
+            2 * n,
+            [(split(c), 0.0, 0.0) for c in system.eq]
+            + [
+                (split(c), -highspy.kHighsInf, -sum(a * self.counts[i] for i, a in c.items()))
+                for c in system.ub
+            ],
+        )
+        upper = np.concatenate([np.full(n, highspy.kHighsInf), self.counts])  # d⁻ <= the count
+        self.highs.changeColsBounds(2 * n, np.arange(2 * n, dtype=np.int32), np.zeros(2 * n), upper)
         self.cost = np.concatenate([price, price]).astype(float)
-        lp = highspy.HighsLp()
-        lp.num_col_, lp.num_row_ = 2 * n, len(rows)
-        lp.col_cost_ = self.cost.copy()
-        lp.col_lower_ = np.zeros(2 * n)
-        lp.col_upper_ = np.concatenate([np.full(n, highspy.kHighsInf), self.counts])  # d⁻ <= the count
-        lp.row_lower_ = np.array([lower for _, lower, _ in rows])
-        lp.row_upper_ = np.array([upper for _, _, upper in rows])
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = matrix.indptr
-        lp.a_matrix_.index_ = matrix.indices
-        lp.a_matrix_.value_ = matrix.data
-        self.highs = highspy.Highs()
-        self.highs.setOptionValue("output_flag", False)
-        self.highs.setOptionValue("presolve", "off")  # keep the basis between solves
+        self.highs.changeColsCost(2 * n, np.arange(2 * n, dtype=np.int32), self.cost)
         self.highs.setOptionValue("simplex_strategy", DUAL_SIMPLEX)
-        self.highs.passModel(lp)
 
     def hide(self, columns: Sequence[int]) -> None:
         if columns:
@@ -508,13 +498,15 @@ class _Repair:
         return self.counts + deviation[:n] - deviation[n:]
 
 
-def _highs(width: int, eq: list[dict[int, float]], ub: list[dict[int, float]]) -> highspy.Highs:
-    """A HiGHS model of ``width`` columns >= 0 (helpers beyond the cells start fixed at 0)
-    with rows sum(coefficients) == 0 (``eq``) and <= 0 (``ub``)."""
-    rows = [(c, 0.0) for c in eq] + [(c, -highspy.kHighsInf) for c in ub]
-    rows = [(c, lower) for c, lower in rows if any(c.values())]
+Row = tuple[dict[int, float], float, float]  # coefficients by column, lower and upper bound
+
+
+def _highs(width: int, rows: list[Row]) -> highspy.Highs:
+    """A HiGHS model of ``width`` columns, fixed at 0 until a caller frees them, with rows
+    lower <= sum(coefficients) <= upper."""
+    rows = [row for row in rows if any(row[0].values())]
     data, row_index, col_index = [], [], []
-    for r, (coefficients, _) in enumerate(rows):
+    for r, (coefficients, _, _) in enumerate(rows):
         for c, value in coefficients.items():
             if value:
                 data.append(value)
@@ -526,8 +518,8 @@ def _highs(width: int, eq: list[dict[int, float]], ub: list[dict[int, float]]) -
     lp.col_cost_ = np.zeros(width)
     lp.col_lower_ = np.zeros(width)
     lp.col_upper_ = np.zeros(width)
-    lp.row_lower_ = np.array([lower for _, lower in rows])
-    lp.row_upper_ = np.zeros(len(rows))
+    lp.row_lower_ = np.array([lower for _, lower, _ in rows])
+    lp.row_upper_ = np.array([upper for _, _, upper in rows])
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
     lp.a_matrix_.start_ = matrix.indptr
     lp.a_matrix_.index_ = matrix.indices
