@@ -20,6 +20,7 @@ PAGES = {
     "admin:accounts_user": gettext_lazy("Administration: användare"),
     "admin:auth_user_password_change": gettext_lazy("Administration: byte av lösenord"),
     "admin:followup_chainmodel": gettext_lazy("Administration: samverkanskedjan"),
+    "admin:municipal_coordinatortargetgroup": gettext_lazy("Administration: skolsamordnarnas målgrupp"),
     "admin:municipal_disclosurethreshold": gettext_lazy("Administration: röjandeskydd i statistiken"),
     "admin:municipal_municipalsettings": gettext_lazy("Administration: kommunens inställningar"),
     "admin:municipal_schoolstartgoal": gettext_lazy("Administration: mål för skolstart"),

@@ -6,6 +6,9 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import MAXYEAR, MINYEAR, date
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
 
 
 def add_months(day: date, months: int) -> date:
@@ -96,3 +99,26 @@ class SchoolTerms:
         """From the autumn term's first day to the spring term's last day of the school
         year that ends in ``graduation_year``."""
         return date(graduation_year - 1, *self.autumn_start), date(graduation_year, *self.spring_end)
+
+
+@dataclass(frozen=True)
+class Dated(Generic[T]):
+    """A setting as the municipality has set it over time (issue 23): each change from a
+    day on (ascending), and ``default`` before the first."""
+
+    default: T
+    changes: tuple[tuple[date, T], ...] = ()
+
+    def on(self, day: date) -> T:
+        value = self.default
+        for valid_from, changed in self.changes:
+            if valid_from > day:
+                break
+            value = changed
+        return value
+
+    def stretches(self) -> list[tuple[date | None, date | None, T]]:
+        """(first day or None, the day after the last or None, value) for each stretch."""
+        bounds: list[date | None] = [None, *(day for day, _ in self.changes), None]
+        values = [self.default, *(value for _, value in self.changes)]
+        return [(bounds[i], bounds[i + 1], value) for i, value in enumerate(values)]

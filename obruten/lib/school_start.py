@@ -12,33 +12,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from .calendar import Dated
+
 # The code list: no school place found, waiting for the school's decision, the child was
 # not able to start (ill, in crisis), the protected whereabouts held it up, other.
 LATE_REASONS = ("ingen_skola", "vantar_beslut", "barnet", "skyddad", "annat")
 
 
 @dataclass(frozen=True)
-class Goals:
-    """The goal as the municipality has set it over time: each change from a day on
-    (ascending), and the goal before the first. A placement is held to the goal in force
-    on the day it began, so a change never rewrites a period already reported."""
-
-    default: int
-    changes: tuple[tuple[date, int], ...] = ()
-
-    def on(self, day: date) -> int:
-        goal = self.default
-        for valid_from, days in self.changes:
-            if valid_from > day:
-                break
-            goal = days
-        return goal
-
-    def stretches(self) -> list[tuple[date | None, date | None, int]]:
-        """(first day or None, the day after the last or None, goal) for each stretch."""
-        bounds: list[date | None] = [None, *(day for day, _ in self.changes), None]
-        goals = [self.default, *(days for _, days in self.changes)]
-        return [(bounds[i], bounds[i + 1], goal) for i, goal in enumerate(goals)]
+class Goals(Dated[int]):
+    """The goal as the municipality has set it over time. A placement is held to the goal
+    in force on the day it began, so a change never rewrites a period already reported."""
 
     def between(self, first: date, last: date) -> set[int]:
         """The goals held for placements begun some day from ``first`` to ``last``."""

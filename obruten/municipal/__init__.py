@@ -1,6 +1,7 @@
 """What the law leaves to the municipality and the administrator sets in the admin: the
-school-start goal in days and the suppression threshold, each from a day on
-(``school_start_goal_on``, ``disclosure_threshold_on``), and the social emergency number.
+school-start goal in days, the suppression threshold and the school coordinators' target
+group, each from a day on (``school_start_goal_on``, ``disclosure_threshold_on``,
+``coordinators_follow_upper_secondary``), and the social emergency number.
 Before the first dated value, and for an empty stored number, the environment's
 (``settings.SCHOOL_START_GOAL_DAYS``, ``settings.DISCLOSURE_THRESHOLD``,
 ``settings.SOCIAL_EMERGENCY_NUMBER``).
@@ -17,7 +18,7 @@ from asgiref.local import Local
 from django.conf import settings
 from django.utils import timezone
 
-from obruten.lib.calendar import SchoolTerms
+from obruten.lib.calendar import Dated, SchoolTerms
 from obruten.lib.school_start import Goals
 
 _memo = Local()
@@ -51,6 +52,21 @@ def school_start_goals() -> Goals:
         changes = SchoolStartGoal.objects.order_by("valid_from").values_list("valid_from", "days")
         goals = _memo.goals = Goals(settings.SCHOOL_START_GOAL_DAYS, tuple(changes))
     return goals
+
+
+def coordinators_follow_upper_secondary() -> Dated[bool]:
+    """Whether the school coordinators follow young people after year 9, over time: each
+    change the administrator set, and the environment's before the first
+    (``settings.COORDINATOR_FOLLOWS_UPPER_SECONDARY``)."""
+    dated = getattr(_memo, "coordinators", None)
+    if dated is None:
+        from .models import CoordinatorTargetGroup
+
+        changes = CoordinatorTargetGroup.objects.order_by("valid_from").values_list(
+            "valid_from", "follows_upper_secondary"
+        )
+        dated = _memo.coordinators = Dated(settings.COORDINATOR_FOLLOWS_UPPER_SECONDARY, tuple(changes))
+    return dated
 
 
 def school_start_goal_on(day: date) -> int:
@@ -90,3 +106,4 @@ def school_terms() -> SchoolTerms:
 def forget(*_args: object, **_kwargs: object) -> None:
     _memo.stored = None
     _memo.goals = None
+    _memo.coordinators = None

@@ -7,7 +7,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 
 from . import services
-from .models import DisclosureThreshold, MunicipalSettings, SchoolStartGoal
+from .models import CoordinatorTargetGroup, DisclosureThreshold, MunicipalSettings, SchoolStartGoal
 
 
 @admin.register(MunicipalSettings)
@@ -85,5 +85,22 @@ class DisclosureThresholdAdmin(DatedSettingAdmin):
             valid_from=obj.valid_from,
             threshold=form.cleaned_data["threshold"],
             via="admin:municipal_disclosurethreshold",
+        )
+        obj.pk = saved.pk
+
+
+@admin.register(CoordinatorTargetGroup)
+class CoordinatorTargetGroupAdmin(DatedSettingAdmin):
+    """The coordinators' target group from a day on (``services.set_coordinator_target_group``)."""
+
+    fields = ("valid_from", "follows_upper_secondary")
+    list_display = ("__str__", "valid_from", "follows_upper_secondary")
+
+    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
+        saved = services.set_coordinator_target_group(
+            actor=request.user,
+            valid_from=obj.valid_from,
+            follows_upper_secondary=form.cleaned_data["follows_upper_secondary"],
+            via="admin:municipal_coordinatortargetgroup",
         )
         obj.pk = saved.pk

@@ -84,3 +84,27 @@ class DisclosureThreshold(DatedSetting):
             "last": self.threshold - 1,
             "day": f"{self.valid_from:%Y-%m-%d}",
         }
+
+
+class CoordinatorTargetGroup(DatedSetting):
+    """Whether the school coordinators follow young people in upper-secondary school from
+    ``valid_from`` on, or only until year 9 ends; their follow-ups already due keep the
+    choice in force when they fell due."""
+
+    follows_upper_secondary = models.BooleanField(
+        _("följer unga i gymnasieskolan"),
+        help_text=_(
+            "Ikryssad: skolsamordnarna följer upp även efter årskurs 9. Tom: till och med årskurs 9."
+        ),
+    )
+
+    class Meta(DatedSetting.Meta):
+        verbose_name = _("skolsamordnarnas målgrupp")
+        verbose_name_plural = _("skolsamordnarnas målgrupp")
+
+    def __str__(self) -> str:
+        if self.follows_upper_secondary:
+            text = _("Skolsamordnarna följer även unga i gymnasieskolan från %(day)s")
+        else:
+            text = _("Skolsamordnarna följer barnen till och med årskurs 9 från %(day)s")
+        return str(text) % {"day": f"{self.valid_from:%Y-%m-%d}"}

@@ -19,7 +19,13 @@ from obruten.followup.models import ChainModel, ChainStep
 from obruten.participation.models import Question, Template
 
 from . import forget
-from .models import DatedSetting, DisclosureThreshold, MunicipalSettings, SchoolStartGoal
+from .models import (
+    CoordinatorTargetGroup,
+    DatedSetting,
+    DisclosureThreshold,
+    MunicipalSettings,
+    SchoolStartGoal,
+)
 
 DatedT = TypeVar("DatedT", bound=DatedSetting)
 
@@ -53,6 +59,19 @@ def set_disclosure_threshold(
 ) -> DisclosureThreshold:
     """A new threshold for the statistics of periods that end from ``valid_from``."""
     return _set_dated(actor, DisclosureThreshold, valid_from, via, threshold=threshold)
+
+
+def set_coordinator_target_group(
+    *, actor: Any, valid_from: date, follows_upper_secondary: bool, via: str
+) -> CoordinatorTargetGroup:
+    """Whether the school coordinators follow young people after year 9 from ``valid_from``:
+    their follow-ups due from that day are derived again (``obligations.RULE_OBJECTS``)."""
+    saved = _set_dated(
+        actor, CoordinatorTargetGroup, valid_from, via, follows_upper_secondary=follows_upper_secondary
+    )
+    transaction.on_commit(forget)
+    forget()
+    return saved
 
 
 def _set_dated(actor: Any, model: type[DatedT], valid_from: date, via: str, **values: Any) -> DatedT:

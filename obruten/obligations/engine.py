@@ -19,7 +19,7 @@ from obruten.accounts.models import Role
 from obruten.followup.chain import chain_items
 from obruten.followup.models import ChainStep, FollowUp, FollowUpKind, Intervention, Responsible
 from obruten.lib import cadence, placement_law
-from obruten.lib.calendar import SchoolTerms
+from obruten.lib.calendar import Dated, SchoolTerms
 from obruten.lib.school_start import Goals
 from obruten.register.models import Child, ExitDestination, Placement
 
@@ -39,7 +39,7 @@ class Rules:
     own_municipality_code: str
     terms: SchoolTerms
     after_care_months: tuple[int, ...] = (1, 6)
-    coordinator_upper_secondary: bool = True
+    coordinator_upper_secondary: Dated[bool] = field(default_factory=lambda: Dated(True))
 
 
 def current_rules() -> Rules:
@@ -50,7 +50,7 @@ def current_rules() -> Rules:
         own_municipality_code=settings.OWN_MUNICIPALITY_CODE,
         terms=municipal.school_terms(),
         after_care_months=settings.AFTER_CARE_SCHOOL_FOLLOW_UP_MONTHS,
-        coordinator_upper_secondary=settings.COORDINATOR_FOLLOWS_UPPER_SECONDARY,
+        coordinator_upper_secondary=municipal.coordinators_follow_upper_secondary(),
     )
 
 
@@ -528,10 +528,12 @@ def _coordinator(
     child: Child, placements: list[Placement], follow_ups: list[FollowUp], today: date, rules: Rules
 ) -> list[Derived]:
     followed = [p for p in placements if p.form.school_coordinator_follows_up and not p.accompanying]
+    year9_ends = rules.terms.year9(child.birth_date.year + 16)[1]
     spans = [(p.start_date, p.end_date) for p in followed]
-    if not rules.coordinator_upper_secondary:  # until the spring term of year 9 ends
-        last = rules.terms.year9(child.birth_date.year + 16)[1]
-        spans = [(start, min(end or last, last)) for start, end in spans if start <= last]
+    for since, until, follows in rules.coordinator_upper_secondary.stretches():
+        if not follows:  # the municipality's coordinators followed only until year 9 ended
+            first = max(since or date.min, year9_ends + timedelta(days=1))
+            spans = _without(spans, first, until - timedelta(days=1) if until else None)
     if not spans:
         return []
     ids = {f.date: f.pk for f in reversed(follow_ups)}
@@ -549,6 +551,23 @@ def _coordinator(
         )
         for o in occurrences
     ]
+
+
+def _without(
+    spans: list[tuple[date, date | None]], first: date, last: date | None
+) -> list[tuple[date, date | None]]:
+    """The spans (first day, last day or None: ongoing) without the days ``first`` to
+    ``last`` (None: on and on)."""
+    out: list[tuple[date, date | None]] = []
+    for start, end in spans:
+        if (end is not None and end < first) or (last is not None and start > last):
+            out.append((start, end))
+            continue
+        if start < first:
+            out.append((start, first - timedelta(days=1)))
+        if last is not None and (end is None or end > last):
+            out.append((last + timedelta(days=1), end))
+    return out
 
 
 def _skolfam(interventions: list[Intervention]) -> list[Derived]:

@@ -38,7 +38,15 @@ FIELDS = [
 ]
 # Writes about no child that change every child's obligations: the chain model and its
 # steps, a placement form, a municipality (its code), the municipality's settings.
-RULE_OBJECTS = {"chainmodel", "chainstep", "municipalsettings", "placementform", "municipality"}
+RULE_OBJECTS = {
+    "chainmodel",
+    "chainstep",
+    "municipalsettings",
+    "placementform",
+    "municipality",
+    "schoolstartgoal",
+    "coordinatortargetgroup",
+}
 # Duties the law repeats: one not done stays to do until it is done or the duty ends, so it
 # is not closed by hand (closing one would hide every later one).
 NOT_CLOSABLE = {Kind.REVIEW, Kind.CUSTODY, Kind.CARE_PLAN}

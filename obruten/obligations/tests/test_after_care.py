@@ -3,16 +3,19 @@ of the schooling after a return home (seed 001, "Stöd efter avslutad placering"
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import override_settings
+from django.utils import timezone
 
 from conftest import World, place, register
+from obruten.audit.models import AuditEvent
 from obruten.followup import services as followup
 from obruten.followup.models import FollowUpKind
 from obruten.lib import cadence
+from obruten.municipal import services as municipal_services
 from obruten.obligations import services
 from obruten.obligations.models import Kind, Obligation, State
 from obruten.register import services as register_services
@@ -114,3 +117,31 @@ def test_the_coordinators_follow_upper_secondary_school_where_the_municipality_e
     assert max(coordinator_dues(TODAY)) > date(2026, 8, 20)  # followed in gymnasieskolan
     with override_settings(COORDINATOR_FOLLOWS_UPPER_SECONDARY=False):
         assert max(coordinator_dues(TODAY)) <= date(2026, 6, 12)  # not after year 9
+
+
+def test_the_coordinators_target_group_changes_from_its_day_and_not_before(world: World) -> None:
+    """Issue 23: the coordinators' target group is a dated setting. A municipality that
+    stops following young people after year 9 from a day keeps the follow-ups that fell
+    due before it (done or missed, as reported); only those due from that day go."""
+    cw = world.users["case_worker"]
+    young = register(number(date(2010, 3, 1), serial=314), "Gymn", "farsta", cw)  # year 9 ended June 2026
+    place(young, "hvb", "farsta", date(2025, 9, 1), cw, unit_name="HVB A")
+    today = timezone.localdate()
+
+    def coordinator_dues() -> list[date]:
+        services.recompute([young.pk], today + timedelta(days=200))
+        return sorted(
+            Obligation.objects.filter(child=young, kind=Kind.COORDINATOR).values_list("due", flat=True)
+        )
+
+    followed = coordinator_dues()
+    assert [due for due in followed if due > today]  # followed in gymnasieskolan, on and on
+    municipal_services.set_coordinator_target_group(
+        actor=world.users["administrator"], valid_from=today, follows_upper_secondary=False, via="test"
+    )
+    assert AuditEvent.objects.filter(object_type="coordinatortargetgroup").exists()
+    after = coordinator_dues()
+    kept = [due for due in followed if due < today]
+    assert [due for due in kept if due > date(2026, 6, 12)]  # some after year 9, before the change
+    # The quarter the change falls in was partly followed, so its follow-up stays due; none later.
+    assert after == [*kept, min(due for due in followed if due >= today)]
