@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import threading
 import time
 from datetime import date
 from pathlib import Path
@@ -42,8 +43,14 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from obruten.followup import demo as followup_demo  # noqa: E402
-from obruten.register import demo  # noqa: E402
-from obruten.register.models import Child  # noqa: E402
+from obruten.lib.personnummer import luhn_check_digit  # noqa: E402
+from obruten.register import demo, services  # noqa: E402
+from obruten.register.models import (  # noqa: E402
+    Child,
+    District,
+    Municipality,
+    PlacementForm,
+)
 from obruten.statistics.definitions import REPORTS, Params  # noqa: E402
 from obruten.statistics.pack import export_pack  # noqa: E402
 from obruten.statistics.protection import run_report  # noqa: E402
@@ -122,6 +129,45 @@ def timed(function: object, repeat: int = 3) -> float:
     return best
 
 
+CHANGES = iter(range(100, 1000))
+
+
+def a_change() -> None:
+    """What makes every cube new: a child placed today (synthetic, a valid check digit),
+    through the service an import or a case worker uses."""
+    born = date(2015, 1, 1)
+    nine = f"{born:%y%m%d}{next(CHANGES):03d}"
+    stockholm = Municipality.objects.get(code="0180")
+    farsta = District.objects.get(code="farsta")
+    child = services.register_child(
+        actor=None,
+        via="bench",
+        data=services.ChildData(
+            f"{born:%Y%m%d}{nine[6:]}{luhn_check_digit(nine)}", "Ny", "Ändring", "F", stockholm, farsta
+        ),
+    )
+    services.register_placement(
+        actor=None,
+        child=child,
+        via="bench",
+        data=services.PlacementData(
+            form=PlacementForm.objects.get(code="hvb"),
+            legal_basis="SoL",
+            start_date=date(YEAR, 6, 1),
+            district=farsta,
+            placing_municipality=stockholm,
+        ),
+    )
+
+
+def cubes_made() -> None:
+    """Wait for the cubes being made in the background, so the next figure is not shared
+    with them."""
+    for thread in threading.enumerate():
+        if thread.name.startswith("cube "):
+            thread.join()
+
+
 def main() -> None:
     build()
     folder = export_parquet()
@@ -139,10 +185,16 @@ def main() -> None:
         counting = timed(lambda name=name: REPORTS[name].compute(Params(year=YEAR)))
         theirs = timed(lambda query=query: duckdb.execute(query).fetchall())
         ratio = ours / theirs
+        a_change()
+        changed = timed(
+            lambda name=name: run_report(name, Params(year=YEAR), actor=None, via="bench"), repeat=1
+        )
+        cubes_made()
         print(
             f"{name:12} obruten {ours * 1000:8.1f} ms with the cube protected ahead "
             f"(first run, protecting it: {cold * 1000:.0f} ms; counting the view alone: "
-            f"{counting * 1000:.0f} ms, {counting / theirs:.1f}x DuckDB)   duckdb {theirs * 1000:7.1f} ms   "
+            f"{counting * 1000:.0f} ms, {counting / theirs:.1f}x DuckDB; the first after a change, "
+            f"while the new cube is made: {changed * 1000:.0f} ms)   duckdb {theirs * 1000:7.1f} ms   "
             f"ratio {ratio:5.2f}x   goal time {'met' if ours <= goal_s else 'MISSED'}"
             + (f", ratio {'met' if ratio <= 3 else 'MISSED'}" if SCALE == "national" else "")
         )
@@ -160,9 +212,14 @@ def bench_pack() -> None:
         cache.clear()
         run = lambda fmt=fmt: export_pack(YEAR, "T3", fmt, actor=None, via="bench")  # noqa: E731
         cold, warm = timed(run, repeat=1), timed(run)
+        a_change()
+        changed = timed(run, repeat=1)
+        cubes_made()
         print(
-            f"pack {fmt:4}     obruten {warm * 1000:8.1f} ms (first, uncached: {cold * 1000:.0f} ms)   "
-            f"goal <= {PACK_GOAL_S:.0f} s: ratio {warm / PACK_GOAL_S:.2f} cached, {cold / PACK_GOAL_S:.2f} uncached"
+            f"pack {fmt:4}     obruten {warm * 1000:8.1f} ms (first, uncached: {cold * 1000:.0f} ms; "
+            f"the first after a change: {changed * 1000:.0f} ms)   "
+            f"goal <= {PACK_GOAL_S:.0f} s: ratio {warm / PACK_GOAL_S:.2f} cached, {changed / PACK_GOAL_S:.2f} "
+            f"after a change, {cold / PACK_GOAL_S:.2f} uncached"
         )
 
 

@@ -599,13 +599,13 @@ QUESTIONNAIRE_OBJECTS = ["invitation", "answer", "alert", "guessattempt", "templ
 COUNTS_ANSWERS = {"child-voice"}
 
 
-def cached_cube(name: str, params: Params, disclosure: Rules) -> Cube:
+def cached_cube(name: str, params: Params, disclosure: Rules, *, wait: bool = False) -> Cube:
     """The protected cube for the data as it is now. Where the data has changed since the
     last cube of the same report, year and filters was made, that cube is served at once,
     marked ``stale``, while the new one is made in the background
     (``STATISTICS_REFRESH_IN_BACKGROUND``): protecting a city's year takes tens of seconds,
     and no analyst should wait for it (issue 21). Only the first cube ever is made while
-    the reader waits."""
+    the reader waits, and a caller that ``wait``s (the timer's `obruten protect-reports`)."""
     root = _members(name)[0]
     link = linking(root)
     base, periods = _cube_params(link, params), _periods(link, params)
@@ -622,7 +622,7 @@ def cached_cube(name: str, params: Params, disclosure: Rules) -> Cube:
         return cube
     cube = cache.get(key)
     if cube is None:
-        previous = cache.get(latest) if settings.STATISTICS_REFRESH_IN_BACKGROUND else None
+        previous = cache.get(latest) if settings.STATISTICS_REFRESH_IN_BACKGROUND and not wait else None
         if previous is not None:
             _make_in_background(key, latest, name, params, disclosure)
             return replace(previous, stale=True)
@@ -794,13 +794,14 @@ def check_period(period: str) -> None:
         raise ValueError(MONTH_REFUSED)
 
 
-def protect_report(name: str, params: Params) -> ProtectedReport:
+def protect_report(name: str, params: Params, *, wait: bool = False) -> ProtectedReport:
     """Compute and protect a report without auditing it: for a caller that audits the
-    whole export it is part of (the pack)."""
+    whole export it is part of (the pack). ``wait``: for the figures of the data as it is
+    now, never the last cube's while a new one is made (``cached_cube``)."""
     check_period(params.period)
     definition, disclosure = REPORTS[name], rules(params.bounds()[1])
     asked, params = params, applicable(name, params)
-    cached = cached_cube(name, params, disclosure)
+    cached = cached_cube(name, params, disclosure, wait=wait)
     counts = _cube_view(name, params, cached) or definition.compute(params)
     cube = cached.protection
     table, stats = _protect(counts, _slice(name, counts, params, cube, disclosure), disclosure)

@@ -121,3 +121,9 @@ def test_after_a_change_the_last_figures_are_served_at_once_while_the_new_ones_a
     fresh = protect_report("placements", params)
     assert fresh.older_than_data is None
     assert fresh.table.value(farsta, hvb) == 6
+
+    # The timer's `obruten protect-reports` waits for the figures of the data as it is.
+    counting_place(child(date(2012, 2, 2)), "hvb", "farsta", date(2025, 4, 1))
+    made_now = protect_report("placements", params, wait=True)
+    assert made_now.older_than_data is None and made_now.table.value(farsta, hvb) == 7
+    assert len(started) == 1

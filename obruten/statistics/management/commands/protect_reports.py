@@ -24,7 +24,7 @@ class Command(BaseCommand):
             for name in REPORTS:
                 started = time.perf_counter()
                 try:
-                    protect_report(name, Params(year=year))
+                    protect_report(name, Params(year=year), wait=True)
                 except Exception as exc:  # the other cubes are still worth protecting
                     failed.append(f"{year} {name}")
                     self.stderr.write(f"{year} {name}: failed: {type(exc).__name__}: {exc}")
