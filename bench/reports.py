@@ -28,6 +28,9 @@ SCALE = os.environ.get("BENCH_SCALE", "national")
 database = OUT / f"{SCALE}.sqlite3" if SCALE == "national" else Path(tempfile.mkdtemp()) / "city.sqlite3"
 os.environ["DATABASE_URL"] = f"sqlite:///{database}"
 os.environ.setdefault("SECRET_KEY", "bench-only")
+# The cache the server's processes share (CACHE_DIR, as in production): a new cube is then
+# made by another process while the last one is served.
+os.environ.setdefault("CACHE_DIR", tempfile.mkdtemp())
 os.environ["DEMO_MODE"] = "1"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "obruten.settings")
 

@@ -429,8 +429,9 @@ DISCLOSURE_THRESHOLD = env_int("DISCLOSURE_THRESHOLD", 4)
 DISCLOSURE_MIN_DENOMINATOR = env_int("DISCLOSURE_MIN_DENOMINATOR", 10)
 DISCLOSURE_SYMBOL = env("DISCLOSURE_SYMBOL", "*") or "*"
 # After a change, serve a report's last protected figures at once, marked with their time,
-# while the new ones are made in a thread (docs/statistics.md, "Cache"). Off in the tests,
-# whose data a thread's own connection cannot see.
+# while another process makes the new ones (docs/statistics.md, "No analyst waits"); only
+# with CACHE_DIR, the cache the processes share. Off in the tests, whose data another
+# process cannot see.
 STATISTICS_REFRESH_IN_BACKGROUND = env_bool("STATISTICS_REFRESH_IN_BACKGROUND", True)
 
 # The child's questionnaire links (docs/questionnaires.md).

@@ -12,17 +12,19 @@ from __future__ import annotations
 import copy
 import hashlib
 import inspect
+import json
+import subprocess
+import sys
 import threading
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connections
 from django.utils import timezone
 
 from obruten import municipal
@@ -622,9 +624,9 @@ def cached_cube(name: str, params: Params, disclosure: Rules, *, wait: bool = Fa
         return cube
     cube = cache.get(key)
     if cube is None:
-        previous = cache.get(latest) if settings.STATISTICS_REFRESH_IN_BACKGROUND and not wait else None
+        previous = cache.get(latest) if _in_background() and not wait else None
         if previous is not None:
-            _make_in_background(key, latest, name, params, disclosure)
+            _make_in_background(latest, name, params)
             return replace(previous, stale=True)
         cube = _make(key, latest, name, params, disclosure)
     cache.set(marker, True, timeout=None)
@@ -632,6 +634,13 @@ def cached_cube(name: str, params: Params, disclosure: Rules, *, wait: bool = Fa
     while len(_IN_PROCESS) > IN_PROCESS_CUBES:
         _IN_PROCESS.popitem(last=False)
     return cube
+
+
+def _in_background() -> bool:
+    """Whether a new cube is made by another process: only where the processes share the
+    cache (``CACHE_DIR``), or the maker's cube would never reach the reader."""
+    shared = settings.CACHES["default"]["BACKEND"] != "django.core.cache.backends.locmem.LocMemCache"
+    return settings.STATISTICS_REFRESH_IN_BACKGROUND and shared
 
 
 def _digest(value: Any) -> str:
@@ -648,19 +657,27 @@ def _make(key: str, latest: str, name: str, params: Params, disclosure: Rules) -
 MAKING_TIMEOUT = 15 * 60  # a worker that died while making one blocks the next this long
 
 
-def _make_in_background(key: str, latest: str, name: str, params: Params, disclosure: Rules) -> None:
-    # One maker per cube across the server's processes: the cache is shared.
+def _make_in_background(latest: str, name: str, params: Params) -> None:
+    """Make the cube in a process of its own (``maker_command``), watched by a thread: in
+    a thread of the server's, its Python work would hold the interpreter's lock the
+    requests need (the pack after a change took 7 s instead of 2). One maker per cube
+    across the server's processes, by a key in the shared cache."""
     if not cache.add(latest + "-making", True, timeout=MAKING_TIMEOUT):
         return
 
-    def make() -> None:
+    def watch() -> None:
         try:
-            _make(key, latest, name, params, disclosure)
+            subprocess.run(  # noqa: S603 - our interpreter and command, a report's name and parameters
+                maker_command(name, params), capture_output=True, timeout=MAKING_TIMEOUT, check=False
+            )
         finally:
             cache.delete(latest + "-making")
-            connections.close_all()  # this thread's own
 
-    threading.Thread(target=make, name=f"cube {name}", daemon=True).start()
+    threading.Thread(target=watch, name=f"cube {name}", daemon=True).start()
+
+
+def maker_command(name: str, params: Params) -> list[str]:
+    return [sys.executable, "-m", "obruten.cli", "make_cube", name, json.dumps(asdict(params))]
 
 
 def _how_counted() -> tuple[Any, ...]:
