@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin
@@ -7,7 +8,13 @@ from django.shortcuts import redirect
 from django.utils import timezone
 
 from . import services
-from .models import CoordinatorTargetGroup, DisclosureThreshold, MunicipalSettings, SchoolStartGoal
+from .models import (
+    CoordinatorTargetGroup,
+    DatedSetting,
+    DisclosureThreshold,
+    MunicipalSettings,
+    SchoolStartGoal,
+)
 
 
 @admin.register(MunicipalSettings)
@@ -41,7 +48,17 @@ class MunicipalSettingsAdmin(admin.ModelAdmin):
 class DatedSettingAdmin(admin.ModelAdmin):
     """A setting from a day on (``models.DatedSetting``): a row in force is never changed
     and none is deleted; a future row's day stays (another day is another row). Saving
-    goes through the setting's own service, which audits it."""
+    goes through the setting's own service (``setter``, which sets ``value``), which
+    audits it. The list is the setting's history."""
+
+    value: str
+    setter: Callable[..., DatedSetting]
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return ("valid_from", self.value)
+
+    def get_list_display(self, request: HttpRequest) -> tuple[str, ...]:
+        return ("__str__", "valid_from", self.value)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         in_force = obj is not None and obj.valid_from <= timezone.localdate()
@@ -53,54 +70,26 @@ class DatedSettingAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         return ("valid_from",) if obj is not None else ()
 
+    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
+        saved = type(self).setter(
+            actor=request.user,
+            valid_from=obj.valid_from,
+            via=f"admin:{self.opts.app_label}_{self.opts.model_name}",
+            **{self.value: form.cleaned_data[self.value]},
+        )
+        obj.pk = saved.pk
+
 
 @admin.register(SchoolStartGoal)
 class SchoolStartGoalAdmin(DatedSettingAdmin):
-    """The goal for placements from a day on (``services.set_school_start_goal``); the
-    list is the goal's history."""
-
-    fields = ("valid_from", "days")
-    list_display = ("__str__", "valid_from", "days")
-
-    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
-        saved = services.set_school_start_goal(
-            actor=request.user,
-            valid_from=obj.valid_from,
-            days=form.cleaned_data["days"],
-            via="admin:municipal_schoolstartgoal",
-        )
-        obj.pk = saved.pk
+    value, setter = "days", services.set_school_start_goal
 
 
 @admin.register(DisclosureThreshold)
 class DisclosureThresholdAdmin(DatedSettingAdmin):
-    """The threshold from a day on (``services.set_disclosure_threshold``)."""
-
-    fields = ("valid_from", "threshold")
-    list_display = ("__str__", "valid_from", "threshold")
-
-    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
-        saved = services.set_disclosure_threshold(
-            actor=request.user,
-            valid_from=obj.valid_from,
-            threshold=form.cleaned_data["threshold"],
-            via="admin:municipal_disclosurethreshold",
-        )
-        obj.pk = saved.pk
+    value, setter = "threshold", services.set_disclosure_threshold
 
 
 @admin.register(CoordinatorTargetGroup)
 class CoordinatorTargetGroupAdmin(DatedSettingAdmin):
-    """The coordinators' target group from a day on (``services.set_coordinator_target_group``)."""
-
-    fields = ("valid_from", "follows_upper_secondary")
-    list_display = ("__str__", "valid_from", "follows_upper_secondary")
-
-    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
-        saved = services.set_coordinator_target_group(
-            actor=request.user,
-            valid_from=obj.valid_from,
-            follows_upper_secondary=form.cleaned_data["follows_upper_secondary"],
-            via="admin:municipal_coordinatortargetgroup",
-        )
-        obj.pk = saved.pk
+    value, setter = "follows_upper_secondary", services.set_coordinator_target_group

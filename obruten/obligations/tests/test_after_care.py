@@ -7,7 +7,8 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import override_settings
+from django.test import Client, override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from conftest import World, place, register
@@ -145,3 +146,18 @@ def test_the_coordinators_target_group_changes_from_its_day_and_not_before(world
     assert [due for due in kept if due > date(2026, 6, 12)]  # some after year 9, before the change
     # The quarter the change falls in was partly followed, so its follow-up stays due; none later.
     assert after == [*kept, min(due for due in followed if due >= today)]
+
+
+def test_the_administrator_sets_the_coordinators_target_group_in_the_admin(world: World) -> None:
+    client = Client()
+    client.force_login(world.users["administrator"])
+    add = reverse("admin:municipal_coordinatortargetgroup_add")
+    page = client.get(add).content.decode()
+    assert "Följer unga i gymnasieskolan" in page
+    today = timezone.localdate().isoformat()
+    assert client.post(add, {"valid_from": today}).status_code == 302  # unticked: until year 9
+    event = AuditEvent.objects.get(object_type="coordinatortargetgroup")
+    assert event.via == "admin:municipal_coordinatortargetgroup"
+    assert event.changes["follows_upper_secondary"] == [None, False]
+    history = client.get(reverse("admin:municipal_coordinatortargetgroup_changelist")).content.decode()
+    assert f"Skolsamordnarna följer barnen till och med årskurs 9 från {today}" in history
