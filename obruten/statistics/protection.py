@@ -13,6 +13,7 @@ import copy
 import hashlib
 import inspect
 import json
+import logging
 import shutil
 import subprocess
 import sys
@@ -48,6 +49,8 @@ from obruten.register.models import District, PlacementForm
 
 from . import definitions, monthly
 from .definitions import CITY_LAYOUT, REPORTS, CountTable, Definition, Params
+
+logger = logging.getLogger(__name__)
 
 TOTAL = "Totalt"
 # The total row's label under the districts, as the city writes it: a label only, the
@@ -668,9 +671,13 @@ def _make_in_background(latest: str, name: str, params: Params) -> None:
 
     def watch() -> None:
         try:
-            subprocess.run(  # noqa: S603 - our interpreter and command, a report's name and parameters
+            made = subprocess.run(  # noqa: S603 - our interpreter and command, a report's name and parameters
                 maker_command(name, params), capture_output=True, timeout=MAKING_TIMEOUT, check=False
             )
+            if made.returncode:  # the code only: its output may hold figures
+                logger.warning(
+                    "make-cube %s exited with %d; the last cube is still served", name, made.returncode
+                )
         finally:
             cache.delete(latest + "-making")
 
