@@ -662,6 +662,8 @@ def protect_linked(
             hidden |= moved
             system.hide(moved)
             repair.hide([system.index[cell] for cell in moved])
+            # The attacker's own program judges the repair (its point within tolerances).
+            point = system.with_bound(key, *_bound(up, limit))
         while point is None:  # no repair found (never seen): partners from the cell's relations
             partner = _partner_near(values, related, key, hidden, rules)
             if partner is None:

@@ -832,7 +832,14 @@ def protect_report(name: str, params: Params, *, wait: bool = False) -> Protecte
     definition, disclosure = REPORTS[name], rules(params.bounds()[1])
     asked, params = params, applicable(name, params)
     cached = cached_cube(name, params, disclosure, wait=wait)
-    counts = _cube_view(name, params, cached) or definition.compute(params)
+    counts = _cube_view(name, params, cached)
+    if counts is None and cached.stale:
+        # A filtered table is counted from today's data, which only a cube of today's data
+        # protects: sliced against an older one, a cell hidden because it changed and the
+        # unchanged ones beside it told a small count (an attacker review, issue 21).
+        cached = cached_cube(name, params, disclosure, wait=True)
+        counts = _cube_view(name, params, cached)
+    counts = counts or definition.compute(params)
     cube = cached.protection
     table, stats = _protect(counts, _slice(name, counts, params, cube, disclosure), disclosure)
     return ProtectedReport(
