@@ -50,6 +50,7 @@ ONE_DATABASE = (
     "obruten/statistics/tests/test_attacker.py",
     "obruten/statistics/tests/test_linked_protection.py",
     "obruten/statistics/tests/test_pack.py",
+    "obruten/statistics/tests/test_seed_2020.py",
     "tests/security/test_issue19.py::test_2_",
 )
 
