@@ -532,7 +532,7 @@ def _protect_once(
     instead of seconds of linear programming."""
     cells, small_groups = sorted(values.items(), key=repr), sorted(sensitive, key=repr)
     inputs = (COUNTING_CODE, cells, relations, disclosure, small_groups)
-    key = "obruten-protection-" + hashlib.sha256(repr(inputs).encode()).hexdigest()
+    key = "obruten-protection-" + _digest(inputs)
     protection = cache.get(key)
     if protection is None:
         protection = protect_linked(values, relations, disclosure, sensitive, reader_weight)
