@@ -171,6 +171,9 @@ TEMPLATES = [
     },
 ]
 
+# Widgets through Jinja2 where Django ships the template (obruten/forms_renderer.py).
+FORM_RENDERER = "obruten.forms_renderer.JinjaFirst"
+
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -271,9 +271,11 @@ def check_protect_reports(register: Register, line: str) -> None:
 
 
 def check_report_pack(register: Register, line: str) -> None:
+    """This year's pack to date, as the city makes it: beside last year, both protected
+    ahead by `obruten protect-reports` (the timer's command, run before this one)."""
     kind = re.search(r"--format (\w+)", line)[1]  # type: ignore[index]
     out = register.tmp / f"pack.{kind}"
-    register.run(fill(line, {"YYYY": str(YEAR), "FILE": str(out)}))
+    register.run(fill(line, {"YYYY": str(TODAY.year), "FILE": str(out)}))
     if kind == "xlsx":
         assert len(openpyxl.load_workbook(out).sheetnames) >= 8  # a sheet per figure of the reports
     else:

@@ -40,10 +40,24 @@ def _only_roles(request: HttpRequest, *roles: str) -> None:
         raise PermissionDenied
 
 
+TASKS_PER_PAGE = 50
+OWN_PAGE, WATCHED_PAGE = "sida", "bevaka"
+
+
+def _page_query(request: HttpRequest, *params: str) -> str:
+    """The query string without the page numbers, for the pager's links."""
+    query = request.GET.copy()
+    for param in params:
+        query.pop(param, None)
+    return query.urlencode()
+
+
 @records_required
 def todo(request: HttpRequest) -> HttpResponse:
     """The case worker's start page: their own tasks for their children ("Mina
-    uppgifter"), and separately the steps others own for those children ("Att bevaka")."""
+    uppgifter"), and separately the steps others own for those children ("Att bevaka"),
+    each 50 rows a page: what the page costs does not grow with the caseload, and only
+    the children on the rows shown are audited as listed."""
     _only_roles(request, Role.CASE_WORKER)
     today = timezone.localdate()
     children = policy.children_for(request.user).filter(case_worker_id=request.user.pk)
@@ -53,15 +67,21 @@ def todo(request: HttpRequest) -> HttpResponse:
     own, watched = (
         tasks.sorted_tasks(part, order, {}) for part in tasks.own_and_watched(request.user, items)
     )
+    own_page = Paginator(own, TASKS_PER_PAGE).get_page(request.GET.get(OWN_PAGE))
+    watched_page = Paginator(watched, TASKS_PER_PAGE).get_page(request.GET.get(WATCHED_PAGE))
     alerts = list(participation.open_alerts(children))
-    _audit_list(request, "obligations:todo", own + watched, alerts)
+    _audit_list(request, "obligations:todo", [*own_page, *watched_page], alerts)
     return render(
         request,
         "obligations/todo.html",
         {
             "items": own,
-            "rows": tasks.with_case_worker(own, {}),
-            "watched_rows": tasks.with_case_worker(watched, {}),
+            "rows": tasks.with_case_worker(list(own_page), {}),
+            "watched_rows": tasks.with_case_worker(list(watched_page), {}),
+            "own_page": own_page,
+            "watched_page": watched_page,
+            "own_query": _page_query(request, OWN_PAGE),
+            "watched_query": _page_query(request, WATCHED_PAGE),
             "order": order.value,
             "today": today,
             "overdue": sum(i.is_overdue(today) for i in own),
@@ -71,9 +91,6 @@ def todo(request: HttpRequest) -> HttpResponse:
             "with_worker": False,
         },
     )
-
-
-TASKS_PER_PAGE = 50
 
 
 @records_required
@@ -94,11 +111,9 @@ def district(request: HttpRequest) -> HttpResponse:
     all_items = selectors.due_items(children, today) if listed else []
     names = tasks.case_worker_names(all_items)
     items = tasks.sorted_tasks(form.apply(all_items, today), order, names)
-    page = Paginator(items, TASKS_PER_PAGE).get_page(request.GET.get("sida"))
+    page = Paginator(items, TASKS_PER_PAGE).get_page(request.GET.get(OWN_PAGE))
     alerts = list(participation.open_alerts(children))
     _audit_list(request, "obligations:district", list(page), alerts)
-    query = request.GET.copy()
-    query.pop("sida", None)
     return render(
         request,
         "obligations/district.html",
@@ -107,7 +122,7 @@ def district(request: HttpRequest) -> HttpResponse:
             "total": len(all_items) if listed else selectors.due_count(children, today),
             "page": page,
             "items": list(page),
-            "query": query.urlencode(),
+            "query": _page_query(request, OWN_PAGE),
             "rows": tasks.with_case_worker(list(page), names),
             "order": order.value,
             "loads": selectors.district_overview(own, today),

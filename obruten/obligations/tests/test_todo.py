@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
+import pytest
 from django.http import QueryDict
 from django.test import Client
 from django.urls import reverse
@@ -161,3 +162,29 @@ def test_a_name_typed_with_markup_is_shown_as_text_in_the_task_rows(world: World
     Child.objects.filter(pk=world.own.pk).update(first_name='<img src=x onerror="alert(1)">')
     html = _client(world, "case_worker").get(reverse("obligations:todo")).content.decode()
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html and "<img src=x" not in html
+
+
+def test_the_case_workers_list_is_paged_and_audits_only_the_rows_shown(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each table pages on its own; the counts are of every task; following "Nästa" shows
+    the next task, and only the children of the rows shown are logged as listed."""
+    from obruten.obligations import views
+
+    monkeypatch.setattr(views, "TASKS_PER_PAGE", 1)
+    client = _client(world, "case_worker")
+    first = client.get(reverse("obligations:todo"))
+    own = first.context["items"]
+    assert len(own) > 1 and len(first.context["rows"]) == 1 == len(first.context["watched_rows"])
+    html = first.content.decode()
+    assert f"{len(own)} uppgifter de närmaste 30 dagarna" in html
+    assert 'aria-label="Sidor i mina uppgifter"' in html and 'href="?sida=2#mina"' in html
+    assert 'href="?bevaka=2#bevaka"' in html
+    before = AuditEvent.objects.filter(action=AuditEvent.Action.LIST).count()
+    second = client.get(reverse("obligations:todo") + "?bevaka=2&sida=2")
+    [(shown, _)] = second.context["rows"]
+    assert shown == own[1]
+    assert 'href="?bevaka=2&amp;sida=1#mina"' in second.content.decode()  # the other table's page kept
+    listed = AuditEvent.objects.filter(action=AuditEvent.Action.LIST).order_by("-sequence")
+    shown_children = {shown.child_id, second.context["watched_rows"][0][0].child_id}
+    assert {event.child_id for event in listed[: listed.count() - before]} == shown_children
