@@ -84,7 +84,8 @@ def load(child_ids: Iterable[int]) -> list[Facts]:
     than by ``prefetch_related``, whose per-object querysets cost more than the rules at
     an import's thousands of children (docs/performance.md)."""
     ids = list(child_ids)
-    facts = {child.pk: Facts(child) for child in Child.objects.filter(pk__in=ids).only("pk", "birth_date")}
+    children = Child.objects.filter(pk__in=ids).only("pk", "birth_date").order_by()  # by name: not needed
+    facts = {child.pk: Facts(child) for child in children}
     placements = Placement.objects.filter(child_id__in=ids).select_related(
         "form", "school_start", "placing_municipality"
     )

@@ -108,7 +108,9 @@ def recompute(child_ids: Iterable[int], today: date | None = None) -> int:
     rules, steps = engine.current_rules(), active_steps()
     changed = 0
     for batch in _batches(child_ids):
-        with transaction.atomic():
+        # Inside a write, part of its transaction (a failure undoes the write too), so no
+        # savepoint of its own: two statements fewer on every write about a child.
+        with transaction.atomic(savepoint=False):
             plan = _plan(batch, steps, today, rules)
             if plan.gone:
                 Obligation.objects.filter(pk__in=[row.pk for row in plan.gone]).delete()

@@ -105,12 +105,12 @@ def district(request: HttpRequest) -> HttpResponse:
     children = policy.children_for(request.user)
     own = selectors.case_worker_tasks(children, today)
     teams = list(teams_for(request.user).prefetch_related("members"))
-    form = tasks.TaskFilterForm(request.GET, user=request.user)
     order = sorting.chosen(request.GET, tasks.SORT_KEYS, tasks.DEFAULT_ORDER)
     listed = bool(request.GET)  # the full list (every owner's tasks) only once asked for
-    all_items = selectors.due_items(children, today) if listed else []
+    form = tasks.TaskFilterForm(request.GET, user=request.user) if listed else None
+    all_items = selectors.due_items(children, today) if form else []
     names = tasks.case_worker_names(all_items)
-    items = tasks.sorted_tasks(form.apply(all_items, today), order, names)
+    items = tasks.sorted_tasks(form.apply(all_items, today), order, names) if form else []
     page = Paginator(items, TASKS_PER_PAGE).get_page(request.GET.get(OWN_PAGE))
     alerts = list(participation.open_alerts(children))
     _audit_list(request, "obligations:district", list(page), alerts)
