@@ -30,6 +30,10 @@ class Records:
     # existing row: a row holding it digests as it did before the column existed, so an
     # upgrade does not make every child's records look changed (audit verify --records).
     added: tuple[tuple[str, Any], ...] = ()
+    # The digest version from which the table is part of a child's records: a table
+    # registered after states were first stored counts only in states written since, so
+    # an upgrade does not make every child who has a row in it look changed.
+    since: int = 1
 
 
 _REGISTRY: list[Records] = []
@@ -37,10 +41,11 @@ BATCH = 2000
 _ENCODER = DjangoJSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def register(model: str, child: str, *, added: dict[str, Any] | None = None) -> None:
+def register(model: str, child: str, *, added: dict[str, Any] | None = None, since: int = 1) -> None:
     """``model``'s rows are part of a child's record, found by ``child``; ``added``: the
-    columns (attribute names) added since, with their value in the rows that existed."""
-    records = Records(model, child, tuple(sorted((added or {}).items())))
+    columns (attribute names) added since, with their value in the rows that existed;
+    ``since``: the digest version that added the table (one more than the newest so far)."""
+    records = Records(model, child, tuple(sorted((added or {}).items())), since)
     if records not in _REGISTRY:
         _REGISTRY.append(records)
 
@@ -66,14 +71,28 @@ def registered() -> list[Records]:
     return sorted(_REGISTRY, key=lambda records: records.model)
 
 
-def digests(child_ids: Iterable[int]) -> dict[int, str]:
-    """SHA-256 of each child's rows in every registered table, in a fixed order: table by
-    table, row by row (primary key), every column as the database gives it. The same
-    database gives the same values (a backup restored into the same kind too), which is all
-    a digest is compared with; no value is converted, which keeps a large import cheap."""
+def version() -> int:
+    """The digest version states are written in: the newest table's."""
+    return max((records.since for records in _REGISTRY), default=1)
+
+
+def version_of(state: str) -> int:
+    """The version a stored state was written in: ``"@2:…"``; a bare digest is the first."""
+    prefix, _, rest = state.partition(":")
+    return int(prefix[1:]) if state.startswith("@") and rest and prefix[1:].isdigit() else 1
+
+
+def digests(child_ids: Iterable[int], at: int | None = None) -> dict[int, str]:
+    """Each child's state in version ``at`` (the current one unless given): SHA-256 of the
+    child's rows in every table registered by then, in a fixed order: table by table, row
+    by row (primary key), every column as the database gives it; from the second version
+    on, marked with it (``@2:`` and the digest's first 61 hex digits). The same database
+    gives the same values (a backup restored into the same kind too), which is all a
+    digest is compared with; no value is converted, which keeps a large import cheap."""
+    at = version() if at is None else at
     ids = sorted(set(child_ids))
     hashes = {child_id: hashlib.sha256() for child_id in ids}
-    for records in registered():
+    for records in (records for records in registered() if records.since <= at):
         model = apps.get_model(records.model)
         columns = [field.attname for field in model._meta.concrete_fields]
         added = dict(records.added)
@@ -85,7 +104,10 @@ def digests(child_ids: Iterable[int]) -> dict[int, str]:
                         v for c, v in zip(columns, values, strict=True) if c not in added or v != added[c]
                     ]
                     hashes[child_id].update(_row_bytes(records.model, kept))
-    return {child_id: digest.hexdigest() for child_id, digest in hashes.items()}
+    # The state's column holds 64 characters: from the second version on, the version and
+    # as much of the digest as fits (244 bits, under the log's HMAC).
+    prefix = f"@{at}:" if at > 1 else ""
+    return {child_id: (prefix + digest.hexdigest())[:64] for child_id, digest in hashes.items()}
 
 
 def _batches(ids: list[int]) -> list[list[int]]:
@@ -148,7 +170,11 @@ def unexplained() -> list[Unexplained]:
     outside Obruten since its newest audited write, or never written through Obruten."""
     newest = newest_states()
     ids = _children(newest)
-    now = digests(ids)
+    # Each child's records as of the version its state was written in.
+    by_version: dict[int, list[int]] = {}
+    for child_id in ids:
+        by_version.setdefault(version_of(newest.get(child_id, (0, ""))[1]), []).append(child_id)
+    now = {k: v for at, children in by_version.items() for k, v in digests(children, at).items()}
     found = []
     for child_id in sorted(ids):
         sequence, state = newest.get(child_id, (None, ""))

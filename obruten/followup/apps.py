@@ -15,6 +15,8 @@ class FollowupConfig(AppConfig):
         records.register("followup.FinalGrades", "child")
         records.register("followup.Intervention", "child")
         records.register("followup.ChainStepRecord", "placement__child")
+        # Registered after states were first stored: part of states written since (version 2).
+        records.register("followup.UpperSecondaryQualification", "child", since=2)
 
         from obruten.register import signals
 

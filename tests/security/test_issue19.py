@@ -441,6 +441,37 @@ def test_10_a_column_added_by_an_upgrade_leaves_the_records_as_they_were_until_i
     assert {child.child_id for child in records.unexplained()} == {world.own.pk, world.protected.pk}
 
 
+def test_10_a_table_added_to_the_records_by_an_upgrade_counts_from_the_next_write(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The gymnasieexamen became part of a child's records after states were first stored
+    (version 2): a state written before leaves the child as it was, so an upgrade flags
+    nobody; from the next write the table is in the state, and a diploma changed behind
+    the log's back is found."""
+    from conftest import register
+    from obruten.followup import services as followup_services
+    from obruten.followup.models import UpperSecondaryQualification
+
+    worker = world.users["case_worker"]
+    young = register("200607092384", "Hedda", "farsta", worker)  # synthetic, born 2006
+    monkeypatch.setattr(records, "version", lambda: 1)  # the release before the table counted
+    followup_services.record_upper_secondary_qualification(
+        actor=worker, child=young, kind="hogskoleforberedande", day=date(2025, 6, 10), via="test"
+    )
+    monkeypatch.undo()
+    newest = AuditEvent.objects.filter(child=young).order_by("-sequence").first()
+    assert records.version_of(newest.state) == 1
+    assert records.unexplained() == []  # the upgrade flags nobody
+    followup_services.record_upper_secondary_qualification(
+        actor=worker, child=young, kind="yrkesexamen", day=date(2025, 6, 10), via="test"
+    )
+    newest = AuditEvent.objects.filter(child=young).order_by("-sequence").first()
+    assert newest.state.startswith("@2:") and len(newest.state) == 64
+    assert records.unexplained() == []
+    UpperSecondaryQualification.objects.filter(child=young).update(date=date(2024, 6, 10))  # no service
+    assert [child.child_id for child in records.unexplained()] == [young.pk]
+
+
 # 4: backups anyone could read or alter.
 
 
