@@ -45,14 +45,13 @@ test: test-deps install
 test-deps:
 	$(PYTHON) scripts/ensure-test-deps.py
 
-# Tests that touch no database under test run in the PostgreSQL half, those whose work
-# is the same on either database in the SQLite half: each once, the halves about even
-# (docs/contributing.md).
+# A test whose work is the same on either database runs once, in the half its marker
+# names, which keeps the halves about even (conftest.py, docs/contributing.md).
 test-sqlite: test-deps install
-	SECRET_KEY=test-only-$$RANDOM AUDIT_KEY=test-only-$$RANDOM DATABASE_URL= $(BIN)/pytest -q -m "not database_independent"
+	SECRET_KEY=test-only-$$RANDOM AUDIT_KEY=test-only-$$RANDOM DATABASE_URL= $(BIN)/pytest -q -m "not postgresql_half"
 
 test-postgres: test-deps install
-	SECRET_KEY=test-only-$$RANDOM AUDIT_KEY=test-only-$$RANDOM $(BIN)/python scripts/with_postgres.py $(BIN)/pytest -q -m "not one_database"
+	SECRET_KEY=test-only-$$RANDOM AUDIT_KEY=test-only-$$RANDOM $(BIN)/python scripts/with_postgres.py $(BIN)/pytest -q -m "not sqlite_half"
 
 lint: install
 	$(BIN)/ruff check .

@@ -41,23 +41,23 @@ from obruten.register.models import (
 TEST_NUMBERS = ["201207092386", "201302122393", "201406062388", "202508242381", "202510022383"]
 
 
-# Tests that do the same whatever DATABASE_URL says: pure rules, and README's commands run
-# against a SQLite file of their own. They run once, in the PostgreSQL half (`make
-# test-sqlite` leaves them out), which keeps the two halves about even.
-DATABASE_INDEPENDENT = ("obruten/lib/tests/", "tests/test_documented_commands.py", "tests/test_cli.py")
-
-
-# Tests of what Python does with counts both databases store and count alike — the
-# protection's linear programs and attackers, the pack's layout — over a demo year: the
-# counting itself is tested on both (test_counting_rules, test_reports); and the browser's
-# journeys, whose server-side work the client tests run on both. They take minutes, so
-# they run once, in the SQLite half (`make test-postgres` leaves them out;
-# docs/contributing.md).
-ONE_DATABASE = (
+# Tests whose work is the same on either database run once, in one half, so that the two
+# halves of `make test` take about as long (docs/contributing.md). Those that touch no
+# database under test: pure rules, and README's commands, which run against a SQLite file
+# of their own. Those whose work is Python's over counts both databases store and count
+# alike — the protection's linear programs and attackers, the pack's layout, over a demo
+# year (the counting itself is tested on both: test_counting_rules, test_reports) — and
+# the browser's journeys, whose server-side work the client tests run on both.
+IN_THE_POSTGRESQL_HALF = (
+    "obruten/lib/tests/",
+    "tests/test_documented_commands.py",
+    "tests/test_cli.py",
+    "obruten/statistics/tests/test_seed_2020.py",
+)
+IN_THE_SQLITE_HALF = (
     "obruten/statistics/tests/test_attacker.py",
     "obruten/statistics/tests/test_linked_protection.py",
     "obruten/statistics/tests/test_pack.py",
-    "obruten/statistics/tests/test_seed_2020.py",
     "tests/security/test_issue19.py::test_2_",
     "obruten/statistics/tests/test_reports_on_demo.py::test_every_report_survives_the_attacker",
     "tests/browser/",
@@ -65,12 +65,11 @@ ONE_DATABASE = (
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    root = str(config.rootpath) + "/"
     for item in items:
-        if str(item.path).removeprefix(root).startswith(DATABASE_INDEPENDENT):
-            item.add_marker(pytest.mark.database_independent)
-        if item.nodeid.startswith(ONE_DATABASE):
-            item.add_marker(pytest.mark.one_database)
+        if item.nodeid.startswith(IN_THE_POSTGRESQL_HALF):
+            item.add_marker(pytest.mark.postgresql_half)
+        if item.nodeid.startswith(IN_THE_SQLITE_HALF):
+            item.add_marker(pytest.mark.sqlite_half)
     # Within a module, the tests without the world first: once a test has asked for it,
     # the module's world is in the database until the module ends (_world_of_module).
     modules = {item.path: index for index, item in reversed(list(enumerate(items)))}
