@@ -52,12 +52,12 @@ IN_THE_POSTGRESQL_HALF = (
     "obruten/lib/tests/",
     "tests/test_documented_commands.py",
     "tests/test_cli.py",
-    "obruten/statistics/tests/test_seed_2020.py",
 )
 IN_THE_SQLITE_HALF = (
     "obruten/statistics/tests/test_attacker.py",
     "obruten/statistics/tests/test_linked_protection.py",
     "obruten/statistics/tests/test_pack.py",
+    "obruten/statistics/tests/test_seed_2020.py",
     "tests/security/test_issue19.py::test_2_",
     "obruten/statistics/tests/test_reports_on_demo.py::test_every_report_survives_the_attacker",
     "tests/browser/",

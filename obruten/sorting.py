@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from django.http import QueryDict
 
 PARAM = "ordning"
+# The page of a list, and of a page's second list (the case worker's "Att bevaka").
+PAGE_PARAMS = ("sida", "bevaka")
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,8 @@ def headers(query: QueryDict, columns: list[tuple[str, str]], order: Order) -> l
             result.append(Header(label))
             continue
         kept = query.copy()
-        kept.pop("sida", None)  # a new order starts on the first page
+        for page in PAGE_PARAMS:  # a new order starts on the first page
+            kept.pop(page, None)
         sorted_here = key == order.key
         kept[PARAM] = Order(key, sorted_here and not order.descending).value
         aria = ("descending" if order.descending else "ascending") if sorted_here else ""

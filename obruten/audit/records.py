@@ -12,6 +12,7 @@ their ``ready``), so this module imports none of them."""
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -76,10 +77,14 @@ def version() -> int:
     return max((records.since for records in _REGISTRY), default=1)
 
 
+_VERSIONED = re.compile(r"@([1-9][0-9]{0,5}):[0-9a-f]+")
+
+
 def version_of(state: str) -> int:
-    """The version a stored state was written in: ``"@2:…"``; a bare digest is the first."""
-    prefix, _, rest = state.partition(":")
-    return int(prefix[1:]) if state.startswith("@") and rest and prefix[1:].isdigit() else 1
+    """The version a stored state was written in: ``"@2:…"``; anything else is the first
+    (a bare digest; a malformed state then differs from every digest and is reported)."""
+    versioned = _VERSIONED.fullmatch(state)
+    return int(versioned[1]) if versioned else 1
 
 
 def digests(child_ids: Iterable[int], at: int | None = None) -> dict[int, str]:
@@ -201,6 +206,25 @@ def children_without_state() -> list[int]:
     """The children whose newest audited write predates record states (or who have none)."""
     newest = newest_states()
     return sorted(child_id for child_id in _children(newest) if not newest.get(child_id, (0, ""))[1])
+
+
+def children_of_an_earlier_version() -> list[int]:
+    """The children whose newest write stored a state of an earlier version that their
+    records still match: `audit baseline` after an upgrade brings them to this version, so
+    a table registered since is covered from that day, not only from each child's next
+    write (which would take in whatever that table held)."""
+    newest, current = newest_states(), version()
+    behind: dict[int, list[int]] = {}
+    for child_id, (_sequence, state) in newest.items():
+        if state and version_of(state) < current:
+            behind.setdefault(version_of(state), []).append(child_id)
+    matching = (
+        child_id
+        for at, children in behind.items()
+        for child_id, digest in digests(children, at).items()
+        if digest == newest[child_id][1]
+    )
+    return sorted(matching)
 
 
 def _children(newest: dict[int, tuple[int, str]]) -> set[int]:

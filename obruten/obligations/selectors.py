@@ -253,9 +253,9 @@ def coordinator_overview(children: QuerySet[Child], today: date) -> list[DueItem
     # child is picked from three columns, and only those become rows.
     first: dict[int, tuple[date, str, int]] = {}
     for pk, child, due, kind in rows.order_by().values_list("pk", "child_id", "due", "kind"):
-        if child not in first or (due, kind) < first[child][:2]:
+        if child not in first or (due, kind, pk) < first[child]:
             first[child] = (due, kind, pk)
-    chosen = Obligation.objects.filter(pk__in=[pk for _, _, pk in first.values()])
+    chosen = rows.filter(pk__in=[pk for _, _, pk in first.values()])
     return sorted(items(chosen, today), key=lambda item: (item.due, item.child_name))
 
 

@@ -41,7 +41,7 @@ def _only_roles(request: HttpRequest, *roles: str) -> None:
 
 
 TASKS_PER_PAGE = 50
-OWN_PAGE, WATCHED_PAGE = "sida", "bevaka"
+OWN_PAGE, WATCHED_PAGE = sorting.PAGE_PARAMS
 
 
 def _page_query(request: HttpRequest, *params: str) -> str:

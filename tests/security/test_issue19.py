@@ -441,13 +441,13 @@ def test_10_a_column_added_by_an_upgrade_leaves_the_records_as_they_were_until_i
     assert {child.child_id for child in records.unexplained()} == {world.own.pk, world.protected.pk}
 
 
-def test_10_a_table_added_to_the_records_by_an_upgrade_counts_from_the_next_write(
+def test_10_a_table_added_to_the_records_by_an_upgrade_is_covered_from_the_baseline(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The gymnasieexamen became part of a child's records after states were first stored
     (version 2): a state written before leaves the child as it was, so an upgrade flags
-    nobody; from the next write the table is in the state, and a diploma changed behind
-    the log's back is found."""
+    nobody; `audit baseline` brings every child whose records still match to version 2,
+    and from then a diploma changed behind the log's back is found."""
     from conftest import register
     from obruten.followup import services as followup_services
     from obruten.followup.models import UpperSecondaryQualification
@@ -458,18 +458,32 @@ def test_10_a_table_added_to_the_records_by_an_upgrade_counts_from_the_next_writ
     followup_services.record_upper_secondary_qualification(
         actor=worker, child=young, kind="hogskoleforberedande", day=date(2025, 6, 10), via="test"
     )
+    Child.objects.filter(pk=world.own.pk).update(first_name="Xugo")  # no service, no audit
     monkeypatch.undo()
-    newest = AuditEvent.objects.filter(child=young).order_by("-sequence").first()
-    assert records.version_of(newest.state) == 1
-    assert records.unexplained() == []  # the upgrade flags nobody
-    followup_services.record_upper_secondary_qualification(
-        actor=worker, child=young, kind="yrkesexamen", day=date(2025, 6, 10), via="test"
-    )
-    newest = AuditEvent.objects.filter(child=young).order_by("-sequence").first()
-    assert newest.state.startswith("@2:") and len(newest.state) == 64
-    assert records.unexplained() == []
+
+    def newest_state(child: Any) -> str:
+        return AuditEvent.objects.filter(child=child).order_by("-sequence").values_list("state", flat=True)[0]
+
+    assert records.version_of(newest_state(young)) == 1
+    assert [child.child_id for child in records.unexplained()] == [
+        world.own.pk
+    ]  # the upgrade flags nobody else
+    out = io.StringIO()
+    call_command("audit", "baseline", stdout=out)
+    assert "0 child(ren) whose newest write had none" in out.getvalue()
+    assert newest_state(young).startswith("@2:") and len(newest_state(young)) == 64
     UpperSecondaryQualification.objects.filter(child=young).update(date=date(2024, 6, 10))  # no service
-    assert [child.child_id for child in records.unexplained()] == [young.pk]
+    # A child changed behind the log is not absorbed by the baseline: still reported.
+    assert {child.child_id for child in records.unexplained()} == {world.own.pk, young.pk}
+    # A state written behind the log's back that only looks versioned is of the first
+    # version, so it differs from every digest and is reported (never a crash).
+    assert [records.version_of(state) for state in ("@²:ab", "@0:ab", "@2:", "@2:ab", "a" * 64)] == [
+        1,
+        1,
+        1,
+        2,
+        1,
+    ]
 
 
 # 4: backups anyone could read or alter.

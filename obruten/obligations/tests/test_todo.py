@@ -185,6 +185,7 @@ def test_the_case_workers_list_is_paged_and_audits_only_the_rows_shown(
     [(shown, _)] = second.context["rows"]
     assert shown == own[1]
     assert 'href="?bevaka=2&amp;sida=1#mina"' in second.content.decode()  # the other table's page kept
+    assert all("sida" not in h.query and "bevaka" not in h.query for h in second.context["headers"])
     listed = AuditEvent.objects.filter(action=AuditEvent.Action.LIST).order_by("-sequence")
     shown_children = {shown.child_id, second.context["watched_rows"][0][0].child_id}
     assert {event.child_id for event in listed[: listed.count() - before]} == shown_children

@@ -73,7 +73,8 @@ class Command(BaseCommand):
         self.stdout.write(f"The audit log is intact and extends {len(checkpoints)} checkpoint(s){checked}.")
 
     def _baseline(self) -> None:
-        children = records.children_without_state()
+        without, behind = records.children_without_state(), records.children_of_an_earlier_version()
+        children = sorted({*without, *behind})
         record_many(
             Entry(
                 action=Action.UPDATE,
@@ -83,7 +84,10 @@ class Command(BaseCommand):
             )
             for child in children
         )
-        self.stdout.write(f"Recorded the state of {len(children)} child(ren) whose newest write had none.")
+        self.stdout.write(
+            f"Recorded the state of {len(without)} child(ren) whose newest write had none and of "
+            f"{len(behind)} whose records still match a state of an earlier version."
+        )
 
 
 def _read_checkpoint(name: str) -> Checkpoint:
