@@ -249,14 +249,10 @@ def coordinator_overview(children: QuerySet[Child], today: date) -> list[DueItem
     follow-up, within a year: overdue first, then by date."""
     kinds = [Kind.CHAIN, Kind.COORDINATOR, Kind.SCHOOL_START]
     rows = open_obligations(children).filter(kind__in=kinds, due__lte=today + timedelta(days=365))
-    # A district's children have thousands of such steps in a year: the first of each
-    # child is picked from three columns, and only those become rows.
-    first: dict[int, tuple[date, str, int]] = {}
-    for pk, child, due, kind in rows.order_by().values_list("pk", "child_id", "due", "kind"):
-        if child not in first or (due, kind, pk) < first[child]:
-            first[child] = (due, kind, pk)
-    chosen = rows.filter(pk__in=[pk for _, _, pk in first.values()])
-    return sorted(items(chosen, today), key=lambda item: (item.due, item.child_name))
+    first: dict[int, DueItem] = {}
+    for item in items(rows, today):
+        first.setdefault(item.child_id, item)
+    return sorted(first.values(), key=lambda item: (item.due, item.child_name))
 
 
 def child_items(child: Child) -> list[DueItem]:
