@@ -54,7 +54,6 @@ from obruten.register.models import (  # noqa: E402
     Municipality,
     PlacementForm,
 )
-from obruten.statistics import protection  # noqa: E402
 from obruten.statistics.definitions import REPORTS, Params  # noqa: E402
 from obruten.statistics.pack import export_pack  # noqa: E402
 from obruten.statistics.protection import run_report  # noqa: E402
@@ -184,7 +183,6 @@ def main() -> None:
     for name, sql in (("placements", PLACEMENTS_SQL), ("results", RESULTS_SQL)):
         query = sql.format(p=folder, start=start, end=end)
         cache.clear()  # the first run protects the year's cube; later runs read the cached one
-        protection.forget_in_process()
         cold = timed(lambda name=name: run_report(name, Params(year=YEAR), actor=None, via="bench"), repeat=1)
         ours = timed(lambda name=name: run_report(name, Params(year=YEAR), actor=None, via="bench"))
         counting = timed(lambda name=name: REPORTS[name].compute(Params(year=YEAR)))
@@ -215,7 +213,6 @@ def bench_pack() -> None:
     the first run protects every cube; later runs slice the cached cubes."""
     for fmt in ("xlsx", "pdf"):
         cache.clear()
-        protection.forget_in_process()
         run = lambda fmt=fmt: export_pack(YEAR, "T3", fmt, actor=None, via="bench")  # noqa: E731
         cold, warm = timed(run, repeat=1), timed(run)
         a_change()

@@ -175,11 +175,7 @@ def unexplained() -> list[Unexplained]:
     outside Obruten since its newest audited write, or never written through Obruten."""
     newest = newest_states()
     ids = _children(newest)
-    # Each child's records as of the version its state was written in.
-    by_version: dict[int, list[int]] = {}
-    for child_id in ids:
-        by_version.setdefault(version_of(newest.get(child_id, (0, ""))[1]), []).append(child_id)
-    now = {k: v for at, children in by_version.items() for k, v in digests(children, at).items()}
+    now = _as_stored(ids, newest)
     found = []
     for child_id in sorted(ids):
         sequence, state = newest.get(child_id, (None, ""))
@@ -214,17 +210,17 @@ def children_of_an_earlier_version() -> list[int]:
     a table registered since is covered from that day, not only from each child's next
     write (which would take in whatever that table held)."""
     newest, current = newest_states(), version()
-    behind: dict[int, list[int]] = {}
-    for child_id, (_sequence, state) in newest.items():
-        if state and version_of(state) < current:
-            behind.setdefault(version_of(state), []).append(child_id)
-    matching = (
-        child_id
-        for at, children in behind.items()
-        for child_id, digest in digests(children, at).items()
-        if digest == newest[child_id][1]
-    )
-    return sorted(matching)
+    behind = [child_id for child_id, (_, state) in newest.items() if state and version_of(state) < current]
+    now = _as_stored(behind, newest)
+    return sorted(child_id for child_id in behind if now[child_id] == newest[child_id][1])
+
+
+def _as_stored(child_ids: Iterable[int], newest: dict[int, tuple[int, str]]) -> dict[int, str]:
+    """Each child's state now, in the version its newest write stored its state in."""
+    by_version: dict[int, list[int]] = {}
+    for child_id in child_ids:
+        by_version.setdefault(version_of(newest.get(child_id, (0, ""))[1]), []).append(child_id)
+    return {child: state for at, ids in by_version.items() for child, state in digests(ids, at).items()}
 
 
 def _children(newest: dict[int, tuple[int, str]]) -> set[int]:

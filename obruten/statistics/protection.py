@@ -533,26 +533,11 @@ def _protect_once(
     cells, small_groups = sorted(values.items(), key=repr), sorted(sensitive, key=repr)
     inputs = (COUNTING_CODE, cells, relations, disclosure, small_groups)
     key = "obruten-protection-" + _digest(inputs)
-    # Kept in this process too: the answer for these inputs never changes, so no
-    # ``cache.clear()`` (a test's, an operator's) needs to make it again.
-    protection = _PROTECTED.get(key) or cache.get(key)
+    protection = cache.get(key)
     if protection is None:
         protection = protect_linked(values, relations, disclosure, sensitive, reader_weight)
         cache.set(key, protection, timeout=None)
-    _PROTECTED[key] = protection
-    _PROTECTED.move_to_end(key)
-    while len(_PROTECTED) > IN_PROCESS_CUBES:
-        _PROTECTED.popitem(last=False)
     return protection
-
-
-_PROTECTED: OrderedDict[str, LinkedProtection] = OrderedDict()
-
-
-def forget_in_process() -> None:
-    """Drop what this process keeps besides the cache (a benchmark timing protection)."""
-    _PROTECTED.clear()
-    _IN_PROCESS.clear()
 
 
 def reader_weight(key: Any) -> float:
